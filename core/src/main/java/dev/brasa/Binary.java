@@ -1,0 +1,130 @@
+package dev.brasa;
+
+import dev.brasa.autograd.Node;
+import dev.brasa.backend.BinaryOp;
+
+/** Elementwise binary ops with broadcasting: forward, and backward for add, sub, mul, div, maximum, minimum. */
+final class Binary {
+    private Binary() {}
+
+    static Tensor apply(BinaryOp op, Tensor a, Tensor b) {
+        java.util.Objects.requireNonNull(b, "other");
+        int[] shape = Shapes.broadcast(a.shape, b.shape);
+        DType dt = resultType(a, b);
+        if (op == BinaryOp.DIV && !dt.isFloatingPoint()) dt = DType.FLOAT32;
+        if ((op == BinaryOp.SUB) && dt == DType.BOOL) {
+            throw new IllegalArgumentException("Subtraction, the `-` operator, with two bool tensors is not supported.");
+        }
+        Tensor out = a.newEmpty(op.isComparison() ? DType.BOOL : dt, shape);
+        a.backend().binary(op, a.expandedView(shape), b.expandedView(shape), out.kernelView());
+        if (!op.isComparison() && Tensor.recording(a, b)) out.attach(new BinaryNode(op, a, b));
+        return out;
+    }
+
+    static Tensor inPlace(BinaryOp op, Tensor self, Tensor other) {
+        self.checkInPlace(other);
+        int[] shape = self.shapeForInPlace(other);
+        DType rt = resultType(self, other);
+        if (op == BinaryOp.DIV && !rt.isFloatingPoint()) rt = DType.FLOAT32;
+        if (rt != self.dtype && DType.promote(rt, self.dtype) != self.dtype) {
+            throw new IllegalArgumentException("result type " + rt + " can't be cast to the desired output type " + self.dtype);
+        }
+        self.backend().binary(op, self.kernelView(), other.expandedView(shape), self.kernelView());
+        self.storage.bumpVersion();
+        return self;
+    }
+
+    /** PyTorch's type promotion, where a 0-d operand does not widen a same-category tensor. */
+    static DType resultType(Tensor a, Tensor b) {
+        boolean a0 = a.dim() == 0, b0 = b.dim() == 0;
+        if (a0 == b0) return DType.promote(a.dtype, b.dtype);
+        Tensor full = a0 ? b : a, zero = a0 ? a : b;
+        if (category(zero.dtype) <= category(full.dtype)) return full.dtype;
+        return zero.dtype.isFloatingPoint() ? DType.FLOAT32 : zero.dtype;
+    }
+
+    private static int category(DType d) {
+        return d == DType.BOOL ? 0 : d.isFloatingPoint() ? 2 : 1;
+    }
+
+    private static final class BinaryNode extends Node {
+        private final BinaryOp op;
+        private final int[] aShape, bShape;
+        private final DType aType, bType;
+        private SavedTensor sa, sb;
+
+        BinaryNode(BinaryOp op, Tensor a, Tensor b) {
+            super(a, b);
+            this.op = op;
+            this.aShape = a.shape;
+            this.bShape = b.shape;
+            this.aType = a.dtype;
+            this.bType = b.dtype;
+            boolean needA = op == BinaryOp.MUL && needsGrad(1) || op == BinaryOp.DIV && needsGrad(1)
+                    || op == BinaryOp.MAX || op == BinaryOp.MIN;
+            boolean needB = op == BinaryOp.MUL && needsGrad(0) || op == BinaryOp.DIV
+                    || op == BinaryOp.MAX || op == BinaryOp.MIN;
+            if (needA) sa = save(a);
+            if (needB) sb = save(b);
+            if (op != BinaryOp.ADD && op != BinaryOp.SUB && op != BinaryOp.MUL && op != BinaryOp.DIV
+                    && op != BinaryOp.MAX && op != BinaryOp.MIN) {
+                throw new IllegalArgumentException(op + " is not differentiable");
+            }
+        }
+
+        @Override public String name() {
+            return switch (op) {
+                case ADD -> "AddBackward0";
+                case SUB -> "SubBackward0";
+                case MUL -> "MulBackward0";
+                case DIV -> "DivBackward0";
+                case MAX -> "MaximumBackward0";
+                default -> "MinimumBackward0";
+            };
+        }
+
+        @Override protected Tensor[] backward(Tensor g) {
+            Tensor ga = null, gb = null;
+            switch (op) {
+                case ADD -> {
+                    ga = g;
+                    gb = g;
+                }
+                case SUB -> {
+                    ga = g;
+                    if (needsGrad(1)) gb = g.neg();
+                }
+                case MUL -> {
+                    if (needsGrad(0)) ga = g.mul(sb.get());
+                    if (needsGrad(1)) gb = g.mul(sa.get());
+                }
+                case DIV -> {
+                    Tensor b = sb.get();
+                    if (needsGrad(0)) ga = g.div(b);
+                    if (needsGrad(1)) gb = g.mul(sa.get()).div(b.mul(b)).neg();
+                }
+                default -> {
+                    // gradient goes to the selected side; ties split evenly as in PyTorch
+                    Tensor a = sa.get(), b = sb.get();
+                    Tensor pick = op == BinaryOp.MAX ? a.gt(b) : a.lt(b);
+                    Tensor tie = a.eq(b).toFloat().mul(0.5f);
+                    Tensor wa = pick.toFloat().add(tie);
+                    if (needsGrad(0)) ga = g.mul(wa.to(g.dtype));
+                    if (needsGrad(1)) gb = g.mul(wa.neg().add(1f).to(g.dtype));
+                }
+            }
+            return new Tensor[] {reduce(ga, aShape, aType, 0), reduce(gb, bShape, bType, 1)};
+        }
+
+        private Tensor reduce(Tensor g, int[] shape, DType type, int i) {
+            if (g == null || !needsGrad(i)) return null;
+            Tensor r = Ops.sumTo(g, shape);
+            return r.dtype == type ? r : r.to(type);
+        }
+
+        @Override protected void release() {
+            sa = null;
+            sb = null;
+        }
+    }
+}

@@ -1,0 +1,338 @@
+package dev.brasa;
+
+import dev.brasa.backend.Backend;
+import dev.brasa.backend.Backends;
+import dev.brasa.backend.View;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The static facade, Brasa's {@code torch}: tensor factories, random sampling, joins, and the
+ * no-grad scope. {@code import static dev.brasa.Brasa.*;} gives {@code tensor(...)},
+ * {@code randn(...)}, {@code manualSeed(...)} as in PyTorch.
+ *
+ * <p>Literal Java arrays follow PyTorch's literal rules: {@code tensor(1.5, 2)} and
+ * {@code tensor(new float[][] {...})} give FLOAT32, {@code tensor(1L, 2L)} (or int literals) INT64.
+ */
+public final class Brasa {
+    private static final Generator DEFAULT = new Generator();
+
+    private Brasa() {}
+
+    static Backend cpu() { return Backends.cpu(); }
+
+    /** The name of the CPU backend in use ("simd" or "scalar"). */
+    public static String backendName() { return cpu().name(); }
+
+    // ------------------------------------------------------------------ randomness
+
+    /** Seeds the default generator ({@code torch.manual_seed}); returns it. */
+    public static Generator manualSeed(long seed) { return DEFAULT.manualSeed(seed); }
+
+    /** The default CPU generator. */
+    public static Generator defaultGenerator() { return DEFAULT; }
+
+    /** Uniform samples in [0, 1). */
+    public static Tensor rand(int... shape) { return rand(DEFAULT, shape); }
+
+    /** Uniform samples in [0, 1) from a generator. */
+    public static Tensor rand(Generator g, int... shape) { return empty(shape).uniform_(0, 1, g); }
+
+    /** Standard normal samples. */
+    public static Tensor randn(int... shape) { return randn(DEFAULT, shape); }
+
+    /** Standard normal samples from a generator. */
+    public static Tensor randn(Generator g, int... shape) { return empty(shape).normal_(0, 1, g); }
+
+    /** Integers uniform in [low, high), INT64. */
+    public static Tensor randint(long low, long high, int... shape) {
+        if (low >= high) {
+            throw new IllegalArgumentException("random_ expects 'from' to be less than 'to', but got from=" + low
+                    + " >= to=" + high);
+        }
+        Shapes.checkSizes(shape);
+        return fromArray(Random.randint(low, high, (int) Shapes.numel(shape), DEFAULT), shape);
+    }
+
+    /** Integers uniform in [0, high), INT64. */
+    public static Tensor randint(long high, int... shape) { return randint(0, high, shape); }
+
+    /** A random permutation of 0..n-1, INT64. */
+    public static Tensor randperm(int n) { return randperm(n, DEFAULT); }
+
+    /** A random permutation of 0..n-1 from a generator. */
+    public static Tensor randperm(int n, Generator g) {
+        if (n < 0) throw new IllegalArgumentException("n must be non-negative, got " + n);
+        return fromArray(Random.randperm(n, g), n);
+    }
+
+    /** 1 with probability p, else 0, per element (FLOAT32, p's shape). */
+    public static Tensor bernoulli(Tensor p) { return bernoulli(p, DEFAULT); }
+
+    /** Bernoulli draws from a generator. */
+    public static Tensor bernoulli(Tensor p, Generator g) {
+        Objects.requireNonNull(p, "p");
+        double[] probs = p.toFloat().toDoubleArray();
+        for (double v : probs) {
+            if (!(v >= 0 && v <= 1)) throw new IllegalArgumentException("bernoulli: all elements of p must be in [0, 1], got " + v);
+        }
+        return fromArray(Random.bernoulli(probs, g), p.shape).to(p.dtype.isFloatingPoint() ? p.dtype : DType.FLOAT32);
+    }
+
+    // ------------------------------------------------------------------ factories
+
+    /** A 1-D FLOAT32 tensor. */
+    public static Tensor tensor(float... values) { return fromArray(values.clone(), values.length); }
+
+    /** A 1-D FLOAT32 tensor from doubles (PyTorch's default dtype for Python floats). */
+    public static Tensor tensor(double... values) {
+        float[] f = new float[values.length];
+        for (int i = 0; i < f.length; i++) f[i] = (float) values[i];
+        return fromArray(f, values.length);
+    }
+
+    /** A 1-D INT64 tensor. */
+    public static Tensor tensor(long... values) { return fromArray(values.clone(), values.length); }
+
+    /** A 1-D BOOL tensor. */
+    public static Tensor tensor(boolean... values) {
+        byte[] b = new byte[values.length];
+        for (int i = 0; i < b.length; i++) b[i] = (byte) (values[i] ? 1 : 0);
+        return fromArray(b, values.length);
+    }
+
+    /** A 2-D FLOAT32 tensor from rows of equal length. */
+    public static Tensor tensor(float[][] rows) {
+        int cols = rows.length == 0 ? 0 : rows[0].length;
+        float[] f = new float[rows.length * cols];
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i].length != cols) throw ragged(i, rows[i].length, cols);
+            System.arraycopy(rows[i], 0, f, i * cols, cols);
+        }
+        return fromArray(f, rows.length, cols);
+    }
+
+    /** A 2-D FLOAT32 tensor from double rows. */
+    public static Tensor tensor(double[][] rows) {
+        int cols = rows.length == 0 ? 0 : rows[0].length;
+        float[] f = new float[rows.length * cols];
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i].length != cols) throw ragged(i, rows[i].length, cols);
+            for (int j = 0; j < cols; j++) f[i * cols + j] = (float) rows[i][j];
+        }
+        return fromArray(f, rows.length, cols);
+    }
+
+    /** A 2-D INT64 tensor. */
+    public static Tensor tensor(long[][] rows) {
+        int cols = rows.length == 0 ? 0 : rows[0].length;
+        long[] f = new long[rows.length * cols];
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i].length != cols) throw ragged(i, rows[i].length, cols);
+            System.arraycopy(rows[i], 0, f, i * cols, cols);
+        }
+        return fromArray(f, rows.length, cols);
+    }
+
+    /** A 3-D FLOAT32 tensor. */
+    public static Tensor tensor(float[][][] v) {
+        List<Tensor> mats = new ArrayList<>();
+        for (float[][] m : v) mats.add(tensor(m));
+        if (mats.isEmpty()) return zeros(0);
+        return stack(mats, 0);
+    }
+
+    private static IllegalArgumentException ragged(int row, int got, int expected) {
+        return new IllegalArgumentException("expected sequence of length " + expected + " at dim 1 (got " + got + ") in row " + row);
+    }
+
+    /** A 0-d FLOAT32 tensor ({@code torch.tensor(3.5)}). */
+    public static Tensor scalarTensor(double v) { return fromArray(new float[] {(float) v}); }
+
+    /**
+     * A tensor over a flat array (float[], double[], long[], or byte[] of 0/1 for BOOL) with a
+     * shape; the array is taken over, not copied.
+     */
+    public static Tensor fromArray(Object data, int... shape) {
+        Objects.requireNonNull(data, "data");
+        Shapes.checkSizes(shape);
+        int len = switch (data) {
+            case float[] a -> a.length;
+            case double[] a -> a.length;
+            case long[] a -> a.length;
+            case byte[] a -> a.length;
+            default -> throw new IllegalArgumentException("fromArray takes float[], double[], long[] or byte[], got "
+                    + data.getClass().getSimpleName());
+        };
+        if (len != Shapes.numel(shape)) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs " + Shapes.numel(shape)
+                    + " elements but the array has " + len);
+        }
+        var s = cpu().wrap(data);
+        return new Tensor(s, shape.clone(), View.contiguousStrides(shape), 0, DType.of(s.kind()));
+    }
+
+    /** Zeros (FLOAT32). */
+    public static Tensor zeros(int... shape) { return Tensor.empty(cpu(), DType.FLOAT32, shape); }
+
+    /** Zeros of a dtype. */
+    public static Tensor zeros(DType dtype, int... shape) { return Tensor.empty(cpu(), dtype, shape); }
+
+    /** Ones (FLOAT32). */
+    public static Tensor ones(int... shape) { return full(1f, shape); }
+
+    /** Filled with v (FLOAT32). */
+    public static Tensor full(float v, int... shape) {
+        Tensor t = zeros(shape);
+        if (v != 0) cpu().fill(t.kernelView(), v);
+        return t;
+    }
+
+    /** Uninitialised in PyTorch; zeros here (FLOAT32). */
+    public static Tensor empty(int... shape) { return zeros(shape); }
+
+    /** Zeros with x's shape and dtype. */
+    public static Tensor zerosLike(Tensor x) { return Ops.zerosLike(x); }
+
+    /** Ones with x's shape and dtype. */
+    public static Tensor onesLike(Tensor x) { return Ops.fullLike(x, 1); }
+
+    /** The n x n identity (FLOAT32). */
+    public static Tensor eye(int n) {
+        Tensor t = zeros(n, n);
+        for (int i = 0; i < n; i++) cpu().set(t.storage, i * n + i, 1);
+        return t;
+    }
+
+    /** 0, 1, ..., end-1 (INT64). */
+    public static Tensor arange(long end) { return arange(0, end, 1); }
+
+    /** start, ..., end-1 (INT64). */
+    public static Tensor arange(long start, long end) { return arange(start, end, 1); }
+
+    /** start, start+step, ... below end (INT64). */
+    public static Tensor arange(long start, long end, long step) {
+        if (step == 0) throw new IllegalArgumentException("step must be nonzero");
+        if ((step > 0 && start > end) || (step < 0 && start < end)) {
+            throw new IllegalArgumentException("upper bound and larger bound inconsistent with step sign");
+        }
+        long n = (end - start + step - (step > 0 ? 1 : -1)) / step;
+        long[] v = new long[(int) Math.max(0, n)];
+        for (int i = 0; i < v.length; i++) v[i] = start + i * step;
+        return fromArray(v, v.length);
+    }
+
+    /** start, start+step, ... below end (FLOAT32), {@code torch.arange(0., 1., 0.1)}. */
+    public static Tensor arange(double start, double end, double step) {
+        if (step == 0 || !Double.isFinite(step)) throw new IllegalArgumentException("step must be nonzero and finite, got " + step);
+        if ((step > 0 && start > end) || (step < 0 && start < end)) {
+            throw new IllegalArgumentException("upper bound and larger bound inconsistent with step sign");
+        }
+        int n = (int) Math.ceil((end - start) / step);
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = (float) (start + i * step);
+        return fromArray(v, n);
+    }
+
+    /** steps values evenly spaced from start to end inclusive (FLOAT32). */
+    public static Tensor linspace(double start, double end, int steps) {
+        if (steps < 0) throw new IllegalArgumentException("number of steps must be non-negative, got " + steps);
+        float[] v = new float[steps];
+        double step = steps > 1 ? (end - start) / (steps - 1) : 0;
+        int half = steps / 2;
+        for (int i = 0; i < steps; i++) {
+            // PyTorch fills the second half from the end, so the last value is exactly end
+            v[i] = (float) (i < half ? start + step * i : end - step * (steps - 1 - i));
+        }
+        return fromArray(v, steps);
+    }
+
+    // ------------------------------------------------------------------ ops as functions
+
+    /** a @ b. */
+    public static Tensor matmul(Tensor a, Tensor b) { return a.matmul(b); }
+
+    /** Concatenates along dim. */
+    public static Tensor cat(List<Tensor> tensors, int dim) { return Cat.apply(tensors, dim); }
+
+    /** Concatenates along dim 0. */
+    public static Tensor cat(Tensor... tensors) { return Cat.apply(Arrays.asList(tensors), 0); }
+
+    /** Stacks equal-shaped tensors along a new dim. */
+    public static Tensor stack(List<Tensor> tensors, int dim) {
+        if (tensors == null || tensors.isEmpty()) throw new IllegalArgumentException("stack expects a non-empty TensorList");
+        int[] s0 = tensors.get(0).shape;
+        List<Tensor> parts = new ArrayList<>();
+        for (int i = 0; i < tensors.size(); i++) {
+            Tensor t = Objects.requireNonNull(tensors.get(i), "tensor " + i);
+            if (!Arrays.equals(t.shape, s0)) {
+                throw new IllegalArgumentException("stack expects each tensor to be equal size, but got " + Shapes.str(s0)
+                        + " at entry 0 and " + Shapes.str(t.shape) + " at entry " + i);
+            }
+            parts.add(t.unsqueeze(Shapes.dim(dim, s0.length + 1)));
+        }
+        return Cat.apply(parts, dim);
+    }
+
+    /** Stacks along a new dim 0. */
+    public static Tensor stack(Tensor... tensors) { return stack(Arrays.asList(tensors), 0); }
+
+    /** Concatenates column-wise (1-D inputs end to end). */
+    public static Tensor hstack(Tensor... tensors) {
+        if (tensors.length == 0) throw new IllegalArgumentException("hstack expects a non-empty TensorList");
+        List<Tensor> ts = new ArrayList<>();
+        for (Tensor t : tensors) ts.add(t.dim() == 0 ? t.reshape(1) : t);
+        return Cat.apply(ts, ts.get(0).dim() == 1 ? 0 : 1);
+    }
+
+    /** Concatenates row-wise (1-D inputs become rows). */
+    public static Tensor vstack(Tensor... tensors) {
+        if (tensors.length == 0) throw new IllegalArgumentException("vstack expects a non-empty TensorList");
+        List<Tensor> ts = new ArrayList<>();
+        for (Tensor t : tensors) ts.add(t.dim() == 0 ? t.reshape(1, 1) : t.dim() == 1 ? t.unsqueeze(0) : t);
+        return Cat.apply(ts, 0);
+    }
+
+    /** Elementwise sigmoid. */
+    public static Tensor sigmoid(Tensor x) { return x.sigmoid(); }
+
+    /** Elementwise tanh. */
+    public static Tensor tanh(Tensor x) { return x.tanh(); }
+
+    /** Elementwise ReLU. */
+    public static Tensor relu(Tensor x) { return x.relu(); }
+
+    /** Elementwise e^x. */
+    public static Tensor exp(Tensor x) { return x.exp(); }
+
+    /** Elementwise natural log. */
+    public static Tensor log(Tensor x) { return x.log(); }
+
+    /** Softmax along dim. */
+    public static Tensor softmax(Tensor x, int dim) { return x.softmax(dim); }
+
+    /** Log-softmax along dim. */
+    public static Tensor logSoftmax(Tensor x, int dim) { return x.logSoftmax(dim); }
+
+    /** Sum of all elements. */
+    public static Tensor sum(Tensor x) { return x.sum(); }
+
+    /** Mean of all elements. */
+    public static Tensor mean(Tensor x) { return x.mean(); }
+
+    /** Indices of the maxima along dim. */
+    public static Tensor argmax(Tensor x, int dim) { return x.argmax(dim); }
+
+    /** Elementwise maximum. */
+    public static Tensor maximum(Tensor a, Tensor b) { return a.maximum(b); }
+
+    // ------------------------------------------------------------------ autograd mode
+
+    /** Opens a no-grad scope: {@code try (var g = Brasa.noGrad()) { ... }}. */
+    public static NoGrad noGrad() { return new NoGrad(); }
+
+    /** True when the current thread records autograd graphs. */
+    public static boolean isGradEnabled() { return NoGrad.isGradEnabled(); }
+}

@@ -1,0 +1,77 @@
+package dev.brasa;
+
+import dev.brasa.autograd.Node;
+import java.util.List;
+
+/** Concatenation along a dim ({@code torch.cat}); backward slices the gradient back apart. */
+final class Cat {
+    private Cat() {}
+
+    static Tensor apply(List<Tensor> ts, int dim) {
+        if (ts == null || ts.isEmpty()) throw new IllegalArgumentException("torch.cat(): expected a non-empty list of Tensors");
+        Tensor first = ts.get(0);
+        if (first == null) throw new IllegalArgumentException("torch.cat(): tensor 0 in the list is null");
+        if (first.dim() == 0) {
+            throw new IllegalArgumentException("zero-dimensional tensor (at position 0) cannot be concatenated");
+        }
+        int d = Shapes.dim(dim, first.dim());
+        int[] shape = first.shape.clone();
+        DType dt = first.dtype;
+        int total = 0;
+        for (int i = 0; i < ts.size(); i++) {
+            Tensor t = ts.get(i);
+            if (t == null) throw new IllegalArgumentException("torch.cat(): tensor " + i + " in the list is null");
+            if (t.dim() != first.dim()) {
+                throw new IllegalArgumentException("Tensors must have same number of dimensions: got " + first.dim()
+                        + " and " + t.dim());
+            }
+            for (int k = 0; k < shape.length; k++) {
+                if (k != d && t.shape[k] != shape[k]) {
+                    throw new IllegalArgumentException("Sizes of tensors must match except in dimension " + d + ". Expected size "
+                            + shape[k] + " but got size " + t.shape[k] + " for tensor number " + i + " in the list.");
+                }
+            }
+            total += t.shape[d];
+            dt = DType.promote(dt, t.dtype);
+        }
+        shape[d] = total;
+        Tensor out = first.newEmpty(dt, shape);
+        int off = 0;
+        int[] sizes = new int[ts.size()];
+        for (int i = 0; i < ts.size(); i++) {
+            Tensor t = ts.get(i);
+            sizes[i] = t.shape[d];
+            if (t.numel() > 0) t.backend().copy(t.kernelView(), out.slice(d, off, off + t.shape[d]).kernelView());
+            off += t.shape[d];
+        }
+        Tensor[] arr = ts.toArray(new Tensor[0]);
+        if (Tensor.recording(arr)) out.attach(new CatNode(arr, d, sizes));
+        return out;
+    }
+
+    private static final class CatNode extends Node {
+        private final int d;
+        private final int[] sizes;
+        private final DType[] types;
+
+        CatNode(Tensor[] in, int d, int[] sizes) {
+            super(in);
+            this.d = d;
+            this.sizes = sizes;
+            this.types = new DType[in.length];
+            for (int i = 0; i < in.length; i++) types[i] = in[i].dtype;
+        }
+
+        @Override public String name() { return "CatBackward0"; }
+
+        @Override protected Tensor[] backward(Tensor g) {
+            Tensor[] r = new Tensor[sizes.length];
+            int off = 0;
+            for (int i = 0; i < sizes.length; i++) {
+                if (needsGrad(i)) r[i] = g.slice(d, off, off + sizes[i]).to(types[i]);
+                off += sizes[i];
+            }
+            return r;
+        }
+    }
+}

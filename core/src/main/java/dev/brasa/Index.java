@@ -1,0 +1,94 @@
+package dev.brasa;
+
+import dev.brasa.autograd.Node;
+import java.util.Arrays;
+
+/**
+ * Advanced indexing on dim 0 ({@code x[idx]}): gather rows by an INT64 index, or select by a BOOL
+ * mask. Backward scatters (adds) the gradient rows back, so repeated indices accumulate.
+ */
+final class Index {
+    private Index() {}
+
+    static Tensor apply(Tensor x, Tensor idx) {
+        java.util.Objects.requireNonNull(idx, "index");
+        if (x.dim() == 0) throw new IllegalArgumentException("invalid index of a 0-dim tensor.");
+        if (idx.dtype == DType.BOOL) return mask(x, idx);
+        if (idx.dtype != DType.INT64) {
+            throw new IllegalArgumentException("tensors used as indices must be long, int, byte or bool tensors, got " + idx.dtype);
+        }
+        int rows = x.shape[0];
+        long[] raw = idx.toLongArray();
+        long[] norm = new long[raw.length];
+        for (int i = 0; i < raw.length; i++) {
+            long v = raw[i];
+            if (v < -rows || v >= rows) {
+                throw new IllegalArgumentException("index " + v + " is out of bounds for dimension 0 with size " + rows);
+            }
+            norm[i] = v < 0 ? v + rows : v;
+        }
+        int[] outShape = new int[idx.dim() + x.dim() - 1];
+        System.arraycopy(idx.shape, 0, outShape, 0, idx.dim());
+        System.arraycopy(x.shape, 1, outShape, idx.dim(), x.dim() - 1);
+        return gather(x, norm, outShape);
+    }
+
+    private static Tensor mask(Tensor x, Tensor m) {
+        boolean[] b = m.toBooleanArray();
+        if (Arrays.equals(m.shape, x.shape) && x.dim() > 1) {
+            Tensor flat = x.reshape(-1);
+            return gather(flat, nonzero(b), new int[] {count(b)});
+        }
+        if (m.dim() != 1 || m.shape[0] != x.shape[0]) {
+            throw new IllegalArgumentException("The shape of the mask " + Shapes.str(m.shape) + " at index 0 does not match "
+                    + "the shape of the indexed tensor " + Shapes.str(x.shape) + " at index 0");
+        }
+        int[] outShape = x.shape.clone();
+        outShape[0] = count(b);
+        return gather(x, nonzero(b), outShape);
+    }
+
+    private static int count(boolean[] b) {
+        int n = 0;
+        for (boolean v : b) if (v) n++;
+        return n;
+    }
+
+    private static long[] nonzero(boolean[] b) {
+        long[] r = new long[count(b)];
+        for (int i = 0, k = 0; i < b.length; i++) if (b[i]) r[k++] = i;
+        return r;
+    }
+
+    private static Tensor gather(Tensor x, long[] rows, int[] outShape) {
+        Tensor xc = x.contiguous();
+        int rowSize = x.shape[0] == 0 ? 0 : (int) (x.numel() / x.shape[0]);
+        Tensor index = Brasa.tensor(rows);
+        Tensor out = x.newEmpty(x.dtype, outShape);
+        x.backend().indexSelect(xc.kernelView(), index.kernelView(), rowSize, out.kernelView());
+        if (Tensor.recording(x)) out.attach(new IndexNode(x, index, rowSize));
+        return out;
+    }
+
+    private static final class IndexNode extends Node {
+        private final int[] inShape;
+        private final Tensor index;
+        private final int rowSize;
+
+        IndexNode(Tensor x, Tensor index, int rowSize) {
+            super(x);
+            this.inShape = x.shape;
+            this.index = index;
+            this.rowSize = rowSize;
+        }
+
+        @Override public String name() { return "IndexBackward0"; }
+
+        @Override protected Tensor[] backward(Tensor g) {
+            Tensor z = g.newEmpty(g.dtype, inShape);
+            Tensor gc = g.contiguous();
+            g.backend().indexAdd(gc.kernelView(), index.kernelView(), rowSize, z.kernelView());
+            return new Tensor[] {z};
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package dev.brasa;
+
+import dev.brasa.autograd.Node;
+import dev.brasa.backend.View;
+
+/**
+ * {@code torch.matmul} for 1-D, 2-D and 3-D operands (a 2-D operand broadcasts over the other's
+ * batch). Every case runs as one batched GEMM over rank-3 views; transposes in backward are stride
+ * swaps, never copies.
+ */
+final class MatMul {
+    private MatMul() {}
+
+    static Tensor apply(Tensor a, Tensor b) {
+        java.util.Objects.requireNonNull(b, "other");
+        int da = a.dim(), db = b.dim();
+        if (da == 0 || db == 0) {
+            throw new IllegalArgumentException("both arguments to matmul need to be at least 1D, but they are "
+                    + da + "D and " + db + "D");
+        }
+        if (da > 3 || db > 3) {
+            throw new IllegalArgumentException("matmul supports tensors of at most 3 dims, got " + Shapes.str(a.shape)
+                    + " and " + Shapes.str(b.shape));
+        }
+        if (!a.dtype.isFloatingPoint() || a.dtype != b.dtype) {
+            throw new IllegalArgumentException("expected m1 and m2 to have the same floating dtype, but got: "
+                    + a.dtype + " != " + b.dtype);
+        }
+        int m = da == 1 ? 1 : a.shape[da - 2], k = a.shape[da - 1];
+        int kb = db == 1 ? b.shape[0] : b.shape[db - 2], n = db == 1 ? 1 : b.shape[db - 1];
+        if (k != kb) {
+            if (da == 1 && db == 1) {
+                throw new IllegalArgumentException("inconsistent tensor size, expected tensor [" + k + "] and src [" + kb
+                        + "] to have the same number of elements, but got " + k + " and " + kb + " elements respectively");
+            }
+            if (da <= 2 && db <= 2) {
+                int[] s1 = da == 1 ? new int[] {1, k} : a.shape, s2 = db == 1 ? new int[] {kb, 1} : b.shape;
+                throw new IllegalArgumentException("mat1 and mat2 shapes cannot be multiplied (" + Shapes.x(s1) + " and "
+                        + Shapes.x(s2) + ")");
+            }
+            throw new IllegalArgumentException("Expected size for first two dimensions of batch2 tensor to be: ["
+                    + (db == 3 ? b.shape[0] : 1) + ", " + k + "] but got: [" + (db == 3 ? b.shape[0] : 1) + ", " + kb + "].");
+        }
+        int ba = da == 3 ? a.shape[0] : 1, bb = db == 3 ? b.shape[0] : 1;
+        if (da == 3 && db == 3 && ba != bb) {
+            throw new IllegalArgumentException("The size of tensor a (" + ba + ") must match the size of tensor b (" + bb
+                    + ") at non-singleton dimension 0");
+        }
+        int batch = Math.max(ba, bb);
+        Tensor c = gemm(a3(a), b3(b), batch, m, n, k);
+        int[] outShape;
+        if (da == 3 || db == 3) outShape = new int[] {batch, m, n};
+        else outShape = new int[] {m, n};
+        if (da == 1 && db == 1) outShape = new int[0];
+        else if (da == 1) outShape = db == 3 ? new int[] {batch, n} : new int[] {n};
+        else if (db == 1) outShape = da == 3 ? new int[] {batch, m} : new int[] {m};
+        Tensor out = c.alias(outShape, View.contiguousStrides(outShape), 0);
+        if (Tensor.recording(a, b)) out.attach(new MatMulNode(a, b));
+        return out;
+    }
+
+    /** a as a rank-3 view [batch or 1, m, k] (batch stride 0 when broadcast). */
+    private static View a3(Tensor a) {
+        int[] s = a.shape, st = a.strides;
+        return switch (a.dim()) {
+            case 1 -> new View(a.storage, new int[] {1, 1, s[0]}, new int[] {0, 0, st[0]}, a.offset);
+            case 2 -> new View(a.storage, new int[] {1, s[0], s[1]}, new int[] {0, st[0], st[1]}, a.offset);
+            default -> a.kernelView();
+        };
+    }
+
+    /** b as a rank-3 view [batch or 1, k, n]. */
+    private static View b3(Tensor b) {
+        int[] s = b.shape, st = b.strides;
+        return switch (b.dim()) {
+            case 1 -> new View(b.storage, new int[] {1, s[0], 1}, new int[] {0, st[0], 0}, b.offset);
+            case 2 -> new View(b.storage, new int[] {1, s[0], s[1]}, new int[] {0, st[0], st[1]}, b.offset);
+            default -> b.kernelView();
+        };
+    }
+
+    /** C[batch, m, n] = A B with broadcast batch (stride 0 for a batch of 1). */
+    private static Tensor gemm(View a, View b, int batch, int m, int n, int k) {
+        Tensor c = Tensor.empty(a.storage().backend(), DType.of(a.storage().kind()), new int[] {batch, m, n});
+        View av = a.shape()[0] == batch ? a : new View(a.storage(), new int[] {batch, m, k},
+                new int[] {0, a.strides()[1], a.strides()[2]}, a.offset());
+        View bv = b.shape()[0] == batch ? b : new View(b.storage(), new int[] {batch, k, n},
+                new int[] {0, b.strides()[1], b.strides()[2]}, b.offset());
+        a.storage().backend().matmul(av, bv, c.kernelView(), batch, m, n, k, 1.0, 0.0);
+        return c;
+    }
+
+    /** Transpose of the last two dims (a view); 1-D stays as is. */
+    private static Tensor mT(Tensor t) { return t.dim() == 1 ? t : t.transpose(-1, -2); }
+
+    private static final class MatMulNode extends Node {
+        private SavedTensor sa, sb;
+        private final int da, db;
+
+        MatMulNode(Tensor a, Tensor b) {
+            super(a, b);
+            da = a.dim();
+            db = b.dim();
+            if (needsGrad(1)) sa = save(a);
+            if (needsGrad(0)) sb = save(b);
+        }
+
+        @Override public String name() {
+            if (da == 1 && db == 1) return "DotBackward0";
+            if (da == 2 && db == 1) return "MvBackward0";
+            if (da == 2 && db == 2) return "MmBackward0";
+            if (da == 3 && db == 3) return "BmmBackward0";
+            return "MatmulBackward0";
+        }
+
+        @Override protected Tensor[] backward(Tensor g) {
+            Tensor ga = null, gb = null;
+            if (needsGrad(0)) {
+                Tensor b = sb.get();
+                ga = gradA(g, b);
+            }
+            if (needsGrad(1)) {
+                Tensor a = sa.get();
+                gb = gradB(g, a);
+            }
+            return new Tensor[] {ga, gb};
+        }
+
+        private Tensor gradA(Tensor g, Tensor b) {
+            if (da == 1 && db == 1) return b.mul(g);                      // dot: g is 0-d
+            if (da == 1) {                                               // [k] x [.., k, n] -> [.., n]
+                Tensor r = b.matmul(g.dim() == 1 ? g.unsqueeze(1) : g.unsqueeze(2)); // [.., k, 1]
+                r = r.squeeze(-1);
+                return r.dim() == 2 ? r.sum(0) : r;
+            }
+            if (db == 1) {                                               // [.., m, k] x [k] -> [.., m]
+                return g.unsqueeze(-1).mul(b);                           // outer product, broadcast over batch
+            }
+            Tensor r = g.matmul(mT(b));                                  // [.., m, k]
+            return da == 2 && r.dim() == 3 ? r.sum(0) : r;
+        }
+
+        private Tensor gradB(Tensor g, Tensor a) {
+            if (da == 1 && db == 1) return a.mul(g);
+            if (db == 1) {                                               // [.., m, k] x [k]: gb = a^T g
+                Tensor r = mT(a).matmul(g.dim() == 1 ? g.unsqueeze(1) : g.unsqueeze(2)).squeeze(-1);
+                return r.dim() == 2 ? r.sum(0) : r;
+            }
+            if (da == 1) {                                               // [k] x [.., k, n]: gb = a outer g
+                return a.unsqueeze(-1).mul(g.dim() == 1 ? g.unsqueeze(0) : g.unsqueeze(1));
+            }
+            Tensor r = mT(a).matmul(g);                                  // [.., k, n]
+            return db == 2 && r.dim() == 3 ? r.sum(0) : r;
+        }
+
+        @Override protected void release() {
+            sa = null;
+            sb = null;
+        }
+    }
+}

@@ -1,0 +1,217 @@
+package dev.brasa;
+
+import dev.brasa.autograd.Node;
+import dev.brasa.backend.View;
+import java.util.Arrays;
+import java.util.function.UnaryOperator;
+
+/**
+ * Ops that return views sharing storage: view/reshape, transpose/permute, unsqueeze/squeeze,
+ * expand, select, slice (and repeat, built from them). Each backward maps the gradient back to
+ * the input's layout.
+ */
+final class Views {
+    private Views() {}
+
+    /** A view-op node whose backward is a function of the output gradient alone. */
+    private static final class ViewNode extends Node {
+        private final String name;
+        private final UnaryOperator<Tensor> back;
+
+        ViewNode(String name, Tensor in, UnaryOperator<Tensor> back) {
+            super(in);
+            this.name = name;
+            this.back = back;
+        }
+
+        @Override public String name() { return name; }
+
+        @Override protected Tensor[] backward(Tensor g) { return new Tensor[] {back.apply(g)}; }
+    }
+
+    private static Tensor record(Tensor out, Tensor in, String name, UnaryOperator<Tensor> back) {
+        if (Tensor.recording(in)) out.attach(new ViewNode(name, in, back));
+        return out;
+    }
+
+    static Tensor view(Tensor x, int[] req) {
+        int[] ns = Shapes.infer(req, x.numel());
+        int[] st = Shapes.viewStrides(x.shape, x.strides, ns);
+        if (st == null) {
+            throw new IllegalArgumentException("view size is not compatible with input tensor's size and stride (at least "
+                    + "one dimension spans across two contiguous subspaces). Use .reshape(...) instead. (input shape "
+                    + Shapes.str(x.shape) + ", strides " + Shapes.str(x.strides) + ", requested " + Shapes.str(req) + ")");
+        }
+        int[] in = x.shape;
+        return record(x.alias(ns, st, x.offset), x, "ViewBackward0", g -> g.reshape(in));
+    }
+
+    static Tensor reshape(Tensor x, int[] req) {
+        int[] ns = Shapes.infer(req, x.numel());
+        int[] st = Shapes.viewStrides(x.shape, x.strides, ns);
+        if (st != null) return view(x, ns);
+        return view(Copy.apply(x), ns);
+    }
+
+    static Tensor transpose(Tensor x, int d0, int d1) {
+        int a = Shapes.dim(d0, x.dim()), b = Shapes.dim(d1, x.dim());
+        if (x.dim() == 0) return x;
+        int[] s = x.shape.clone(), st = x.strides.clone();
+        swap(s, a, b);
+        swap(st, a, b);
+        String name = x.dim() == 2 && (a != b) ? "TBackward0" : "TransposeBackward0";
+        return record(x.alias(s, st, x.offset), x, name, g -> g.transpose(a, b));
+    }
+
+    private static void swap(int[] v, int i, int j) {
+        int t = v[i];
+        v[i] = v[j];
+        v[j] = t;
+    }
+
+    static Tensor permute(Tensor x, int[] dims) {
+        if (dims.length != x.dim()) {
+            throw new IllegalArgumentException("permute(sparse_coo): number of dimensions in the tensor input does not "
+                    + "match the length of the desired ordering of dimensions i.e. input.dim() = " + x.dim()
+                    + " is not equal to len(dims) = " + dims.length);
+        }
+        int[] s = new int[dims.length], st = new int[dims.length], inv = new int[dims.length];
+        boolean[] seen = new boolean[dims.length];
+        for (int i = 0; i < dims.length; i++) {
+            int d = Shapes.dim(dims[i], x.dim());
+            if (seen[d]) throw new IllegalArgumentException("permute(): duplicate dims are not allowed, got " + Arrays.toString(dims));
+            seen[d] = true;
+            s[i] = x.shape[d];
+            st[i] = x.strides[d];
+            inv[d] = i;
+        }
+        return record(x.alias(s, st, x.offset), x, "PermuteBackward0", g -> g.permute(inv));
+    }
+
+    static Tensor unsqueeze(Tensor x, int d) {
+        int nd = Shapes.dim(d, x.dim() + 1);
+        int[] s = new int[x.dim() + 1], st = new int[x.dim() + 1];
+        for (int i = 0, j = 0; i < s.length; i++) {
+            if (i == nd) {
+                s[i] = 1;
+                st[i] = j < x.dim() ? x.strides[j] * x.shape[j] : 1;
+            } else {
+                s[i] = x.shape[j];
+                st[i] = x.strides[j];
+                j++;
+            }
+        }
+        return record(x.alias(s, st, x.offset), x, "UnsqueezeBackward0", g -> g.squeeze(nd));
+    }
+
+    static Tensor squeeze(Tensor x, Integer d) {
+        int[] in = x.shape;
+        if (d != null) {
+            int nd = Shapes.dim(d, x.dim());
+            if (x.dim() == 0 || x.shape[nd] != 1) return x;
+            int[] s = new int[x.dim() - 1], st = new int[x.dim() - 1];
+            for (int i = 0, j = 0; i < x.dim(); i++) {
+                if (i == nd) continue;
+                s[j] = x.shape[i];
+                st[j++] = x.strides[i];
+            }
+            return record(x.alias(s, st, x.offset), x, "SqueezeBackward1", g -> g.reshape(in));
+        }
+        int n = 0;
+        for (int v : x.shape) if (v != 1) n++;
+        int[] s = new int[n], st = new int[n];
+        for (int i = 0, j = 0; i < x.dim(); i++) {
+            if (x.shape[i] == 1) continue;
+            s[j] = x.shape[i];
+            st[j++] = x.strides[i];
+        }
+        return record(x.alias(s, st, x.offset), x, "SqueezeBackward0", g -> g.reshape(in));
+    }
+
+    static Tensor expand(Tensor x, int[] sizes) {
+        if (sizes.length < x.dim()) {
+            throw new IllegalArgumentException("expand: the number of sizes provided (" + sizes.length + ") must be greater "
+                    + "or equal to the number of dimensions in the tensor (" + x.dim() + ")");
+        }
+        int[] to = sizes.clone();
+        int lead = to.length - x.dim();
+        for (int i = 0; i < to.length; i++) {
+            if (to[i] == -1) {
+                if (i < lead) throw new IllegalArgumentException("expand: -1 is not allowed in a leading, non-existing dimension " + i);
+                to[i] = x.shape[i - lead];
+            } else if (to[i] < 0) {
+                throw new IllegalArgumentException("expand: invalid size " + to[i] + " at dim " + i);
+            }
+        }
+        int[] st = Shapes.expandStrides(x.shape, x.strides, to);
+        int[] in = x.shape;
+        return record(x.alias(to, st, x.offset), x, "ExpandBackward0", g -> Ops.sumTo(g, in));
+    }
+
+    static Tensor repeat(Tensor x, int[] r) {
+        if (r.length < x.dim()) {
+            throw new IllegalArgumentException("Number of dimensions of repeat dims (" + r.length + ") can not be smaller "
+                    + "than number of dimensions of tensor (" + x.dim() + ")");
+        }
+        for (int v : r) if (v < 0) throw new IllegalArgumentException("repeat: repeats must be >= 0, got " + Arrays.toString(r));
+        int n = r.length, lead = n - x.dim();
+        int[] padded = new int[n], inter = new int[2 * n], expanded = new int[2 * n], out = new int[n];
+        for (int i = 0; i < n; i++) {
+            padded[i] = i < lead ? 1 : x.shape[i - lead];
+            inter[2 * i] = 1;
+            inter[2 * i + 1] = padded[i];
+            expanded[2 * i] = r[i];
+            expanded[2 * i + 1] = padded[i];
+            out[i] = r[i] * padded[i];
+        }
+        return x.reshape(padded).reshape(inter).expand(expanded).contiguous().reshape(out);
+    }
+
+    static Tensor select(Tensor x, int dim, int index) {
+        if (x.dim() == 0) throw new IllegalArgumentException("select() cannot be applied to a 0-dim tensor.");
+        int d = Shapes.dim(dim, x.dim());
+        int size = x.shape[d];
+        if (index < -size || index >= size) {
+            throw new IllegalArgumentException("index " + index + " is out of bounds for dimension " + d + " with size " + size);
+        }
+        int i = index < 0 ? index + size : index;
+        int[] s = new int[x.dim() - 1], st = new int[x.dim() - 1];
+        for (int a = 0, b = 0; a < x.dim(); a++) {
+            if (a == d) continue;
+            s[b] = x.shape[a];
+            st[b++] = x.strides[a];
+        }
+        int[] in = x.shape;
+        return record(x.alias(s, st, x.offset + i * x.strides[d]), x, "SelectBackward0",
+                g -> scatterInto(g, in, z -> z.select(d, i)));
+    }
+
+    static Tensor slice(Tensor x, int dim, int start, int end, int step) {
+        if (x.dim() == 0) throw new IllegalArgumentException("slice() cannot be applied to a 0-dim tensor.");
+        if (step <= 0) throw new IllegalArgumentException("slice step must be positive, got " + step);
+        int d = Shapes.dim(dim, x.dim());
+        int size = x.shape[d];
+        int s0 = clampIndex(start, size), e0 = clampIndex(end, size);
+        int len = e0 > s0 ? (e0 - s0 + step - 1) / step : 0;
+        int[] s = x.shape.clone(), st = x.strides.clone();
+        s[d] = len;
+        st[d] = x.strides[d] * step;
+        int[] in = x.shape;
+        return record(x.alias(s, st, x.offset + s0 * x.strides[d]), x, "SliceBackward0",
+                g -> scatterInto(g, in, z -> z.slice(d, s0, e0, step)));
+    }
+
+    private static int clampIndex(int i, int size) {
+        if (i < 0) i += size;
+        return Math.max(0, Math.min(i, size));
+    }
+
+    /** zeros(shape) with g written into the part that {@code part} selects. */
+    private static Tensor scatterInto(Tensor g, int[] shape, UnaryOperator<Tensor> part) {
+        Tensor z = g.newEmpty(g.dtype, shape);
+        Tensor dst = part.apply(z);
+        View dv = dst.kernelView();
+        g.backend().copy(g.expandedView(dst.shape), dv);
+        return z;
+    }
+}

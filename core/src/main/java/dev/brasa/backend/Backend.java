@@ -1,0 +1,70 @@
+package dev.brasa.backend;
+
+/**
+ * The primitive kernels a device provides. Every method assumes validated arguments: shapes agree,
+ * outputs are allocated with the right kind, and broadcast inputs are expanded to the output's
+ * shape with stride-0 dimensions. The scalar CPU backend is the specification of every method.
+ */
+public interface Backend {
+
+    /** A short name: "scalar", "simd", "cuda". */
+    String name();
+
+    /** A new zero-filled storage of {@code n} elements. */
+    Storage allocate(Kind kind, int n);
+
+    /** Sets every element of {@code out} to {@code value}. */
+    void fill(View out, double value);
+
+    /** Copies {@code src} into {@code dst} (same shape), converting the element kind if they differ. */
+    void copy(View src, View dst);
+
+    /** out = op(x), elementwise; x and out have the same shape and floating kind. */
+    void unary(UnaryOp op, View x, View out, double p, double q);
+
+    /** out = grad * op'(x, y), elementwise, where y = op(x); any of x, y unused by op may be null. */
+    void unaryBackward(UnaryOp op, View grad, View x, View y, View out, double p, double q);
+
+    /** out = op(a, b), elementwise over out's shape. */
+    void binary(BinaryOp op, View a, View b, View out);
+
+    /**
+     * Reduces a contiguous input, seen as [outer, n, inner], along the middle axis into a
+     * contiguous output [outer, inner].
+     */
+    void reduce(ReduceOp op, View x, int outer, int n, int inner, View out);
+
+    /** Softmax (or log-softmax) of a contiguous [outer, n, inner] input along the middle axis. */
+    void softmax(View x, int outer, int n, int inner, View out, boolean log);
+
+    /** Gradient of softmax (or log-softmax) given its output y and the output's gradient gy. */
+    void softmaxBackward(View y, View gy, int outer, int n, int inner, View out, boolean log);
+
+    /**
+     * Batched GEMM: for each b in [0, batch), C[b] = alpha * A[b] B[b] + beta * C[b], with
+     * A[b] an m x k view, B[b] k x n, C[b] m x n. Views have rank 3 (batch first); any strides are
+     * allowed for A and B (a transposed operand is a view with swapped strides); C is contiguous.
+     */
+    void matmul(View a, View b, View c, int batch, int m, int n, int k, double alpha, double beta);
+
+    /** out[i, ...] = x[index[i], ...] for contiguous x seen as [rows, rowSize]; index is I64. */
+    void indexSelect(View x, View index, int rowSize, View out);
+
+    /** out[index[i], ...] += src[i, ...] (contiguous, rows of rowSize); index is I64. */
+    void indexAdd(View src, View index, int rowSize, View out);
+
+    /**
+     * A storage holding a Java array's elements: float[] (F32), double[] (F64), long[] (I64) or
+     * byte[] of 0/1 (BOOL). The caller hands the array over and must not touch it again.
+     */
+    Storage wrap(Object array);
+
+    /** The elements of a view in row-major order, as a new float[], double[], long[] or byte[]. */
+    Object toArray(View v);
+
+    /** Reads one element as a double. */
+    double get(Storage s, int i);
+
+    /** Writes one element from a double (rounded to the storage kind). */
+    void set(Storage s, int i, double v);
+}

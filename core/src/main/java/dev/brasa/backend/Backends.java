@@ -1,0 +1,81 @@
+package dev.brasa.backend;
+
+import java.lang.System.Logger.Level;
+import java.lang.reflect.InvocationTargetException;
+
+/**
+ * Finds the CPU backend, Lucene-style: a chain of early returns, each rejected choice logging one
+ * line that says how to enable it. {@code -Dbrasa.backend=scalar|simd} forces one. The lookup runs
+ * on first use, never in a static initialiser of a user-visible class.
+ */
+public final class Backends {
+    private static final System.Logger LOG = System.getLogger("dev.brasa");
+    private static volatile Backend cpu;
+
+    private Backends() {}
+
+    /** The CPU backend in use. */
+    public static Backend cpu() {
+        Backend b = cpu;
+        if (b == null) {
+            synchronized (Backends.class) {
+                b = cpu;
+                if (b == null) cpu = b = lookup();
+            }
+        }
+        return b;
+    }
+
+    /** The scalar reference backend (always available). */
+    public static Backend scalar() {
+        return ScalarHolder.INSTANCE;
+    }
+
+    /** The Vector API backend, or null with the reason logged when the module is not readable. */
+    public static Backend simdOrNull() {
+        return SimdHolder.INSTANCE;
+    }
+
+    private static final class ScalarHolder {
+        static final Backend INSTANCE = newInstance("dev.brasa.backend.cpu.ScalarBackend");
+    }
+
+    private static final class SimdHolder {
+        static final Backend INSTANCE = loadSimd();
+    }
+
+    private static Backend lookup() {
+        String forced = System.getProperty("brasa.backend", "").trim();
+        if (forced.equals("scalar")) return scalar();
+        if (!forced.isEmpty() && !forced.equals("simd")) {
+            throw new IllegalArgumentException("brasa.backend must be 'scalar' or 'simd', got '" + forced + "'");
+        }
+        Backend simd = simdOrNull();
+        if (simd != null) return simd;
+        return scalar();
+    }
+
+    private static Backend loadSimd() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            LOG.log(Level.WARNING, "Brasa: Vector API not enabled, using the scalar CPU backend; "
+                    + "add --add-modules jdk.incubator.vector to the java command line for SIMD kernels");
+            return null;
+        }
+        try {
+            return newInstance("dev.brasa.backend.cpu.SimdBackend");
+        } catch (RuntimeException | LinkageError e) {
+            LOG.log(Level.WARNING, "Brasa: Vector API backend unavailable (" + e + "), using the scalar CPU backend");
+            return null;
+        }
+    }
+
+    private static Backend newInstance(String cls) {
+        try {
+            return (Backend) Class.forName(cls).getDeclaredConstructor().newInstance();
+        } catch (InvocationTargetException e) {
+            throw new IllegalStateException("cannot create " + cls + ": " + e.getCause(), e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot create " + cls + ": " + e, e);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package dev.brasa.backend;
+
+/**
+ * Elementwise unary operations. {@link #apply} is the specification every backend must match;
+ * {@link #derivative} gives d(out)/d(in) from the input {@code x} and output {@code y}. The
+ * parameters {@code p} and {@code q} are the exponent of POW, the bounds of CLAMP and the slope of
+ * LEAKY_RELU; other ops ignore them.
+ */
+public enum UnaryOp {
+    NEG, EXP, LOG, TANH, SIGMOID, RELU, SQRT, ABS, RECIPROCAL, POW, CLAMP, LEAKY_RELU, GELU, SIGN,
+    /** y = x; used by copy-like kernels. */
+    IDENTITY;
+
+    /** The value of the op at x. */
+    public double apply(double x, double p, double q) {
+        return switch (this) {
+            case NEG -> -x;
+            case EXP -> Math.exp(x);
+            case LOG -> Math.log(x);
+            case TANH -> Math.tanh(x);
+            case SIGMOID -> x >= 0 ? 1.0 / (1.0 + Math.exp(-x)) : Math.exp(x) / (1.0 + Math.exp(x));
+            case RELU -> x > 0 ? x : (Double.isNaN(x) ? x : 0.0);
+            case SQRT -> Math.sqrt(x);
+            case ABS -> Math.abs(x);
+            case RECIPROCAL -> 1.0 / x;
+            case POW -> Math.pow(x, p);
+            case CLAMP -> Double.isNaN(x) ? x : Math.min(Math.max(x, p), q);
+            case LEAKY_RELU -> x > 0 ? x : x * p;
+            case GELU -> 0.5 * x * (1.0 + erf(x / Math.sqrt(2.0)));
+            case SIGN -> Math.signum(x);
+            case IDENTITY -> x;
+        };
+    }
+
+    /** d(out)/d(in) at input x with output y (PyTorch's conventions at kinks). */
+    public double derivative(double x, double y, double p, double q) {
+        return switch (this) {
+            case NEG -> -1.0;
+            case EXP -> y;
+            case LOG -> 1.0 / x;
+            case TANH -> 1.0 - y * y;
+            case SIGMOID -> y * (1.0 - y);
+            case RELU -> y > 0 ? 1.0 : 0.0;
+            case SQRT -> 0.5 / y;
+            case ABS -> Math.signum(x);
+            case RECIPROCAL -> -y * y;
+            case POW -> p == 0 ? 0.0 : p * Math.pow(x, p - 1);
+            case CLAMP -> (x >= p && x <= q) ? 1.0 : 0.0;
+            case LEAKY_RELU -> x > 0 ? 1.0 : p;
+            case GELU -> {
+                double cdf = 0.5 * (1.0 + erf(x / Math.sqrt(2.0)));
+                double pdf = Math.exp(-0.5 * x * x) / Math.sqrt(2.0 * Math.PI);
+                yield cdf + x * pdf;
+            }
+            case SIGN -> 0.0;
+            case IDENTITY -> 1.0;
+        };
+    }
+
+    /** The error function, to double precision (W. J. Cody's rational approximations). */
+    public static double erf(double x) {
+        double ax = Math.abs(x);
+        double r;
+        if (ax < 0.5) {
+            double t = x * x;
+            double top = (((0.185777706184603153 * t + 3.16112374387056560) * t + 113.864154151050156) * t
+                    + 377.485237685302021) * t + 3209.37758913846947;
+            double bot = (((t + 23.6012909523441209) * t + 244.024637934444173) * t + 1282.61652607737228) * t
+                    + 2844.23683343917062;
+            return x * top / bot;
+        } else if (ax < 4.0) {
+            double top = (((((((5.64188496988670089e-1 * ax + 8.88314979438837594) * ax + 66.1191906371416295) * ax
+                    + 298.635138197400131) * ax + 881.952221241769090) * ax + 1712.04761263407058) * ax
+                    + 2051.07837782607147) * ax + 1230.33935479799725) * ax + 2.15311535474403846e-8;
+            double bot = (((((((ax + 15.7449261107098347) * ax + 117.693950891312499) * ax + 537.181101862009858) * ax
+                    + 1621.38957456669019) * ax + 3290.79923573345963) * ax + 4362.61909014324716) * ax
+                    + 3439.36767414372164) * ax + 1230.33935480374942;
+            r = 1.0 - Math.exp(-ax * ax) * top / bot;
+        } else {
+            double z = 1.0 / (ax * ax);
+            double top = ((((1.63153871373020978e-2 * z + 3.05326634961232344e-1) * z + 3.60344899949804439e-1) * z
+                    + 1.25781726111229246e-1) * z + 1.60837851487422766e-2) * z + 6.58749161529837803e-4;
+            double bot = ((((z + 2.56852019228982242) * z + 1.87295284992346725) * z + 5.27905102951428412e-1) * z
+                    + 6.05183413124413191e-2) * z + 2.33520497626869185e-3;
+            double v = (1.0 / Math.sqrt(Math.PI) - z * top / bot) / ax;
+            r = 1.0 - Math.exp(-ax * ax) * v;
+        }
+        return x < 0 ? -r : r;
+    }
+}

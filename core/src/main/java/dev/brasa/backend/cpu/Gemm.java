@@ -1,0 +1,196 @@
+package dev.brasa.backend.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Single-precision GEMM in the Vector API: C = alpha * A B + beta * C for row-major C and any
+ * strides of A and B (a transposed operand is packed, never copied whole). GotoBLAS structure:
+ * K is cut into blocks of {@link #KC}; each block of B is packed into panels of {@link #NR}
+ * columns, rows of A into slivers of {@link #MR} rows; a 6 x 2-vector register-blocked micro-kernel
+ * accumulates with FMA. Row blocks run in parallel on {@link CpuThreads}.
+ */
+final class Gemm {
+    private static final VectorSpecies<Float> S = SimdBackend.S;
+    private static final int L = S.length();
+    static final int MR = 6;
+    static final int NR = 2 * L;
+    static final int KC = 256;
+    private static final int MC_MAX = 120;
+    /** Below this many multiply-adds the packing costs more than it saves. */
+    private static final long SMALL = 16 * 1024;
+
+    private static final ThreadLocal<float[]> A_BUF = new ThreadLocal<>();
+    private static final ThreadLocal<float[]> B_BUF = new ThreadLocal<>();
+
+    private Gemm() {}
+
+    static void sgemm(int m, int n, int k, float alpha,
+                      float[] a, int ao, int ars, int acs,
+                      float[] b, int bo, int brs, int bcs,
+                      float beta, float[] c, int co, int ldc) {
+        if (m == 0 || n == 0) return;
+        if (beta != 1f) {
+            for (int i = 0; i < m; i++) {
+                int r = co + i * ldc;
+                if (beta == 0f) java.util.Arrays.fill(c, r, r + n, 0f);
+                else for (int j = 0; j < n; j++) c[r + j] *= beta;
+            }
+        }
+        if (k == 0 || alpha == 0f) return;
+        if ((long) m * n * k <= SMALL || n < L) {
+            small(m, n, k, alpha, a, ao, ars, acs, b, bo, brs, bcs, c, co, ldc);
+            return;
+        }
+        int panels = (n + NR - 1) / NR;
+        int threads = CpuThreads.threads();
+        long work = (long) m * n * k;
+        int tasksWanted = work < 2_000_000 ? 1 : threads;
+        int mc = Math.min(MC_MAX, roundUp((m + tasksWanted - 1) / tasksWanted, MR));
+        int mBlocks = (m + mc - 1) / mc;
+        for (int kk = 0; kk < k; kk += KC) {
+            int kc = Math.min(KC, k - kk);
+            float[] bp = buffer(B_BUF, panels * kc * NR);
+            packB(b, bo + kk * brs, brs, bcs, kc, n, bp);
+            int kFrom = kk;
+            CpuThreads.parallelFor(mBlocks, blk -> {
+                int i0 = blk * mc, rows = Math.min(mc, m - i0);
+                int slivers = (rows + MR - 1) / MR;
+                float[] ap = buffer(A_BUF, slivers * kc * MR);
+                packA(a, ao + i0 * ars + kFrom * acs, ars, acs, rows, kc, ap);
+                for (int jp = 0; jp < panels; jp++) {
+                    int j0 = jp * NR, cols = Math.min(NR, n - j0);
+                    for (int s = 0; s < slivers; s++) {
+                        int r0 = s * MR;
+                        kernel(ap, s * kc * MR, bp, jp * kc * NR, kc, alpha,
+                                c, co + (i0 + r0) * ldc + j0, ldc, Math.min(MR, rows - r0), cols);
+                    }
+                }
+            });
+        }
+    }
+
+    private static int roundUp(int x, int m) { return Math.max(m, (x + m - 1) / m * m); }
+
+    private static float[] buffer(ThreadLocal<float[]> tl, int size) {
+        float[] buf = tl.get();
+        if (buf == null || buf.length < size) {
+            buf = new float[size];
+            tl.set(buf);
+        }
+        return buf;
+    }
+
+    /** bp[panel][p][j] = B[p, panel*NR + j], zero-padded past n. */
+    private static void packB(float[] b, int bo, int brs, int bcs, int kc, int n, float[] bp) {
+        int panels = (n + NR - 1) / NR;
+        for (int jp = 0; jp < panels; jp++) {
+            int j0 = jp * NR, cols = Math.min(NR, n - j0), dst = jp * kc * NR;
+            if (bcs == 1) {
+                for (int p = 0; p < kc; p++) {
+                    System.arraycopy(b, bo + p * brs + j0, bp, dst + p * NR, cols);
+                    if (cols < NR) java.util.Arrays.fill(bp, dst + p * NR + cols, dst + (p + 1) * NR, 0f);
+                }
+            } else {
+                if (cols < NR) java.util.Arrays.fill(bp, dst, dst + kc * NR, 0f);
+                for (int j = 0; j < cols; j++) {
+                    int src = bo + (j0 + j) * bcs;
+                    for (int p = 0; p < kc; p++) bp[dst + p * NR + j] = b[src + p * brs];
+                }
+            }
+        }
+    }
+
+    /** ap[sliver][p][r] = A[sliver*MR + r, p], zero-padded past rows. */
+    private static void packA(float[] a, int ao, int ars, int acs, int rows, int kc, float[] ap) {
+        int slivers = (rows + MR - 1) / MR;
+        for (int s = 0; s < slivers; s++) {
+            int r0 = s * MR, mr = Math.min(MR, rows - r0), dst = s * kc * MR;
+            if (mr < MR) java.util.Arrays.fill(ap, dst, dst + kc * MR, 0f);
+            for (int r = 0; r < mr; r++) {
+                int src = ao + (r0 + r) * ars;
+                for (int p = 0; p < kc; p++) ap[dst + p * MR + r] = a[src + p * acs];
+            }
+        }
+    }
+
+    /** C[rows x cols] += alpha * Ap Bp over kc, with 12 vector accumulators. */
+    private static void kernel(float[] ap, int pa, float[] bp, int pb, int kc, float alpha,
+                               float[] c, int co, int ldc, int rows, int cols) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        for (int p = 0; p < kc; p++, pa += MR, pb += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, pb), b1 = FloatVector.fromArray(S, bp, pb + L);
+            FloatVector x = FloatVector.broadcast(S, ap[pa]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, ap[pa + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, ap[pa + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, ap[pa + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, ap[pa + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, ap[pa + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+        }
+        if (rows == MR && cols == NR) {
+            store(c00, c01, alpha, c, co);
+            store(c10, c11, alpha, c, co + ldc);
+            store(c20, c21, alpha, c, co + 2 * ldc);
+            store(c30, c31, alpha, c, co + 3 * ldc);
+            store(c40, c41, alpha, c, co + 4 * ldc);
+            store(c50, c51, alpha, c, co + 5 * ldc);
+            return;
+        }
+        float[] t = new float[MR * NR];
+        c00.intoArray(t, 0);
+        c01.intoArray(t, L);
+        c10.intoArray(t, NR);
+        c11.intoArray(t, NR + L);
+        c20.intoArray(t, 2 * NR);
+        c21.intoArray(t, 2 * NR + L);
+        c30.intoArray(t, 3 * NR);
+        c31.intoArray(t, 3 * NR + L);
+        c40.intoArray(t, 4 * NR);
+        c41.intoArray(t, 4 * NR + L);
+        c50.intoArray(t, 5 * NR);
+        c51.intoArray(t, 5 * NR + L);
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j++) c[co + r * ldc + j] += alpha * t[r * NR + j];
+        }
+    }
+
+    private static void store(FloatVector v0, FloatVector v1, float alpha, float[] c, int p) {
+        FloatVector a = FloatVector.broadcast(S, alpha);
+        v0.fma(a, FloatVector.fromArray(S, c, p)).intoArray(c, p);
+        v1.fma(a, FloatVector.fromArray(S, c, p + L)).intoArray(c, p + L);
+    }
+
+    /** Unpacked path for small products: C[i,:] += alpha * A[i,p] * B[p,:], rows of B in SIMD. */
+    private static void small(int m, int n, int k, float alpha,
+                              float[] a, int ao, int ars, int acs,
+                              float[] b, int bo, int brs, int bcs, float[] c, int co, int ldc) {
+        for (int i = 0; i < m; i++) {
+            int cr = co + i * ldc;
+            for (int p = 0; p < k; p++) {
+                float s = alpha * a[ao + i * ars + p * acs];
+                int br = bo + p * brs;
+                int j = 0;
+                if (bcs == 1) {
+                    FloatVector sv = FloatVector.broadcast(S, s);
+                    for (int bound = S.loopBound(n); j < bound; j += L) {
+                        sv.fma(FloatVector.fromArray(S, b, br + j), FloatVector.fromArray(S, c, cr + j)).intoArray(c, cr + j);
+                    }
+                }
+                for (; j < n; j++) c[cr + j] += s * b[br + j * bcs];
+            }
+        }
+    }
+}

@@ -1,0 +1,272 @@
+package dev.brasa.backend.cpu;
+
+import dev.brasa.backend.Backend;
+import dev.brasa.backend.BinaryOp;
+import dev.brasa.backend.Kind;
+import dev.brasa.backend.ReduceOp;
+import dev.brasa.backend.Storage;
+import dev.brasa.backend.UnaryOp;
+import dev.brasa.backend.View;
+
+/**
+ * The scalar CPU backend: plain loops, double-precision intermediates, one thread. It is the
+ * specification every other backend is tested against, and the fallback when the Vector API
+ * module is not readable. {@link SimdBackend} overrides the float32 hot paths only.
+ */
+public class ScalarBackend implements Backend {
+
+    @Override public String name() { return "scalar"; }
+
+    @Override public Storage allocate(Kind kind, int n) { return new CpuStorage(this, kind, n); }
+
+    static CpuStorage cpu(View v) { return (CpuStorage) v.storage(); }
+
+    @Override
+    public Storage wrap(Object array) {
+        return switch (array) {
+            case float[] a -> CpuStorage.wrap(this, a);
+            case double[] a -> CpuStorage.wrap(this, a);
+            case long[] a -> CpuStorage.wrap(this, a);
+            case byte[] a -> CpuStorage.wrapBool(this, a);
+            default -> throw new IllegalArgumentException("cannot wrap " + array.getClass().getSimpleName());
+        };
+    }
+
+    @Override
+    public Object toArray(View v) {
+        CpuStorage s = cpu(v);
+        int n = v.numel();
+        if (v.isContiguous()) {
+            int o = v.offset();
+            return switch (s.kind) {
+                case F32 -> java.util.Arrays.copyOfRange(s.f, o, o + n);
+                case F64 -> java.util.Arrays.copyOfRange(s.d, o, o + n);
+                case I64 -> java.util.Arrays.copyOfRange(s.l, o, o + n);
+                case BOOL -> java.util.Arrays.copyOfRange(s.b, o, o + n);
+            };
+        }
+        CpuStorage dst = new CpuStorage(this, s.kind, n);
+        copy(v, View.contiguous(dst, v.shape()));
+        return switch (s.kind) {
+            case F32 -> dst.f;
+            case F64 -> dst.d;
+            case I64 -> dst.l;
+            case BOOL -> dst.b;
+        };
+    }
+
+    @Override public double get(Storage s, int i) { return ((CpuStorage) s).get(i); }
+
+    @Override public void set(Storage s, int i, double v) { ((CpuStorage) s).set(i, v); }
+
+    @Override
+    public void fill(View out, double value) {
+        CpuStorage o = cpu(out);
+        Loops.forEach(out.shape(), new int[][] {out.strides()}, new int[] {out.offset()}, (n, off, str) -> {
+            for (int i = 0, p = off[0]; i < n; i++, p += str[0]) o.set(p, value);
+        });
+    }
+
+    @Override
+    public void copy(View src, View dst) {
+        CpuStorage s = cpu(src), d = cpu(dst);
+        if (s.kind == Kind.F32 && d.kind == Kind.F32) {
+            float[] a = s.f, b = d.f;
+            Loops.forEach(dst.shape(), new int[][] {src.strides(), dst.strides()}, new int[] {src.offset(), dst.offset()},
+                    (n, off, str) -> {
+                        if (str[0] == 1 && str[1] == 1) System.arraycopy(a, off[0], b, off[1], n);
+                        else for (int i = 0, p = off[0], q = off[1]; i < n; i++, p += str[0], q += str[1]) b[q] = a[p];
+                    });
+            return;
+        }
+        if (s.kind == Kind.I64 && d.kind == Kind.I64) {
+            long[] a = s.l, b = d.l;
+            Loops.forEach(dst.shape(), new int[][] {src.strides(), dst.strides()}, new int[] {src.offset(), dst.offset()},
+                    (n, off, str) -> {
+                        for (int i = 0, p = off[0], q = off[1]; i < n; i++, p += str[0], q += str[1]) b[q] = a[p];
+                    });
+            return;
+        }
+        Loops.forEach(dst.shape(), new int[][] {src.strides(), dst.strides()}, new int[] {src.offset(), dst.offset()},
+                (n, off, str) -> {
+                    for (int i = 0, p = off[0], q = off[1]; i < n; i++, p += str[0], q += str[1]) d.set(q, s.get(p));
+                });
+    }
+
+    @Override
+    public void unary(UnaryOp op, View x, View out, double p, double q) {
+        CpuStorage xs = cpu(x), os = cpu(out);
+        Loops.forEach(out.shape(), new int[][] {x.strides(), out.strides()}, new int[] {x.offset(), out.offset()},
+                (n, off, str) -> unaryRow(op, xs, off[0], str[0], os, off[1], str[1], n, p, q));
+    }
+
+    /** One row of a unary op; overridden by the SIMD backend for float32. */
+    void unaryRow(UnaryOp op, CpuStorage x, int xo, int xs, CpuStorage o, int oo, int os, int n, double p, double q) {
+        if (x.kind == Kind.F32 && o.kind == Kind.F32) {
+            float[] a = x.f, r = o.f;
+            for (int i = 0; i < n; i++, xo += xs, oo += os) r[oo] = (float) op.apply(a[xo], p, q);
+        } else {
+            for (int i = 0; i < n; i++, xo += xs, oo += os) o.set(oo, op.apply(x.get(xo), p, q));
+        }
+    }
+
+    @Override
+    public void unaryBackward(UnaryOp op, View grad, View x, View y, View out, double p, double q) {
+        View xv = x != null ? x : grad, yv = y != null ? y : grad;
+        CpuStorage gs = cpu(grad), xs = cpu(xv), ys = cpu(yv), os = cpu(out);
+        Loops.forEach(out.shape(), new int[][] {grad.strides(), xv.strides(), yv.strides(), out.strides()},
+                new int[] {grad.offset(), xv.offset(), yv.offset(), out.offset()}, (n, off, str) -> {
+                    for (int i = 0, g = off[0], a = off[1], b = off[2], o = off[3]; i < n;
+                         i++, g += str[0], a += str[1], b += str[2], o += str[3]) {
+                        os.set(o, gs.get(g) * op.derivative(xs.get(a), ys.get(b), p, q));
+                    }
+                });
+    }
+
+    @Override
+    public void binary(BinaryOp op, View a, View b, View out) {
+        CpuStorage as = cpu(a), bs = cpu(b), os = cpu(out);
+        Loops.forEach(out.shape(), new int[][] {a.strides(), b.strides(), out.strides()},
+                new int[] {a.offset(), b.offset(), out.offset()},
+                (n, off, str) -> binaryRow(op, as, off[0], str[0], bs, off[1], str[1], os, off[2], str[2], n));
+    }
+
+    /** One row of a binary op; overridden by the SIMD backend for float32. */
+    void binaryRow(BinaryOp op, CpuStorage a, int ao, int as, CpuStorage b, int bo, int bs,
+                   CpuStorage o, int oo, int os, int n) {
+        if (a.kind == Kind.F32 && b.kind == Kind.F32 && o.kind == Kind.F32) {
+            float[] x = a.f, y = b.f, r = o.f;
+            for (int i = 0; i < n; i++, ao += as, bo += bs, oo += os) r[oo] = (float) op.apply(x[ao], y[bo]);
+        } else if (a.kind == Kind.I64 && b.kind == Kind.I64 && (o.kind == Kind.I64 || o.kind == Kind.BOOL)) {
+            long[] x = a.l, y = b.l;
+            for (int i = 0; i < n; i++, ao += as, bo += bs, oo += os) o.set(oo, op.apply(x[ao], y[bo]));
+        } else {
+            for (int i = 0; i < n; i++, ao += as, bo += bs, oo += os) o.set(oo, op.apply(a.get(ao), b.get(bo)));
+        }
+    }
+
+    @Override
+    public void reduce(ReduceOp op, View x, int outer, int n, int inner, View out) {
+        CpuStorage xs = cpu(x), os = cpu(out);
+        int base = x.offset(), ob = out.offset();
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < inner; i++) {
+                int start = base + o * n * inner + i;
+                os.set(ob + o * inner + i, reduceLine(op, xs, start, inner, n));
+            }
+        }
+    }
+
+    /** Reduces n elements of s starting at p with stride st (the specification). */
+    static double reduceLine(ReduceOp op, CpuStorage s, int p, int st, int n) {
+        switch (op) {
+            case SUM, MEAN -> {
+                double acc = 0;
+                for (int j = 0; j < n; j++, p += st) acc += s.get(p);
+                return op == ReduceOp.MEAN ? acc / n : acc;
+            }
+            case MAX, MIN -> {
+                double best = s.get(p);
+                for (int j = 1; j < n && !Double.isNaN(best); j++) {
+                    p += st;
+                    double v = s.get(p);
+                    if (Double.isNaN(v) || (op == ReduceOp.MAX ? v > best : v < best)) best = v;
+                }
+                return best;
+            }
+            default -> {
+                double best = s.get(p);
+                int arg = 0;
+                for (int j = 1; j < n && !Double.isNaN(best); j++) {
+                    p += st;
+                    double v = s.get(p);
+                    if (Double.isNaN(v) || (op == ReduceOp.ARGMAX ? v > best : v < best)) {
+                        best = v;
+                        arg = j;
+                    }
+                }
+                return arg;
+            }
+        }
+    }
+
+    @Override
+    public void softmax(View x, int outer, int n, int inner, View out, boolean log) {
+        CpuStorage xs = cpu(x), os = cpu(out);
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < inner; i++) {
+                int xp = x.offset() + o * n * inner + i, op = out.offset() + o * n * inner + i;
+                double max = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < n; j++) max = Math.max(max, xs.get(xp + j * inner));
+                double sum = 0;
+                for (int j = 0; j < n; j++) sum += Math.exp(xs.get(xp + j * inner) - max);
+                double lse = Math.log(sum);
+                for (int j = 0; j < n; j++) {
+                    double v = xs.get(xp + j * inner) - max;
+                    os.set(op + j * inner, log ? v - lse : Math.exp(v) / sum);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void softmaxBackward(View y, View gy, int outer, int n, int inner, View out, boolean log) {
+        CpuStorage ys = cpu(y), gs = cpu(gy), os = cpu(out);
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < inner; i++) {
+                int yp = y.offset() + o * n * inner + i, gp = gy.offset() + o * n * inner + i;
+                int op = out.offset() + o * n * inner + i;
+                double dot = 0;
+                for (int j = 0; j < n; j++) {
+                    double g = gs.get(gp + j * inner);
+                    dot += log ? g : g * ys.get(yp + j * inner);
+                }
+                for (int j = 0; j < n; j++) {
+                    double yv = ys.get(yp + j * inner), g = gs.get(gp + j * inner);
+                    os.set(op + j * inner, log ? g - Math.exp(yv) * dot : yv * (g - dot));
+                }
+            }
+        }
+    }
+
+    @Override
+    public void matmul(View a, View b, View c, int batch, int m, int n, int k, double alpha, double beta) {
+        CpuStorage as = cpu(a), bs = cpu(b), cs = cpu(c);
+        int[] sa = a.strides(), sb = b.strides(), sc = c.strides();
+        for (int t = 0; t < batch; t++) {
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double acc = 0;
+                    int pa = a.offset() + t * sa[0] + i * sa[1], pb = b.offset() + t * sb[0] + j * sb[2];
+                    for (int p = 0; p < k; p++, pa += sa[2], pb += sb[1]) acc += as.get(pa) * bs.get(pb);
+                    int pc = c.offset() + t * sc[0] + i * sc[1] + j * sc[2];
+                    double prev = beta == 0 ? 0 : beta * cs.get(pc);
+                    cs.set(pc, alpha * acc + prev);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void indexSelect(View x, View index, int rowSize, View out) {
+        CpuStorage xs = cpu(x), is = cpu(index), os = cpu(out);
+        int rows = index.numel();
+        for (int r = 0; r < rows; r++) {
+            int src = x.offset() + (int) is.l[index.offset() + r * index.strides()[0]] * rowSize;
+            int dst = out.offset() + r * rowSize;
+            if (xs.kind == Kind.F32) System.arraycopy(xs.f, src, os.f, dst, rowSize);
+            else for (int j = 0; j < rowSize; j++) os.set(dst + j, xs.get(src + j));
+        }
+    }
+
+    @Override
+    public void indexAdd(View src, View index, int rowSize, View out) {
+        CpuStorage ss = cpu(src), is = cpu(index), os = cpu(out);
+        int rows = index.numel();
+        for (int r = 0; r < rows; r++) {
+            int dst = out.offset() + (int) is.l[index.offset() + r * index.strides()[0]] * rowSize;
+            int sp = src.offset() + r * rowSize;
+            for (int j = 0; j < rowSize; j++) os.set(dst + j, os.get(dst + j) + ss.get(sp + j));
+        }
+    }
+}

@@ -1,0 +1,296 @@
+package dev.brasa.backend.cpu;
+
+import dev.brasa.backend.BinaryOp;
+import dev.brasa.backend.Kind;
+import dev.brasa.backend.ReduceOp;
+import dev.brasa.backend.UnaryOp;
+import dev.brasa.backend.View;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API backend: float32 hot paths (elementwise, reductions, softmax, GEMM) in SIMD, all
+ * else inherited from {@link ScalarBackend}. The only class family importing
+ * {@code jdk.incubator.vector}. Each kernel has Lucene's shape: unrolled vector body, vector tail,
+ * scalar tail. {@code -Dbrasa.simd.bits=128|256|512} forces the vector width.
+ */
+public final class SimdBackend extends ScalarBackend {
+    static final VectorSpecies<Float> S = species();
+    static final int L = S.length();
+
+    private static VectorSpecies<Float> species() {
+        String bits = System.getProperty("brasa.simd.bits");
+        if (bits == null || bits.isBlank()) return FloatVector.SPECIES_PREFERRED;
+        int b;
+        try {
+            b = Integer.parseInt(bits.trim());
+        } catch (NumberFormatException e) {
+            b = -1;
+        }
+        if (b != 64 && b != 128 && b != 256 && b != 512) {
+            throw new IllegalArgumentException("brasa.simd.bits must be 64, 128, 256 or 512, got '" + bits + "'");
+        }
+        return VectorSpecies.of(float.class, VectorShape.forBitSize(b));
+    }
+
+    @Override public String name() { return "simd"; }
+
+    /** The vector width in bits. */
+    public static int bits() { return S.vectorBitSize(); }
+
+    // ---------------------------------------------------------------- elementwise
+
+    @Override
+    void unaryRow(UnaryOp op, CpuStorage x, int xo, int xs, CpuStorage o, int oo, int os, int n, double p, double q) {
+        if (x.kind != Kind.F32 || o.kind != Kind.F32 || xs != 1 || os != 1 || n < L || op == UnaryOp.GELU || op == UnaryOp.SIGN) {
+            super.unaryRow(op, x, xo, xs, o, oo, os, n, p, q);
+            return;
+        }
+        float[] a = x.f, r = o.f;
+        float fp = (float) p, fq = (float) q;
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            vunary(op, FloatVector.fromArray(S, a, xo + i), fp, fq).intoArray(r, oo + i);
+        }
+        for (; i < n; i++) r[oo + i] = (float) op.apply(a[xo + i], p, q);
+    }
+
+    private static FloatVector vunary(UnaryOp op, FloatVector v, float p, float q) {
+        return switch (op) {
+            case NEG -> v.neg();
+            case EXP -> v.lanewise(VectorOperators.EXP);
+            case LOG -> v.lanewise(VectorOperators.LOG);
+            case TANH -> v.lanewise(VectorOperators.TANH);
+            case SIGMOID -> sigmoid(v);
+            case RELU -> v.max(0f);
+            case SQRT -> v.sqrt();
+            case ABS -> v.abs();
+            case RECIPROCAL -> FloatVector.broadcast(S, 1f).div(v);
+            case POW -> p == 2f ? v.mul(v) : v.lanewise(VectorOperators.POW, p);
+            case CLAMP -> v.max(p).min(q);
+            case LEAKY_RELU -> v.blend(v.mul(p), v.compare(VectorOperators.LE, 0f));
+            case IDENTITY -> v;
+            case GELU, SIGN -> throw new AssertionError(op + " has no vector form");
+        };
+    }
+
+    /** 1 / (1 + exp(-x)), which saturates correctly at both ends in float. */
+    private static FloatVector sigmoid(FloatVector v) {
+        return FloatVector.broadcast(S, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f));
+    }
+
+    @Override
+    public void unaryBackward(UnaryOp op, View grad, View x, View y, View out, double p, double q) {
+        boolean fast = (op == UnaryOp.TANH || op == UnaryOp.SIGMOID || op == UnaryOp.RELU) && y != null
+                && cpu(grad).kind == Kind.F32 && cpu(y).kind == Kind.F32 && cpu(out).kind == Kind.F32
+                && grad.isContiguous() && y.isContiguous() && out.isContiguous();
+        if (!fast) {
+            super.unaryBackward(op, grad, x, y, out, p, q);
+            return;
+        }
+        float[] g = cpu(grad).f, yy = cpu(y).f, r = cpu(out).f;
+        int go = grad.offset(), yo = y.offset(), oo = out.offset(), n = out.numel();
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector gv = FloatVector.fromArray(S, g, go + i), yv = FloatVector.fromArray(S, yy, yo + i);
+            FloatVector res = switch (op) {
+                case TANH -> gv.mul(yv.mul(yv).neg().add(1f));
+                case SIGMOID -> gv.mul(yv.mul(yv.neg().add(1f)));
+                default -> gv.blend(0f, yv.compare(VectorOperators.LE, 0f));
+            };
+            res.intoArray(r, oo + i);
+        }
+        for (; i < n; i++) r[oo + i] = (float) (g[go + i] * op.derivative(0, yy[yo + i], p, q));
+    }
+
+    @Override
+    void binaryRow(BinaryOp op, CpuStorage a, int ao, int as, CpuStorage b, int bo, int bs,
+                   CpuStorage o, int oo, int os, int n) {
+        if (a.kind != Kind.F32 || b.kind != Kind.F32 || o.kind != Kind.F32 || os != 1 || n < L
+                || as > 1 || bs > 1 || (as == 0 && bs == 0) || op == BinaryOp.POW) {
+            super.binaryRow(op, a, ao, as, b, bo, bs, o, oo, os, n);
+            return;
+        }
+        float[] x = a.f, y = b.f, r = o.f;
+        int i = 0, bound = S.loopBound(n);
+        if (as == 1 && bs == 1) {
+            for (; i < bound; i += L) {
+                vbinary(op, FloatVector.fromArray(S, x, ao + i), FloatVector.fromArray(S, y, bo + i)).intoArray(r, oo + i);
+            }
+            for (; i < n; i++) r[oo + i] = (float) op.apply(x[ao + i], y[bo + i]);
+        } else if (as == 1) {
+            FloatVector yv = FloatVector.broadcast(S, y[bo]);
+            for (; i < bound; i += L) vbinary(op, FloatVector.fromArray(S, x, ao + i), yv).intoArray(r, oo + i);
+            for (; i < n; i++) r[oo + i] = (float) op.apply(x[ao + i], y[bo]);
+        } else {
+            FloatVector xv = FloatVector.broadcast(S, x[ao]);
+            for (; i < bound; i += L) vbinary(op, xv, FloatVector.fromArray(S, y, bo + i)).intoArray(r, oo + i);
+            for (; i < n; i++) r[oo + i] = (float) op.apply(x[ao], y[bo + i]);
+        }
+    }
+
+    private static FloatVector vbinary(BinaryOp op, FloatVector a, FloatVector b) {
+        return switch (op) {
+            case ADD -> a.add(b);
+            case SUB -> a.sub(b);
+            case MUL -> a.mul(b);
+            case DIV -> a.div(b);
+            case MAX -> a.max(b);
+            case MIN -> a.min(b);
+            case MASK_POSITIVE -> a.blend(0f, b.compare(VectorOperators.LE, 0f).or(b.compare(VectorOperators.NE, b)));
+            default -> throw new AssertionError(op + " is not a float vector op");
+        };
+    }
+
+    // ---------------------------------------------------------------- reductions
+
+    @Override
+    public void reduce(ReduceOp op, View x, int outer, int n, int inner, View out) {
+        boolean vectorOp = op == ReduceOp.SUM || op == ReduceOp.MEAN || op == ReduceOp.MAX || op == ReduceOp.MIN;
+        if (cpu(x).kind != Kind.F32 || cpu(out).kind != Kind.F32 || !vectorOp || n == 0) {
+            super.reduce(op, x, outer, n, inner, out);
+            return;
+        }
+        float[] a = cpu(x).f, r = cpu(out).f;
+        int xo = x.offset(), oo = out.offset();
+        if (inner == 1) {
+            for (int o = 0; o < outer; o++) {
+                int p = xo + o * n;
+                float v = switch (op) {
+                    case SUM -> sum(a, p, n);
+                    case MEAN -> sum(a, p, n) / n;
+                    default -> extreme(a, p, n, op == ReduceOp.MAX);
+                };
+                r[oo + o] = v;
+            }
+            return;
+        }
+        for (int o = 0; o < outer; o++) {
+            int dst = oo + o * inner, src = xo + o * n * inner;
+            System.arraycopy(a, src, r, dst, inner);
+            for (int j = 1; j < n; j++) {
+                int row = src + j * inner;
+                int i = 0;
+                for (int bound = S.loopBound(inner); i < bound; i += L) {
+                    FloatVector acc = FloatVector.fromArray(S, r, dst + i), v = FloatVector.fromArray(S, a, row + i);
+                    acc = switch (op) {
+                        case MAX -> acc.max(v);
+                        case MIN -> acc.min(v);
+                        default -> acc.add(v);
+                    };
+                    acc.intoArray(r, dst + i);
+                }
+                for (; i < inner; i++) {
+                    float acc = r[dst + i], v = a[row + i];
+                    r[dst + i] = switch (op) {
+                        case MAX -> Math.max(acc, v);
+                        case MIN -> Math.min(acc, v);
+                        default -> acc + v;
+                    };
+                }
+            }
+            if (op == ReduceOp.MEAN) for (int i = 0; i < inner; i++) r[dst + i] /= n;
+        }
+    }
+
+    /** Sum of a[p..p+n) with four vector accumulators. */
+    static float sum(float[] a, int p, int n) {
+        int i = 0;
+        float s = 0;
+        if (n >= 4 * L) {
+            FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+            for (int bound = n - n % (4 * L); i < bound; i += 4 * L) {
+                s0 = s0.add(FloatVector.fromArray(S, a, p + i));
+                s1 = s1.add(FloatVector.fromArray(S, a, p + i + L));
+                s2 = s2.add(FloatVector.fromArray(S, a, p + i + 2 * L));
+                s3 = s3.add(FloatVector.fromArray(S, a, p + i + 3 * L));
+            }
+            s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        }
+        if (n - i >= L) {
+            FloatVector s0 = FloatVector.zero(S);
+            for (int bound = i + S.loopBound(n - i); i < bound; i += L) s0 = s0.add(FloatVector.fromArray(S, a, p + i));
+            s += s0.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) s += a[p + i];
+        return s;
+    }
+
+    /** Max (or min) of a[p..p+n), NaN if any element is NaN. */
+    static float extreme(float[] a, int p, int n, boolean max) {
+        int i = 0;
+        float best = a[p];
+        if (n >= L) {
+            FloatVector acc = FloatVector.fromArray(S, a, p);
+            for (int bound = S.loopBound(n); i < bound; i += L) {
+                FloatVector v = FloatVector.fromArray(S, a, p + i);
+                acc = max ? acc.max(v) : acc.min(v);
+            }
+            best = acc.reduceLanes(max ? VectorOperators.MAX : VectorOperators.MIN);
+        }
+        for (; i < n; i++) best = max ? Math.max(best, a[p + i]) : Math.min(best, a[p + i]);
+        return best;
+    }
+
+    // ---------------------------------------------------------------- softmax
+
+    @Override
+    public void softmax(View x, int outer, int n, int inner, View out, boolean log) {
+        if (cpu(x).kind != Kind.F32 || cpu(out).kind != Kind.F32 || inner != 1 || n < L) {
+            super.softmax(x, outer, n, inner, out, log);
+            return;
+        }
+        float[] a = cpu(x).f, r = cpu(out).f;
+        for (int o = 0; o < outer; o++) {
+            int xp = x.offset() + o * n, op = out.offset() + o * n;
+            float max = extreme(a, xp, n, true);
+            // r = exp(x - max), sum
+            int i = 0;
+            FloatVector acc = FloatVector.zero(S);
+            for (int bound = S.loopBound(n); i < bound; i += L) {
+                FloatVector e = FloatVector.fromArray(S, a, xp + i).sub(max).lanewise(VectorOperators.EXP);
+                acc = acc.add(e);
+                if (!log) e.intoArray(r, op + i);
+            }
+            float sum = acc.reduceLanes(VectorOperators.ADD);
+            for (; i < n; i++) {
+                float e = (float) Math.exp(a[xp + i] - max);
+                sum += e;
+                if (!log) r[op + i] = e;
+            }
+            if (log) {
+                float sub = max + (float) Math.log(sum);
+                i = 0;
+                for (int bound = S.loopBound(n); i < bound; i += L) {
+                    FloatVector.fromArray(S, a, xp + i).sub(sub).intoArray(r, op + i);
+                }
+                for (; i < n; i++) r[op + i] = a[xp + i] - sub;
+            } else {
+                float inv = 1f / sum;
+                i = 0;
+                for (int bound = S.loopBound(n); i < bound; i += L) {
+                    FloatVector.fromArray(S, r, op + i).mul(inv).intoArray(r, op + i);
+                }
+                for (; i < n; i++) r[op + i] *= inv;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- GEMM
+
+    @Override
+    public void matmul(View a, View b, View c, int batch, int m, int n, int k, double alpha, double beta) {
+        if (cpu(a).kind != Kind.F32 || cpu(b).kind != Kind.F32 || cpu(c).kind != Kind.F32) {
+            super.matmul(a, b, c, batch, m, n, k, alpha, beta);
+            return;
+        }
+        for (int t = 0; t < batch; t++) {
+            Gemm.sgemm(m, n, k, (float) alpha,
+                    cpu(a).f, a.offset() + t * a.strides()[0], a.strides()[1], a.strides()[2],
+                    cpu(b).f, b.offset() + t * b.strides()[0], b.strides()[1], b.strides()[2],
+                    (float) beta, cpu(c).f, c.offset() + t * c.strides()[0], c.strides()[1]);
+        }
+    }
+}

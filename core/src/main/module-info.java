@@ -1,0 +1,10 @@
+/**
+ * Brasa: tensors with autograd, nn, optim and data in PyTorch's vocabulary, with CPU backends in
+ * plain Java and the Vector API. Only the public packages are exported; backends are internal.
+ */
+module dev.brasa {
+    requires static jdk.incubator.vector;
+
+    exports dev.brasa;
+    exports dev.brasa.autograd;
+}

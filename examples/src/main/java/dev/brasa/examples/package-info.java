@@ -1,0 +1,2 @@
+/** The {@code brasa} command line: the teaching programs and the demo. */
+package dev.brasa.examples;
