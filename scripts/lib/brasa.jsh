@@ -1,0 +1,2 @@
+import static dev.brasa.Brasa.*;
+import dev.brasa.*;
