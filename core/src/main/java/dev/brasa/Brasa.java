@@ -56,9 +56,6 @@ public final class Brasa {
         return fromArray(Random.randint(low, high, (int) Shapes.numel(shape), DEFAULT), shape);
     }
 
-    /** Integers uniform in [0, high), INT64. */
-    public static Tensor randint(long high, int... shape) { return randint(0, high, shape); }
-
     /** A random permutation of 0..n-1, INT64. */
     public static Tensor randperm(int n) { return randperm(n, DEFAULT); }
 
@@ -261,20 +258,7 @@ public final class Brasa {
     public static Tensor cat(Tensor... tensors) { return Cat.apply(Arrays.asList(tensors), 0); }
 
     /** Stacks equal-shaped tensors along a new dim. */
-    public static Tensor stack(List<Tensor> tensors, int dim) {
-        if (tensors == null || tensors.isEmpty()) throw new IllegalArgumentException("stack expects a non-empty TensorList");
-        int[] s0 = tensors.get(0).shape;
-        List<Tensor> parts = new ArrayList<>();
-        for (int i = 0; i < tensors.size(); i++) {
-            Tensor t = Objects.requireNonNull(tensors.get(i), "tensor " + i);
-            if (!Arrays.equals(t.shape, s0)) {
-                throw new IllegalArgumentException("stack expects each tensor to be equal size, but got " + Shapes.str(s0)
-                        + " at entry 0 and " + Shapes.str(t.shape) + " at entry " + i);
-            }
-            parts.add(t.unsqueeze(Shapes.dim(dim, s0.length + 1)));
-        }
-        return Cat.apply(parts, dim);
-    }
+    public static Tensor stack(List<Tensor> tensors, int dim) { return Cat.stack(tensors, dim); }
 
     /** Stacks along a new dim 0. */
     public static Tensor stack(Tensor... tensors) { return stack(Arrays.asList(tensors), 0); }

@@ -74,4 +74,47 @@ final class Cat {
             return r;
         }
     }
+
+    /** Stacks equal-shaped tensors along a new dim ({@code torch.stack}). */
+    static Tensor stack(List<Tensor> ts, int dim) {
+        if (ts == null || ts.isEmpty()) throw new IllegalArgumentException("stack expects a non-empty TensorList");
+        int[] s0 = ts.get(0).shape;
+        int d = Shapes.dim(dim, s0.length + 1);
+        java.util.List<Tensor> parts = new java.util.ArrayList<>();
+        for (int i = 0; i < ts.size(); i++) {
+            Tensor t = java.util.Objects.requireNonNull(ts.get(i), "tensor " + i);
+            if (!java.util.Arrays.equals(t.shape, s0)) {
+                throw new IllegalArgumentException("stack expects each tensor to be equal size, but got " + Shapes.str(s0)
+                        + " at entry 0 and " + Shapes.str(t.shape) + " at entry " + i);
+            }
+            parts.add(t.detach().unsqueeze(d));
+        }
+        Tensor out;
+        try (var g = new NoGrad()) {
+            out = apply(parts, d);
+        }
+        Tensor[] arr = ts.toArray(new Tensor[0]);
+        if (Tensor.recording(arr)) out.attach(new StackNode(arr, d));
+        return out;
+    }
+
+    private static final class StackNode extends Node {
+        private final int d;
+        private final DType[] types;
+
+        StackNode(Tensor[] in, int d) {
+            super(in);
+            this.d = d;
+            this.types = new DType[in.length];
+            for (int i = 0; i < in.length; i++) types[i] = in[i].dtype;
+        }
+
+        @Override public String name() { return "StackBackward0"; }
+
+        @Override protected Tensor[] backward(Tensor g) {
+            Tensor[] r = new Tensor[types.length];
+            for (int i = 0; i < types.length; i++) if (needsGrad(i)) r[i] = g.select(d, i).to(types[i]);
+            return r;
+        }
+    }
 }

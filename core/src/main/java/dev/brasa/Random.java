@@ -59,18 +59,76 @@ final class Random {
     }
 
     /**
-     * Box-Muller on 16 uniforms in place: pairs (j, j + 8), in float arithmetic in the order of
-     * PyTorch's AVX2 kernel (theta = 2pi * u2 in float, result = fma(n, std, mean)).
+     * Box-Muller on 16 uniforms in place, pairs (j, j + 8), exactly as PyTorch's AVX2 kernel
+     * computes it on x86-64 (the build PyTorch ships): Cephes-style float log and sincos
+     * (avx_mathfun's algorithms, with the multiply-adds fused as GCC compiles them), so the
+     * numbers are bit-identical, not merely close.
      */
     private static void fill16(float[] d, int o, float mean, float std) {
         final float twoPi = (float) (2.0 * Math.PI);
         for (int j = 0; j < 8; j++) {
             float u1 = 1f - d[o + j], u2 = d[o + j + 8];
-            float radius = (float) Math.sqrt(-2f * (float) Math.log(u1));
+            float radius = (float) Math.sqrt(-2f * logf(u1));
             float theta = twoPi * u2;
-            d[o + j] = Math.fma(radius * (float) Math.cos(theta), std, mean);
-            d[o + j + 8] = Math.fma(radius * (float) Math.sin(theta), std, mean);
+            d[o + j] = Math.fma(radius * cosf(theta), std, mean);
+            d[o + j + 8] = Math.fma(radius * sinf(theta), std, mean);
         }
+    }
+
+    /** Natural log in float: range reduction to [sqrt(1/2), sqrt(2)), degree-8 Cephes polynomial. */
+    static float logf(float x) {
+        if (!(x > 0)) return x == 0 ? Float.NEGATIVE_INFINITY : Float.NaN;
+        x = Math.max(x, Float.MIN_NORMAL);
+        int bits = Float.floatToRawIntBits(x);
+        float e = (float) ((bits >>> 23) - 0x7f) + 1f;
+        x = Float.intBitsToFloat((bits & ~0x7f800000) | 0x3f000000);   // mantissa in [0.5, 1)
+        boolean small = x < 0.707106781186547524f;
+        float tmp = small ? x : 0f;
+        x = x - 1f;
+        e = e - (small ? 1f : 0f);
+        x = x + tmp;
+        float z = x * x;
+        float y = Math.fma(7.0376836292E-2f, x, -1.1514610310E-1f);
+        y = Math.fma(y, x, 1.1676998740E-1f);
+        y = Math.fma(y, x, -1.2420140846E-1f);
+        y = Math.fma(y, x, 1.4249322787E-1f);
+        y = Math.fma(y, x, -1.6668057665E-1f);
+        y = Math.fma(y, x, 2.0000714765E-1f);
+        y = Math.fma(y, x, -2.4999993993E-1f);
+        y = Math.fma(y, x, 3.3333331174E-1f);
+        y = y * x;
+        y = Math.fma(y, z, e * -2.12194440e-4f);
+        y = y - z * 0.5f;
+        x = x + y;
+        return Math.fma(e, 0.693359375f, x);
+    }
+
+    static float sinf(float x) { return sincos(x, true); }
+
+    static float cosf(float x) { return sincos(x, false); }
+
+    /** Cephes sin/cos in float: octant reduction by 4/pi with a three-part pi/4, two polynomials. */
+    private static float sincos(float x, boolean wantSin) {
+        int signSin = Float.floatToRawIntBits(x) & 0x80000000;
+        x = Math.abs(x);
+        int q = ((int) (x * 1.27323954473516f) + 1) & ~1;
+        float y = q;
+        x = Math.fma(y, -0.78515625f, x);
+        x = Math.fma(y, -2.4187564849853515625e-4f, x);
+        x = Math.fma(y, -3.77489497744594108e-8f, x);
+        boolean polySin = (q & 2) == 0;
+        signSin ^= (q & 4) << 29;
+        int signCos = (~(q - 2) & 4) << 29;
+        float z = x * x;
+        float c = Math.fma(2.443315711809948E-005f, z, -1.388731625493765E-003f);
+        c = Math.fma(c, z, 4.166664568298827E-002f);
+        c = c * z;
+        c = Math.fma(c, z, -(z * 0.5f)) + 1f;
+        float s = Math.fma(-1.9515295891E-4f, z, 8.3321608736E-3f);
+        s = Math.fma(s, z, -1.6666654611E-1f);
+        s = Math.fma(s * z, x, x);
+        if (wantSin) return Float.intBitsToFloat(Float.floatToRawIntBits(polySin ? s : c) ^ signSin);
+        return Float.intBitsToFloat(Float.floatToRawIntBits(polySin ? c : s) ^ signCos);
     }
 
     private static void fill16(double[] d, int o, double mean, double std) {

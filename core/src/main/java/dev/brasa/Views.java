@@ -46,11 +46,14 @@ final class Views {
         return record(x.alias(ns, st, x.offset), x, "ViewBackward0", g -> g.reshape(in));
     }
 
+    /** A view when the layout allows one (ReshapeAliasBackward0), else a copy (UnsafeViewBackward0), as PyTorch. */
     static Tensor reshape(Tensor x, int[] req) {
         int[] ns = Shapes.infer(req, x.numel());
         int[] st = Shapes.viewStrides(x.shape, x.strides, ns);
-        if (st != null) return view(x, ns);
-        return view(Copy.apply(x), ns);
+        int[] in = x.shape;
+        if (st != null) return record(x.alias(ns, st, x.offset), x, "ReshapeAliasBackward0", g -> g.reshape(in));
+        Tensor copy = Copy.raw(x, x.dtype);
+        return record(copy.alias(ns, View.contiguousStrides(ns), 0), x, "UnsafeViewBackward0", g -> g.reshape(in));
     }
 
     static Tensor transpose(Tensor x, int d0, int d1) {
@@ -164,7 +167,14 @@ final class Views {
             expanded[2 * i + 1] = padded[i];
             out[i] = r[i] * padded[i];
         }
-        return x.reshape(padded).reshape(inter).expand(expanded).contiguous().reshape(out);
+        Tensor result;
+        try (var g = new NoGrad()) {
+            result = x.reshape(inter).expand(expanded).contiguous().reshape(out);
+        }
+        int[] in = x.shape;
+        int[] evenDims = new int[n];
+        for (int i = 0; i < n; i++) evenDims[i] = 2 * i;
+        return record(result, x, "RepeatBackward0", g -> g.reshape(expanded).sum(evenDims, false).reshape(in));
     }
 
     static Tensor select(Tensor x, int dim, int index) {
