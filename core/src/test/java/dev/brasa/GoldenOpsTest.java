@@ -179,6 +179,11 @@ class GoldenOpsTest {
     }
 
     @Test
+    void runsOnTheBackendTheBuildAskedFor() {
+        assertEquals(System.getProperty("brasa.backend", "simd"), Brasa.backendName());
+    }
+
+    @Test
     void everyFixtureCaseHasAJavaCase() {
         for (String k : F.keys()) {
             String name = k.substring(0, k.indexOf('.'));

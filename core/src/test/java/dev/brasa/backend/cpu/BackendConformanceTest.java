@@ -1,0 +1,238 @@
+package dev.brasa.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.brasa.backend.Backend;
+import dev.brasa.backend.BinaryOp;
+import dev.brasa.backend.Kind;
+import dev.brasa.backend.ReduceOp;
+import dev.brasa.backend.Storage;
+import dev.brasa.backend.UnaryOp;
+import dev.brasa.backend.View;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The conformance suite: every kernel of the Vector API backend against the scalar backend (the
+ * specification) on tail sizes, contiguous and strided, with broadcasting. The build runs it at the
+ * machine's preferred vector width and again at 128 bits.
+ */
+class BackendConformanceTest {
+    static final int[] SIZES = {1, 7, 15, 16, 17, 33, 127, 1021};
+    static final Backend SCALAR = new ScalarBackend();
+    static final Backend SIMD = new SimdBackend();
+
+    static IntStream sizes() { return IntStream.of(SIZES); }
+
+    private static float[] random(int n, long seed, float lo, float hi) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = lo + (hi - lo) * (float) r.nextDouble();
+        return a;
+    }
+
+    private static View vec(Backend b, float[] a, int... shape) {
+        return View.contiguous(b.wrap(a.clone()), shape);
+    }
+
+    private static View out(Backend b, Kind k, int... shape) {
+        int n = 1;
+        for (int s : shape) n *= s;
+        return View.contiguous(b.allocate(k, n), shape);
+    }
+
+    private static double[] values(Backend b, View v) {
+        Storage s = v.storage();
+        double[] r = new double[s.size()];
+        for (int i = 0; i < r.length; i++) r[i] = b.get(s, i);
+        return r;
+    }
+
+    private static void same(View expected, View actual, double rtol, double atol, String what) {
+        double[] e = values(SCALAR, expected), a = values(SIMD, actual);
+        assertEquals(e.length, a.length, what + " length");
+        for (int i = 0; i < e.length; i++) {
+            boolean ok = Double.isNaN(e[i]) ? Double.isNaN(a[i]) : Math.abs(e[i] - a[i]) <= atol + rtol * Math.abs(e[i]);
+            if (!ok) fail(what + ": element " + i + " scalar " + e[i] + " simd " + a[i]);
+        }
+    }
+
+    @ParameterizedTest(name = "n={0}")
+    @MethodSource("sizes")
+    void unaryOpsMatchTheScalarBackend(int n) {
+        for (UnaryOp op : UnaryOp.values()) {
+            float lo = switch (op) {
+                case LOG, SQRT, RECIPROCAL -> 0.05f;
+                case POW -> 0.1f;
+                default -> -6f;
+            };
+            float[] x = random(n, op.ordinal() * 31L + n, lo, 6f);
+            double p = op == UnaryOp.POW ? 1.7 : op == UnaryOp.CLAMP ? -0.5 : op == UnaryOp.LEAKY_RELU ? 0.01 : 0;
+            double q = op == UnaryOp.CLAMP ? 0.75 : 0;
+            View es = out(SCALAR, Kind.F32, n), as = out(SIMD, Kind.F32, n);
+            SCALAR.unary(op, vec(SCALAR, x, n), es, p, q);
+            SIMD.unary(op, vec(SIMD, x, n), as, p, q);
+            same(es, as, 4e-6, 1e-6, op + " n=" + n);
+        }
+    }
+
+    @ParameterizedTest(name = "n={0}")
+    @MethodSource("sizes")
+    void stridedUnaryMatches(int n) {
+        float[] x = random(2 * n * 3, n, -3, 3);
+        // a transposed [n, 3] view of a [3, 2n] buffer, every other column
+        View sx = new View(SCALAR.wrap(x.clone()), new int[] {n, 3}, new int[] {2, 2 * n}, 1);
+        View vx = new View(SIMD.wrap(x.clone()), new int[] {n, 3}, new int[] {2, 2 * n}, 1);
+        View es = out(SCALAR, Kind.F32, n, 3), as = out(SIMD, Kind.F32, n, 3);
+        SCALAR.unary(UnaryOp.TANH, sx, es, 0, 0);
+        SIMD.unary(UnaryOp.TANH, vx, as, 0, 0);
+        same(es, as, 4e-6, 1e-6, "strided tanh");
+    }
+
+    @ParameterizedTest(name = "n={0}")
+    @MethodSource("sizes")
+    void unaryBackwardMatches(int n) {
+        for (UnaryOp op : new UnaryOp[] {UnaryOp.TANH, UnaryOp.SIGMOID, UnaryOp.RELU, UnaryOp.EXP, UnaryOp.LOG}) {
+            float[] x = random(n, 5 + n, op == UnaryOp.LOG ? 0.1f : -4f, 4f);
+            float[] g = random(n, 6 + n, -1f, 1f);
+            float[] y = new float[n];
+            for (int i = 0; i < n; i++) y[i] = (float) op.apply(x[i], 0, 0);
+            View es = out(SCALAR, Kind.F32, n), as = out(SIMD, Kind.F32, n);
+            SCALAR.unaryBackward(op, vec(SCALAR, g, n), vec(SCALAR, x, n), vec(SCALAR, y, n), es, 0, 0);
+            SIMD.unaryBackward(op, vec(SIMD, g, n), vec(SIMD, x, n), vec(SIMD, y, n), as, 0, 0);
+            same(es, as, 1e-6, 1e-7, op + " backward n=" + n);
+        }
+    }
+
+    @ParameterizedTest(name = "n={0}")
+    @MethodSource("sizes")
+    void binaryOpsWithBroadcastingMatch(int n) {
+        int rows = 3;
+        float[] a = random(rows * n, n, -4, 4), b = random(rows * n, n + 1, 0.5f, 4), row = random(n, n + 2, -2, 2);
+        float[] col = random(rows, n + 3, -2, 2), one = {1.5f};
+        for (BinaryOp op : BinaryOp.values()) {
+            Kind ok = op.isComparison() ? Kind.BOOL : Kind.F32;
+            int[] shape = {rows, n};
+            // same shape, row broadcast [n], column broadcast [rows, 1], scalar, scalar on the left
+            View[][] cases = {
+                {vec(SCALAR, a, rows, n), vec(SCALAR, b, rows, n), vec(SIMD, a, rows, n), vec(SIMD, b, rows, n)},
+                {vec(SCALAR, a, rows, n), bcast(SCALAR, row, new int[] {0, 1}, shape), vec(SIMD, a, rows, n),
+                    bcast(SIMD, row, new int[] {0, 1}, shape)},
+                {vec(SCALAR, a, rows, n), bcast(SCALAR, col, new int[] {1, 0}, shape), vec(SIMD, a, rows, n),
+                    bcast(SIMD, col, new int[] {1, 0}, shape)},
+                {vec(SCALAR, a, rows, n), bcast(SCALAR, one, new int[] {0, 0}, shape), vec(SIMD, a, rows, n),
+                    bcast(SIMD, one, new int[] {0, 0}, shape)},
+                {bcast(SCALAR, one, new int[] {0, 0}, shape), vec(SCALAR, b, rows, n), bcast(SIMD, one, new int[] {0, 0}, shape),
+                    vec(SIMD, b, rows, n)},
+            };
+            for (int c = 0; c < cases.length; c++) {
+                View es = out(SCALAR, ok, shape), as = out(SIMD, ok, shape);
+                SCALAR.binary(op, cases[c][0], cases[c][1], es);
+                SIMD.binary(op, cases[c][2], cases[c][3], as);
+                same(es, as, 1e-6, 0, op + " case " + c + " n=" + n);
+            }
+        }
+    }
+
+    private static View bcast(Backend b, float[] a, int[] strides, int[] shape) {
+        return new View(b.wrap(a.clone()), shape, strides, 0);
+    }
+
+    @ParameterizedTest(name = "n={0}")
+    @MethodSource("sizes")
+    void reductionsMatch(int n) {
+        for (int[] oi : new int[][] {{1, 1}, {3, 1}, {2, 5}, {1, 17}}) {
+            int outer = oi[0], inner = oi[1];
+            float[] x = random(outer * n * inner, n * 7L + inner, -3, 3);
+            for (ReduceOp op : ReduceOp.values()) {
+                Kind ok = op == ReduceOp.ARGMAX || op == ReduceOp.ARGMIN ? Kind.I64 : Kind.F32;
+                View es = out(SCALAR, ok, outer, inner), as = out(SIMD, ok, outer, inner);
+                SCALAR.reduce(op, vec(SCALAR, x, outer, n, inner), outer, n, inner, es);
+                SIMD.reduce(op, vec(SIMD, x, outer, n, inner), outer, n, inner, as);
+                same(es, as, 1e-5, 3e-6 * n, op + " outer=" + outer + " n=" + n + " inner=" + inner);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "n={0}")
+    @MethodSource("sizes")
+    void softmaxAndItsGradientMatch(int n) {
+        for (int inner : new int[] {1, 3}) {
+            int outer = 4;
+            float[] x = random(outer * n * inner, n, -8, 8), g = random(outer * n * inner, n + 9, -1, 1);
+            for (boolean log : new boolean[] {false, true}) {
+                View es = out(SCALAR, Kind.F32, outer * n * inner), as = out(SIMD, Kind.F32, outer * n * inner);
+                SCALAR.softmax(vec(SCALAR, x, outer * n * inner), outer, n, inner, es, log);
+                SIMD.softmax(vec(SIMD, x, outer * n * inner), outer, n, inner, as, log);
+                same(es, as, 2e-5, 1e-6, "softmax log=" + log + " n=" + n + " inner=" + inner);
+                View eg = out(SCALAR, Kind.F32, outer * n * inner), ag = out(SIMD, Kind.F32, outer * n * inner);
+                SCALAR.softmaxBackward(es, vec(SCALAR, g, outer * n * inner), outer, n, inner, eg, log);
+                SIMD.softmaxBackward(as, vec(SIMD, g, outer * n * inner), outer, n, inner, ag, log);
+                same(eg, ag, 1e-4, 1e-5, "softmax backward log=" + log + " n=" + n);
+            }
+        }
+    }
+
+    @Test
+    void matmulMatchesOnTailSizesAndLayouts() {
+        int[] dims = {1, 7, 16, 17, 33, 127};
+        for (int m : dims) {
+            for (int n : dims) {
+                for (int k : new int[] {1, 15, 33, 300}) {
+                    for (int layout = 0; layout < 4; layout++) checkGemm(m, n, k, layout % 2 == 1, layout >= 2, 1, 0, 1);
+                }
+            }
+        }
+        checkGemm(1021, 33, 17, false, false, 1, 0, 1);
+        checkGemm(33, 1021, 300, true, false, 1, 0, 1);
+        checkGemm(130, 260, 520, false, true, 0.5, 1.5, 1);
+        checkGemm(17, 33, 15, true, true, 2, 0, 3);
+    }
+
+    /** C = alpha * op(A) op(B) + beta * C, with A stored transposed when ta, B when tb. */
+    private static void checkGemm(int m, int n, int k, boolean ta, boolean tb, double alpha, double beta, int batch) {
+        float[] a = random(batch * m * k, m * 131L + k, -1, 1), b = random(batch * k * n, n * 17L + k, -1, 1);
+        float[] c = random(batch * m * n, m + n, -1, 1);
+        int[] sa = ta ? new int[] {m * k, 1, m} : new int[] {m * k, k, 1};
+        int[] sb = tb ? new int[] {k * n, 1, k} : new int[] {k * n, n, 1};
+        View es = View.contiguous(SCALAR.wrap(c.clone()), new int[] {batch, m, n});
+        View as = View.contiguous(SIMD.wrap(c.clone()), new int[] {batch, m, n});
+        SCALAR.matmul(new View(SCALAR.wrap(a.clone()), new int[] {batch, m, k}, sa, 0),
+                new View(SCALAR.wrap(b.clone()), new int[] {batch, k, n}, sb, 0), es, batch, m, n, k, alpha, beta);
+        SIMD.matmul(new View(SIMD.wrap(a.clone()), new int[] {batch, m, k}, sa, 0),
+                new View(SIMD.wrap(b.clone()), new int[] {batch, k, n}, sb, 0), as, batch, m, n, k, alpha, beta);
+        same(es, as, 1e-4, 2e-6 * k, "gemm m=" + m + " n=" + n + " k=" + k + " ta=" + ta + " tb=" + tb);
+    }
+
+    @ParameterizedTest(name = "n={0}")
+    @MethodSource("sizes")
+    void gatherAndScatterAddMatch(int n) {
+        int rows = 9;
+        float[] x = random(rows * n, n, -1, 1);
+        long[] idx = {3, 0, 8, 3, 3, 1};
+        View es = out(SCALAR, Kind.F32, idx.length, n), as = out(SIMD, Kind.F32, idx.length, n);
+        SCALAR.indexSelect(vec(SCALAR, x, rows, n), View.contiguous(SCALAR.wrap(idx.clone()), new int[] {6}), n, es);
+        SIMD.indexSelect(vec(SIMD, x, rows, n), View.contiguous(SIMD.wrap(idx.clone()), new int[] {6}), n, as);
+        same(es, as, 0, 0, "indexSelect");
+        View eo = out(SCALAR, Kind.F32, rows, n), ao = out(SIMD, Kind.F32, rows, n);
+        SCALAR.indexAdd(es, View.contiguous(SCALAR.wrap(idx.clone()), new int[] {6}), n, eo);
+        SIMD.indexAdd(as, View.contiguous(SIMD.wrap(idx.clone()), new int[] {6}), n, ao);
+        same(eo, ao, 1e-7, 0, "indexAdd");
+    }
+
+    @Test
+    void scalarSpecificationAgreesWithHandComputedValues() {
+        // the oracle itself, against values worked out by hand
+        View x = vec(SCALAR, new float[] {-2f, 0f, 3f}, 3), y = out(SCALAR, Kind.F32, 3);
+        SCALAR.unary(UnaryOp.RELU, x, y, 0, 0);
+        assertEquals("[0.0, 0.0, 3.0]", java.util.Arrays.toString(values(SCALAR, y)));
+        View c = out(SCALAR, Kind.F32, 1, 2, 2);
+        SCALAR.matmul(new View(SCALAR.wrap(new float[] {1, 2, 3, 4}), new int[] {1, 2, 2}, new int[] {4, 2, 1}, 0),
+                new View(SCALAR.wrap(new float[] {5, 6, 7, 8}), new int[] {1, 2, 2}, new int[] {4, 2, 1}, 0), c, 1, 2, 2, 2, 1, 0);
+        assertEquals("[19.0, 22.0, 43.0, 50.0]", java.util.Arrays.toString(values(SCALAR, c)));
+    }
+}
