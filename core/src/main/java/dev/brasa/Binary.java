@@ -122,9 +122,5 @@ final class Binary {
             return r.dtype == type ? r : r.to(type);
         }
 
-        @Override protected void release() {
-            sa = null;
-            sb = null;
-        }
     }
 }

@@ -153,9 +153,5 @@ final class MatMul {
             return db == 2 && r.dim() == 3 ? r.sum(0) : r;
         }
 
-        @Override protected void release() {
-            sa = null;
-            sb = null;
-        }
     }
 }

@@ -183,9 +183,5 @@ final class Reduce {
             return s;
         }
 
-        @Override protected void release() {
-            sx = null;
-            sy = null;
-        }
     }
 }

@@ -50,6 +50,5 @@ final class Softmax {
             return new Tensor[] {out};
         }
 
-        @Override protected void release() { y = null; }
     }
 }

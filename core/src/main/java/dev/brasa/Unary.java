@@ -75,6 +75,5 @@ final class Unary {
             return new Tensor[] {out};
         }
 
-        @Override protected void release() { saved = null; }
     }
 }

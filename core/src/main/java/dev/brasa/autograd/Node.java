@@ -13,7 +13,7 @@ import java.util.List;
  */
 public abstract class Node {
     private final Node[] next;
-    private boolean released;
+    private final List<SavedTensor> saved = new ArrayList<>(2);
 
     /** Creates a node whose edges lead to the given inputs' gradient functions. */
     protected Node(Tensor... inputs) {
@@ -30,9 +30,6 @@ public abstract class Node {
      */
     protected abstract Tensor[] backward(Tensor gradOutput);
 
-    /** Frees the saved tensors; called after backward unless the graph is retained. */
-    protected void release() {}
-
     /** True when input i leads to a tensor that requires a gradient. */
     protected final boolean needsGrad(int i) { return next[i] != null; }
 
@@ -45,31 +42,25 @@ public abstract class Node {
 
     final Node[] edges() { return next; }
 
-    final boolean released() { return released; }
+    final Tensor[] run(Tensor grad) { return backward(grad); }
 
-    final Tensor[] run(Tensor grad) {
-        if (released) {
-            throw new IllegalStateException("Trying to backward through the graph a second time (or directly access "
-                    + "saved tensors after they have already been freed). Saved intermediate values of the graph are "
-                    + "freed when you call backward(). Specify retainGraph=true if you need to backward through the "
-                    + "graph a second time. (node " + name() + ")");
-        }
-        return backward(grad);
-    }
-
+    /** Frees the saved tensors (after backward, unless the graph is retained); nodes that saved none stay usable. */
     final void free() {
-        released = true;
-        release();
+        for (SavedTensor s : saved) s.tensor = null;
     }
 
     /** Saves a tensor for backward, remembering its version. */
-    protected final SavedTensor save(Tensor t) { return new SavedTensor(t, this); }
+    protected final SavedTensor save(Tensor t) {
+        SavedTensor s = new SavedTensor(t, this);
+        saved.add(s);
+        return s;
+    }
 
     @Override public String toString() { return "<" + name() + ">"; }
 
     /** A tensor saved for backward; {@link #get()} fails if it was modified in place since. */
     public static final class SavedTensor {
-        private final Tensor tensor;
+        private Tensor tensor;
         private final int version;
         private final Node owner;
 
@@ -81,6 +72,12 @@ public abstract class Node {
 
         /** The saved tensor, after checking that no in-place op changed it. */
         public Tensor get() {
+            if (tensor == null) {
+                throw new IllegalStateException("Trying to backward through the graph a second time (or directly access "
+                        + "saved tensors after they have already been freed). Saved intermediate values of the graph are "
+                        + "freed when you call backward(). Specify retainGraph=true if you need to backward through the "
+                        + "graph a second time. (node " + owner.name() + ")");
+            }
             int now = tensor.version();
             if (now != version) {
                 throw new IllegalStateException("one of the variables needed for gradient computation has been "
