@@ -111,4 +111,6 @@ public final class Generator {
         nextNormal = r * Math.sin(theta);
         return r * Math.cos(theta);
     }
+
+    @Override public synchronized String toString() { return "Generator(seed=" + seed + ")"; }
 }

@@ -124,6 +124,21 @@ class TensorTest {
     }
 
     @Test
+    void copyBroadcastsAndConverts() {
+        Tensor p = zeros(2, 3);
+        try (var g = noGrad()) {
+            p.copy_(tensor(1L, 2L, 3L));
+            assertArrayEquals(new float[] {1, 2, 3, 1, 2, 3}, p.toFloatArray());
+            p.t().copy_(tensor(new float[][] {{9, 8}, {7, 6}, {5, 4}}));
+            assertArrayEquals(new float[] {9, 7, 5, 8, 6, 4}, p.toFloatArray());
+            p.zero_();
+            assertArrayEquals(new float[6], p.toFloatArray());
+            assertThrows(IllegalArgumentException.class, () -> p.copy_(randn(4)));
+        }
+        assertThrows(IllegalStateException.class, () -> zeros(2).requiresGrad_().copy_(ones(2)));
+    }
+
+    @Test
     void inPlaceDtypeRulesFollowPyTorch() {
         try (var g = noGrad()) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> tensor(1L, 2L).add_(tensor(0.5f, 0.5f)));

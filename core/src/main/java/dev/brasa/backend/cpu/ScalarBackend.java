@@ -233,6 +233,21 @@ public class ScalarBackend implements Backend {
     public void matmul(View a, View b, View c, int batch, int m, int n, int k, double alpha, double beta) {
         CpuStorage as = cpu(a), bs = cpu(b), cs = cpu(c);
         int[] sa = a.strides(), sb = b.strides(), sc = c.strides();
+        if (as.kind == Kind.F32 && bs.kind == Kind.F32 && cs.kind == Kind.F32) {
+            float[] x = as.f, y = bs.f, z = cs.f;
+            for (int t = 0; t < batch; t++) {
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        double acc = 0;
+                        int pa = a.offset() + t * sa[0] + i * sa[1], pb = b.offset() + t * sb[0] + j * sb[2];
+                        for (int p = 0; p < k; p++, pa += sa[2], pb += sb[1]) acc += (double) x[pa] * y[pb];
+                        int pc = c.offset() + t * sc[0] + i * sc[1] + j * sc[2];
+                        z[pc] = (float) (alpha * acc + (beta == 0 ? 0 : beta * z[pc]));
+                    }
+                }
+            }
+            return;
+        }
         for (int t = 0; t < batch; t++) {
             for (int i = 0; i < m; i++) {
                 for (int j = 0; j < n; j++) {
