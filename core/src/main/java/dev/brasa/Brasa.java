@@ -312,6 +312,35 @@ public final class Brasa {
     /** Elementwise maximum. */
     public static Tensor maximum(Tensor a, Tensor b) { return a.maximum(b); }
 
+    /**
+     * Elementwise binary cross-entropy of probabilities against targets of the same shape, no
+     * reduction ({@code torch.nn.functional.binary_cross_entropy(..., reduction='none')}).
+     */
+    public static Tensor binaryCrossEntropy(Tensor input, Tensor target) {
+        return BinaryLoss.apply(dev.brasa.backend.BinaryOp.BCE, input, target);
+    }
+
+    /** Elementwise, numerically stable binary cross-entropy of logits, no reduction ({@code torch.binary_cross_entropy_with_logits}). */
+    public static Tensor binaryCrossEntropyWithLogits(Tensor input, Tensor target) {
+        return BinaryLoss.apply(dev.brasa.backend.BinaryOp.BCE_WITH_LOGITS, input, target);
+    }
+
+    /**
+     * Dropout ({@code torch.dropout}): in training, zeroes each element with probability p (drawn
+     * from the default generator as PyTorch's CPU kernel draws them) and scales the rest by 1/(1-p).
+     */
+    public static Tensor dropout(Tensor x, double p, boolean training) {
+        if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("dropout probability has to be between 0 and 1, but got " + p);
+        if (!training || p == 0) return x;
+        if (p == 1) return x.mul(0f);
+        float[] keep = Random.bernoulliScalar((int) x.numel(), 1 - p, DEFAULT);
+        Tensor noise = fromArray(keep, x.shape).to(x.dtype);
+        try (var g = noGrad()) {
+            noise = noise.div((float) (1 - p));
+        }
+        return x.mul(noise);
+    }
+
     // ------------------------------------------------------------------ autograd mode
 
     /** Opens a no-grad scope: {@code try (var g = Brasa.noGrad()) { ... }}. */

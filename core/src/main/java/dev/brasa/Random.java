@@ -178,6 +178,15 @@ final class Random {
         return v;
     }
 
+    /** 1 where a uniform double draw is below p (PyTorch's bernoulli_(p) with a scalar p on the CPU). */
+    static float[] bernoulliScalar(int n, double p, Generator g) {
+        float[] v = new float[n];
+        synchronized (g) {
+            for (int i = 0; i < n; i++) v[i] = g.uniformDouble() < p ? 1f : 0f;
+        }
+        return v;
+    }
+
     private static void writeBack(Tensor t, Object values) {
         Tensor src = new Tensor(t.backend().wrap(values), t.shape, dev.brasa.backend.View.contiguousStrides(t.shape), 0,
                 values instanceof float[] ? DType.FLOAT32 : DType.FLOAT64);

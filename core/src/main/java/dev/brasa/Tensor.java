@@ -22,7 +22,7 @@ import java.util.Objects;
  * {@code randn}, ...). A tensor is not thread-safe; distinct tensors may be used from distinct
  * threads.
  */
-public final class Tensor {
+public class Tensor {
     final Storage storage;
     final int[] shape;
     final int[] strides;
@@ -33,6 +33,14 @@ public final class Tensor {
     private Tensor grad;
     private Node gradFn;
     private Node accumulator;
+
+    /**
+     * A new leaf sharing {@code data}'s storage and layout (for subclasses such as
+     * {@code dev.brasa.nn.Parameter}); no graph is shared.
+     */
+    protected Tensor(Tensor data) {
+        this(Objects.requireNonNull(data, "data").storage, data.shape, data.strides, data.offset, data.dtype);
+    }
 
     Tensor(Storage storage, int[] shape, int[] strides, int offset, DType dtype) {
         this.storage = storage;

@@ -7,7 +7,11 @@ package dev.brasa.backend;
 public enum BinaryOp {
     ADD, SUB, MUL, DIV, POW, MAX, MIN, EQ, NE, GT, GE, LT, LE,
     /** a * (b > 0): the ReLU backward, fused. */
-    MASK_POSITIVE;
+    MASK_POSITIVE,
+    /** Binary cross-entropy of probability a against target b, logs clamped at -100 as PyTorch. */
+    BCE,
+    /** Binary cross-entropy of logit a against target b, in the stable log-sum-exp form. */
+    BCE_WITH_LOGITS;
 
     /** True for the ops whose result is BOOL. */
     public boolean isComparison() {
@@ -34,6 +38,11 @@ public enum BinaryOp {
             case LT -> a < b ? 1 : 0;
             case LE -> a <= b ? 1 : 0;
             case MASK_POSITIVE -> b > 0 ? a : 0;
+            case BCE -> -(b * Math.max(Math.log(a), -100) + (1 - b) * Math.max(Math.log1p(-a), -100));
+            case BCE_WITH_LOGITS -> {
+                double m = Math.max(-a, 0);
+                yield (1 - b) * a + m + Math.log(Math.exp(-m) + Math.exp(-a - m));
+            }
         };
     }
 
@@ -52,7 +61,7 @@ public enum BinaryOp {
             case LT -> a < b ? 1 : 0;
             case LE -> a <= b ? 1 : 0;
             case MASK_POSITIVE -> b > 0 ? a : 0;
-            case DIV, POW -> throw new AssertionError(this + " is not an integer op");
+            case DIV, POW, BCE, BCE_WITH_LOGITS -> throw new AssertionError(this + " is not an integer op");
         };
     }
 }

@@ -109,7 +109,7 @@ public final class SimdBackend extends ScalarBackend {
     void binaryRow(BinaryOp op, CpuStorage a, int ao, int as, CpuStorage b, int bo, int bs,
                    CpuStorage o, int oo, int os, int n) {
         if (a.kind != Kind.F32 || b.kind != Kind.F32 || o.kind != Kind.F32 || os != 1 || n < L
-                || as > 1 || bs > 1 || (as == 0 && bs == 0) || op == BinaryOp.POW) {
+                || as > 1 || bs > 1 || (as == 0 && bs == 0) || !vectorized(op)) {
             super.binaryRow(op, a, ao, as, b, bo, bs, o, oo, os, n);
             return;
         }
@@ -129,6 +129,13 @@ public final class SimdBackend extends ScalarBackend {
             for (; i < bound; i += L) vbinary(op, xv, FloatVector.fromArray(S, y, bo + i)).intoArray(r, oo + i);
             for (; i < n; i++) r[oo + i] = (float) op.apply(x[ao], y[bo + i]);
         }
+    }
+
+    private static boolean vectorized(BinaryOp op) {
+        return switch (op) {
+            case ADD, SUB, MUL, DIV, MAX, MIN, MASK_POSITIVE -> true;
+            default -> false;
+        };
     }
 
     private static FloatVector vbinary(BinaryOp op, FloatVector a, FloatVector b) {

@@ -7,4 +7,7 @@ module dev.brasa {
 
     exports dev.brasa;
     exports dev.brasa.autograd;
+    exports dev.brasa.nn;
+    exports dev.brasa.optim;
+    exports dev.brasa.optim.lr;
 }

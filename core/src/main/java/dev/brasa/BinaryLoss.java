@@ -1,0 +1,70 @@
+package dev.brasa;
+
+import dev.brasa.autograd.Node;
+import dev.brasa.backend.BinaryOp;
+import java.util.Arrays;
+
+/**
+ * Elementwise binary cross-entropy, fused for stability: on probabilities (logs clamped at -100,
+ * gradient (p - t) / max(p (1 - p), 1e-12)) and on logits (log-sum-exp form, gradient
+ * sigmoid(x) - t). Reduction is left to the caller.
+ */
+final class BinaryLoss {
+    private static final double EPS = 1e-12;
+
+    private BinaryLoss() {}
+
+    static Tensor apply(BinaryOp op, Tensor input, Tensor target) {
+        String fn = op == BinaryOp.BCE ? "binary_cross_entropy" : "binary_cross_entropy_with_logits";
+        if (!Arrays.equals(input.shape, target.shape)) {
+            throw new IllegalArgumentException("Using a target size (" + Shapes.str(target.shape) + ") that is different to the "
+                    + "input size (" + Shapes.str(input.shape) + ") is deprecated. Please ensure they have the same size.");
+        }
+        if (!input.dtype.isFloatingPoint() || !target.dtype.isFloatingPoint()) {
+            throw new IllegalArgumentException(fn + " expects floating input and target, got " + input.dtype + " and "
+                    + target.dtype + " (use target.toFloat())");
+        }
+        if (target.requiresGrad()) {
+            throw new IllegalArgumentException("the derivative for 'target' is not implemented in " + fn);
+        }
+        if (op == BinaryOp.BCE) {
+            try (var g = new NoGrad()) {
+                Tensor bad = input.lt(0f).toLong().add(input.gt(1f).toLong()).sum();
+                if (bad.itemLong() > 0 || Double.isNaN(input.sum().itemDouble())) {
+                    throw new IllegalArgumentException("all elements of input should be between 0 and 1");
+                }
+            }
+        }
+        Tensor out = input.newEmpty(input.dtype, input.shape);
+        input.backend().binary(op, input.kernelView(), target.to(input.dtype).kernelView(), out.kernelView());
+        if (Tensor.recording(input)) out.attach(new LossNode(op, input, target));
+        return out;
+    }
+
+    private static final class LossNode extends Node {
+        private final BinaryOp op;
+        private final SavedTensor x, t;
+
+        LossNode(BinaryOp op, Tensor input, Tensor target) {
+            super(input);
+            this.op = op;
+            this.x = save(input);
+            this.t = save(target);
+        }
+
+        @Override public String name() {
+            return op == BinaryOp.BCE ? "BinaryCrossEntropyBackward0" : "BinaryCrossEntropyWithLogitsBackward0";
+        }
+
+        @Override protected Tensor[] backward(Tensor g) {
+            Tensor in = x.get(), tt = t.get().to(in.dtype);
+            Tensor d;
+            if (op == BinaryOp.BCE) {
+                d = in.sub(tt).div(in.mul(in.neg().add(1f)).clampMin((float) EPS));
+            } else {
+                d = in.sigmoid().sub(tt);
+            }
+            return new Tensor[] {d.mul(g)};
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package dev.brasa.nn;
+
+import dev.brasa.Tensor;
+
+/** Zeroes elements with probability p in training and scales the rest by 1/(1-p) ({@code nn.Dropout}). */
+public class Dropout extends Module {
+    private final double p;
+
+    /** p = 0.5. */
+    public Dropout() { this(0.5); }
+
+    /** The given drop probability. */
+    public Dropout(double p) {
+        if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("dropout probability has to be between 0 and 1, but got " + p);
+        this.p = p;
+    }
+
+    @Override public Tensor forward(Tensor x) { return F.dropout(x, p, isTraining()); }
+
+    @Override protected String extraRepr() { return "p=" + py(p) + ", inplace=False"; }
+}

@@ -1,0 +1,221 @@
+package dev.brasa.nn;
+
+import dev.brasa.Brasa;
+import dev.brasa.DType;
+import dev.brasa.Tensor;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * The functional forms ({@code torch.nn.functional as F}): what the layers and losses call.
+ * Every function checks its arguments and names the offending values.
+ */
+public final class F {
+    private F() {}
+
+    /** y = x W^T + b ({@code F.linear}); bias may be null. */
+    public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        Objects.requireNonNull(x, "input");
+        Objects.requireNonNull(weight, "weight");
+        if (x.dim() == 0 || x.size(-1) != weight.size(1)) {
+            throw new IllegalArgumentException("mat1 and mat2 shapes cannot be multiplied (" + rows(x) + "x"
+                    + (x.dim() == 0 ? 0 : x.size(-1)) + " and " + weight.size(1) + "x" + weight.size(0) + ")");
+        }
+        Tensor y = x.matmul(weight.t());
+        return bias == null ? y : y.add(bias);
+    }
+
+    private static long rows(Tensor x) { return x.dim() <= 1 ? 1 : x.numel() / x.size(-1); }
+
+    /** ReLU. */
+    public static Tensor relu(Tensor x) { return x.relu(); }
+
+    /** Sigmoid. */
+    public static Tensor sigmoid(Tensor x) { return x.sigmoid(); }
+
+    /** Tanh. */
+    public static Tensor tanh(Tensor x) { return x.tanh(); }
+
+    /** Leaky ReLU. */
+    public static Tensor leakyRelu(Tensor x, double negativeSlope) { return x.leakyRelu((float) negativeSlope); }
+
+    /** GELU (exact). */
+    public static Tensor gelu(Tensor x) { return x.gelu(); }
+
+    /** Softmax along dim. */
+    public static Tensor softmax(Tensor x, int dim) { return x.softmax(dim); }
+
+    /** Log-softmax along dim. */
+    public static Tensor logSoftmax(Tensor x, int dim) { return x.logSoftmax(dim); }
+
+    /** Dropout: identity unless training. */
+    public static Tensor dropout(Tensor x, double p, boolean training) { return Brasa.dropout(x, p, training); }
+
+    /**
+     * Batch normalisation over dim 0 (and 2 for 3-D input). In training, normalises by the batch
+     * mean and biased variance and updates the running statistics in place (unbiased variance);
+     * otherwise uses the running statistics. numBatchesTracked may be null.
+     */
+    public static Tensor batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
+                                   boolean training, double momentum, double eps, Tensor numBatchesTracked) {
+        int c = x.size(1);
+        int[] bshape = x.dim() == 3 ? new int[] {1, c, 1} : new int[] {1, c};
+        int[] dims = x.dim() == 3 ? new int[] {0, 2} : new int[] {0};
+        Tensor mean, var;
+        if (training) {
+            long n = x.numel() / c;
+            if (n <= 1) {
+                throw new IllegalArgumentException("Expected more than 1 value per channel when training, got input size "
+                        + Arrays.toString(x.shape()));
+            }
+            mean = x.mean(dims, true);
+            Tensor centered = x.sub(mean);
+            var = centered.mul(centered).mean(dims, true);
+            if (runningMean != null) {
+                try (var g = Brasa.noGrad()) {
+                    runningMean.mul_((float) (1 - momentum)).add_(mean.reshape(c).mul((float) momentum));
+                    runningVar.mul_((float) (1 - momentum)).add_(var.reshape(c).mul((float) (momentum * n / (n - 1))));
+                    if (numBatchesTracked != null) numBatchesTracked.add_(Brasa.tensor(1L).reshape());
+                }
+            }
+            Tensor y = centered.div(var.add((float) eps).sqrt());
+            return affine(y, weight, bias, bshape);
+        }
+        mean = runningMean.reshape(bshape);
+        var = runningVar.reshape(bshape);
+        return affine(x.sub(mean).div(var.add((float) eps).sqrt()), weight, bias, bshape);
+    }
+
+    private static Tensor affine(Tensor y, Tensor weight, Tensor bias, int[] bshape) {
+        if (weight != null) y = y.mul(weight.reshape(bshape));
+        if (bias != null) y = y.add(bias.reshape(bshape));
+        return y;
+    }
+
+    // ------------------------------------------------------------------ losses
+
+    /** Mean squared error. */
+    public static Tensor mseLoss(Tensor input, Tensor target, Reduction r) {
+        sameShape(input, target, "mse_loss");
+        Tensor d = input.sub(target);
+        return reduce(d.mul(d), r);
+    }
+
+    /** Mean absolute error. */
+    public static Tensor l1Loss(Tensor input, Tensor target, Reduction r) {
+        sameShape(input, target, "l1_loss");
+        return reduce(input.sub(target).abs(), r);
+    }
+
+    /** Binary cross-entropy on probabilities in [0, 1]; weight (broadcast) may be null. */
+    public static Tensor binaryCrossEntropy(Tensor input, Tensor target, Tensor weight, Reduction r) {
+        Tensor l = Brasa.binaryCrossEntropy(input, target);
+        return reduce(weight == null ? l : l.mul(weight), r);
+    }
+
+    /** Binary cross-entropy on logits, numerically stable; weight (broadcast) may be null. */
+    public static Tensor binaryCrossEntropyWithLogits(Tensor input, Tensor target, Tensor weight, Reduction r) {
+        Tensor l = Brasa.binaryCrossEntropyWithLogits(input, target);
+        return reduce(weight == null ? l : l.mul(weight), r);
+    }
+
+    /** Cross-entropy with mean reduction, no ignored class, no smoothing. */
+    public static Tensor crossEntropy(Tensor input, Tensor target) { return crossEntropy(input, target, -100, 0, Reduction.MEAN); }
+
+    /**
+     * Cross-entropy of logits [N, C] (or [C]) against INT64 class indices [N] (or a 0-d index), or
+     * against class probabilities of the input's shape; log-softmax then NLL, with ignoreIndex and
+     * label smoothing as in PyTorch.
+     */
+    public static Tensor crossEntropy(Tensor input, Tensor target, int ignoreIndex, double labelSmoothing, Reduction r) {
+        if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
+            throw new IllegalArgumentException("label_smoothing must be between 0.0 and 1.0. Got: " + labelSmoothing);
+        }
+        checkLogits(input, "cross_entropy");
+        boolean single = input.dim() == 1;
+        Tensor x = single ? input.unsqueeze(0) : input;
+        Tensor lp = x.logSoftmax(1);
+        int n = x.size(0), c = x.size(1);
+        if (target.dtype().isFloatingPoint()) {
+            if (!Arrays.equals(target.shape(), input.shape())) {
+                throw new IllegalArgumentException("cross_entropy: class-probability target must have the input's shape "
+                        + Arrays.toString(input.shape()) + ", got " + Arrays.toString(target.shape()));
+            }
+            Tensor t = single ? target.unsqueeze(0) : target;
+            if (labelSmoothing > 0) t = t.mul((float) (1 - labelSmoothing)).add((float) (labelSmoothing / c));
+            Tensor per = lp.mul(t).sum(1).neg();
+            Tensor out = r == Reduction.MEAN ? per.sum().div(n) : reduce(per, r);
+            return single && r == Reduction.NONE ? out.squeeze(0) : out;
+        }
+        Tensor t = single ? target.reshape(1) : target;
+        Tensor loss = nll(lp, t, ignoreIndex, labelSmoothing, r, "cross_entropy");
+        return single && r == Reduction.NONE ? loss.squeeze(0) : loss;
+    }
+
+    /** Negative log-likelihood of log-probabilities [N, C] against INT64 class indices [N]. */
+    public static Tensor nllLoss(Tensor input, Tensor target, int ignoreIndex, Reduction r) {
+        checkLogits(input, "nll_loss");
+        boolean single = input.dim() == 1;
+        Tensor loss = nll(single ? input.unsqueeze(0) : input, single ? target.reshape(1) : target, ignoreIndex, 0, r, "nll_loss");
+        return single && r == Reduction.NONE ? loss.squeeze(0) : loss;
+    }
+
+    private static void checkLogits(Tensor input, String fn) {
+        if (input.dim() != 1 && input.dim() != 2) {
+            throw new IllegalArgumentException(fn + ": expected input of 1 or 2 dims ([C] or [N, C]), got " + Arrays.toString(input.shape()));
+        }
+        if (!input.dtype().isFloatingPoint()) throw new IllegalArgumentException(fn + ": expected a floating input, got " + input.dtype());
+    }
+
+    private static Tensor nll(Tensor lp, Tensor target, int ignoreIndex, double eps, Reduction r, String fn) {
+        int n = lp.size(0), c = lp.size(1);
+        if (target.dtype() != DType.INT64) {
+            throw new IllegalArgumentException(fn + ": expected INT64 class indices as target, got " + target.dtype()
+                    + " (use target.toLong(), or pass class probabilities as a floating tensor of the input's shape)");
+        }
+        if (target.dim() != 1 || target.size(0) != n) {
+            throw new IllegalArgumentException("Expected input batch_size (" + n + ") to match target batch_size ("
+                    + (target.dim() == 0 ? 1 : target.size(0)) + ").");
+        }
+        long[] t = target.toLongArray();
+        long[] flat = new long[n];
+        float[] keep = new float[n];
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
+            if (t[i] == ignoreIndex) continue;
+            if (t[i] < 0 || t[i] >= c) {
+                throw new IllegalArgumentException("Target " + t[i] + " is out of bounds (input has " + c + " classes, sample " + i + ").");
+            }
+            flat[i] = (long) i * c + t[i];
+            keep[i] = 1;
+            kept++;
+        }
+        Tensor mask = Brasa.fromArray(keep, n).to(lp.dtype());
+        Tensor per = lp.reshape(-1).index(Brasa.tensor(flat)).neg().mul(mask);
+        if (eps > 0) {
+            Tensor smooth = lp.sum(1).neg().div(c).mul(mask);
+            per = per.mul((float) (1 - eps)).add(smooth.mul((float) eps));
+        }
+        return switch (r) {
+            case NONE -> per;
+            case SUM -> per.sum();
+            case MEAN -> per.sum().div(kept);
+        };
+    }
+
+    private static void sameShape(Tensor input, Tensor target, String fn) {
+        if (!Arrays.equals(input.shape(), target.shape())) {
+            throw new IllegalArgumentException(fn + ": Using a target size (" + Arrays.toString(target.shape())
+                    + ") that is different to the input size (" + Arrays.toString(input.shape()) + ") is deprecated. "
+                    + "Please ensure they have the same size.");
+        }
+    }
+
+    static Tensor reduce(Tensor l, Reduction r) {
+        return switch (Objects.requireNonNull(r, "reduction")) {
+            case MEAN -> l.mean();
+            case SUM -> l.sum();
+            case NONE -> l;
+        };
+    }
+}

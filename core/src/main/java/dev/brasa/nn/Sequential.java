@@ -1,0 +1,42 @@
+package dev.brasa.nn;
+
+import dev.brasa.Tensor;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Modules applied in order ({@code nn.Sequential}); children are named "0", "1", ...
+ * {@code new Sequential(model.children().subList(0, k))} rebuilds a model from its first children.
+ */
+public class Sequential extends Module {
+
+    /** The given modules in order. */
+    public Sequential(Module... modules) { this(List.of(modules)); }
+
+    /** The given modules in order. */
+    public Sequential(List<Module> modules) {
+        Objects.requireNonNull(modules, "modules");
+        for (int i = 0; i < modules.size(); i++) register(Integer.toString(i), Objects.requireNonNull(modules.get(i), "module " + i));
+    }
+
+    /** The i-th module ({@code model[i]}); negative i counts from the end. */
+    public Module get(int i) {
+        int n = size();
+        if (i < -n || i >= n) throw new IndexOutOfBoundsException("index " + i + " is out of range for Sequential of size " + n);
+        return children().get(i < 0 ? i + n : i);
+    }
+
+    /** Number of modules. */
+    public int size() { return children().size(); }
+
+    /** Appends a module; returns this. */
+    public Sequential append(Module m) {
+        register(Integer.toString(size()), m);
+        return this;
+    }
+
+    @Override public Tensor forward(Tensor x) {
+        for (Module m : children()) x = m.forward(x);
+        return x;
+    }
+}

@@ -1,0 +1,143 @@
+package dev.brasa.optim;
+
+import dev.brasa.Brasa;
+import dev.brasa.Tensor;
+import dev.brasa.nn.Parameter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The base of the optimizers ({@code torch.optim.Optimizer}): it keeps the books (param groups,
+ * per-parameter state) and each subclass's step calls a functional update that does the math
+ * ({@link Functional}), as PyTorch's {@code sgd.py} does.
+ */
+public abstract class Optimizer {
+    private final List<ParamGroup> groups = new ArrayList<>();
+    /** Per-parameter state (momentum buffers, Adam moments, step counts), keyed by identity. */
+    protected final Map<Parameter, Map<String, Tensor>> state = new IdentityHashMap<>();
+    private final Map<String, Double> defaults;
+
+    /** An optimizer over one group of params with default options. */
+    protected Optimizer(List<Parameter> params, Map<String, Double> defaults) {
+        this.defaults = new LinkedHashMap<>(defaults);
+        Objects.requireNonNull(params, "params");
+        if (params.isEmpty()) throw new IllegalArgumentException("optimizer got an empty parameter list");
+        addParamGroup(params, Map.of());
+    }
+
+    /** Adds a group of params; options not given take the optimizer's defaults ({@code add_param_group}). */
+    public void addParamGroup(List<Parameter> params, Map<String, Double> options) {
+        Objects.requireNonNull(params, "params");
+        if (params.isEmpty()) throw new IllegalArgumentException("optimizer got an empty parameter list");
+        for (ParamGroup g : groups) {
+            for (Parameter p : params) {
+                for (Parameter q : g.params()) {
+                    if (p == q) throw new IllegalArgumentException("some parameters appear in more than one parameter group");
+                }
+            }
+        }
+        Map<String, Double> o = new LinkedHashMap<>(defaults);
+        for (var e : options.entrySet()) {
+            if (!defaults.containsKey(e.getKey())) {
+                throw new IllegalArgumentException("unknown option '" + e.getKey() + "'; options are " + defaults.keySet());
+            }
+            o.put(e.getKey(), e.getValue());
+        }
+        ParamGroup g = new ParamGroup(params, o);
+        validate(g);
+        groups.add(g);
+    }
+
+    /** Checks a group's options (negative lr, betas outside [0, 1), ...). */
+    protected abstract void validate(ParamGroup g);
+
+    /** The param groups ({@code param_groups}). */
+    public List<ParamGroup> paramGroups() { return List.copyOf(groups); }
+
+    /** One update of every parameter that has a gradient. */
+    public abstract void step();
+
+    /** Zeroes every parameter's gradient in place ({@code zero_grad()}, PyTorch 1.13's default). */
+    public void zeroGrad() {
+        try (var g = Brasa.noGrad()) {
+            for (ParamGroup pg : groups) for (Parameter p : pg.params()) if (p.grad() != null) p.grad().zero_();
+        }
+    }
+
+    /** Sets every gradient to null ({@code zero_grad(set_to_none=True)}). */
+    public void zeroGradToNone() {
+        for (ParamGroup pg : groups) for (Parameter p : pg.params()) p.setGrad(null);
+    }
+
+    /** The state tensors of one parameter (created empty). */
+    protected Map<String, Tensor> stateOf(Parameter p) { return state.computeIfAbsent(p, k -> new HashMap<>()); }
+
+    /**
+     * The optimizer's state as flat tensors ({@code state_dict()}): {@code state.<i>.<name>} per
+     * parameter (i = position over all groups) and {@code param_groups.<g>.<option>} as 0-d FLOAT64.
+     */
+    public Map<String, Tensor> stateDict() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        int i = 0;
+        for (ParamGroup g : groups) {
+            for (Parameter p : g.params()) {
+                Map<String, Tensor> s = state.get(p);
+                if (s != null) for (var e : new java.util.TreeMap<>(s).entrySet()) out.put("state." + i + "." + e.getKey(), e.getValue());
+                i++;
+            }
+        }
+        for (int gi = 0; gi < groups.size(); gi++) {
+            for (var e : groups.get(gi).options().entrySet()) {
+                out.put("param_groups." + gi + "." + e.getKey(), Brasa.fromArray(new double[] {e.getValue()}));
+            }
+        }
+        return out;
+    }
+
+    /** Restores {@link #stateDict()} output into an optimizer over the same parameters. */
+    public void loadStateDict(Map<String, Tensor> sd) {
+        Objects.requireNonNull(sd, "state dict");
+        List<Parameter> all = new ArrayList<>();
+        for (ParamGroup g : groups) all.addAll(g.params());
+        Map<Parameter, Map<String, Tensor>> next = new IdentityHashMap<>();
+        for (var e : sd.entrySet()) {
+            String[] k = e.getKey().split("\\.", 3);
+            if (k.length != 3 || !(k[0].equals("state") || k[0].equals("param_groups"))) {
+                throw new IllegalArgumentException("unexpected key in optimizer state dict: " + e.getKey());
+            }
+            int idx;
+            try {
+                idx = Integer.parseInt(k[1]);
+            } catch (NumberFormatException ex) {
+                throw new IllegalArgumentException("unexpected key in optimizer state dict: " + e.getKey());
+            }
+            if (k[0].equals("state")) {
+                if (idx < 0 || idx >= all.size()) {
+                    throw new IllegalArgumentException("optimizer state for parameter " + idx + " but the optimizer has " + all.size());
+                }
+                Parameter p = all.get(idx);
+                Tensor v = e.getValue();
+                if (!k[2].equals("step") && !java.util.Arrays.equals(v.shape(), p.shape())) {
+                    throw new IllegalArgumentException("optimizer state " + e.getKey() + " has shape " + java.util.Arrays.toString(v.shape())
+                            + " but parameter " + idx + " has shape " + java.util.Arrays.toString(p.shape()));
+                }
+                try (var g = Brasa.noGrad()) {
+                    next.computeIfAbsent(p, x -> new HashMap<>()).put(k[2], v.clone());
+                }
+            } else if (idx < 0 || idx >= groups.size()) {
+                throw new IllegalArgumentException("optimizer state has param group " + idx + " but the optimizer has " + groups.size());
+            }
+        }
+        for (var e : sd.entrySet()) {
+            String[] k = e.getKey().split("\\.", 3);
+            if (k[0].equals("param_groups")) groups.get(Integer.parseInt(k[1])).set(k[2], e.getValue().itemDouble());
+        }
+        state.clear();
+        state.putAll(next);
+    }
+}
