@@ -10,4 +10,8 @@ module dev.brasa {
     exports dev.brasa.nn;
     exports dev.brasa.optim;
     exports dev.brasa.optim.lr;
+    exports dev.brasa.io;
+    exports dev.brasa.data;
+    exports dev.brasa.data.datasets;
+    exports dev.brasa.metrics;
 }

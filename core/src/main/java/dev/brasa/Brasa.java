@@ -5,7 +5,10 @@ import dev.brasa.backend.Backends;
 import dev.brasa.backend.View;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -339,6 +342,18 @@ public final class Brasa {
             noise = noise.div((float) (1 - p));
         }
         return x.mul(noise);
+    }
+
+    // ------------------------------------------------------------------ files
+
+    /** Saves a state dict as safetensors ({@code torch.save(model.state_dict(), f)}), atomically. */
+    public static void save(Map<String, Tensor> stateDict, Path file) throws IOException {
+        dev.brasa.io.Safetensors.save(stateDict, file);
+    }
+
+    /** Loads a safetensors state dict ({@code torch.load(f)}). */
+    public static Map<String, Tensor> load(Path file) throws IOException {
+        return dev.brasa.io.Safetensors.load(file);
     }
 
     // ------------------------------------------------------------------ autograd mode

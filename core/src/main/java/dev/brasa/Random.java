@@ -14,13 +14,13 @@ final class Random {
             float f = (float) from, tt = (float) to;
             float[] v = new float[n];
             synchronized (g) {
-                for (int i = 0; i < n; i++) v[i] = g.uniformFloat() * (tt - f) + f;
+                for (int i = 0; i < n; i++) v[i] = Math.fma(g.uniformFloat(), tt - f, f);   // fused, as PyTorch's AVX2 build computes it
             }
             writeBack(t, v);
         } else if (t.dtype == DType.FLOAT64) {
             double[] v = new double[n];
             synchronized (g) {
-                for (int i = 0; i < n; i++) v[i] = g.uniformDouble() * (to - from) + from;
+                for (int i = 0; i < n; i++) v[i] = Math.fma(g.uniformDouble(), to - from, from);
             }
             writeBack(t, v);
         } else {

@@ -1,0 +1,212 @@
+package dev.brasa.data;
+
+import dev.brasa.Brasa;
+import dev.brasa.Generator;
+import dev.brasa.Tensor;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Batches of a dataset ({@code torch.utils.data.DataLoader}): each {@code for (Sample b : loader)}
+ * is one epoch, reshuffled from the loader's generator when {@code shuffle}. A {@link BatchDataset}
+ * (such as {@link TensorDataset}) is batched by one gather; other datasets are collated by stacking
+ * their samples. With {@code numWorkers > 0}, daemon threads prefetch up to 2 batches per worker,
+ * in order; a worker's failure is rethrown in the consumer as a {@link DataLoaderException} naming
+ * the sample index; a loop left early leaves no thread behind (workers finish their few queued
+ * batches and exit within a fraction of a second).
+ *
+ * <pre>{@code
+ * var loader = DataLoader.builder(ds).batchSize(128).shuffle(true).numWorkers(2).seed(7).build();
+ * for (Sample b : loader) { ... b.x() ... b.y() ... }
+ * }</pre>
+ */
+public final class DataLoader implements Iterable<Sample> {
+    private static final AtomicInteger LOADERS = new AtomicInteger();
+    private final Dataset<Sample> ds;
+    private final int batchSize, numWorkers;
+    private final boolean shuffle, dropLast;
+    private final Generator gen;
+
+    private DataLoader(Builder b) {
+        this.ds = b.ds;
+        this.batchSize = b.batchSize;
+        this.shuffle = b.shuffle;
+        this.dropLast = b.dropLast;
+        this.numWorkers = b.numWorkers;
+        this.gen = new Generator(b.seed != null ? b.seed : Brasa.defaultGenerator().random64() >>> 1);
+    }
+
+    /** A builder over a dataset. */
+    public static Builder builder(Dataset<Sample> ds) { return new Builder(ds); }
+
+    /** The dataset. */
+    public Dataset<Sample> dataset() { return ds; }
+
+    /** Batches per epoch ({@code len(loader)}). */
+    public int size() {
+        int n = ds.size();
+        return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
+    }
+
+    /** The batch size. */
+    public int batchSize() { return batchSize; }
+
+    /** One epoch of batches. */
+    @Override public Iterator<Sample> iterator() {
+        long[] order = shuffle ? Brasa.randperm(ds.size(), gen).toLongArray() : sequential(ds.size());
+        List<long[]> batches = new ArrayList<>();
+        for (int s = 0; s < order.length; s += batchSize) {
+            int len = Math.min(batchSize, order.length - s);
+            if (len < batchSize && dropLast) break;
+            batches.add(java.util.Arrays.copyOfRange(order, s, s + len));
+        }
+        return numWorkers == 0 ? new Serial(batches) : new Prefetch(batches);
+    }
+
+    private static long[] sequential(int n) {
+        long[] r = new long[n];
+        for (int i = 0; i < n; i++) r[i] = i;
+        return r;
+    }
+
+    /** Builds one batch: a gather when the dataset can, else stacked samples. */
+    Sample load(long[] idx) {
+        if (ds instanceof BatchDataset bd) return bd.batch(idx);
+        if (ds instanceof Subset<Sample> sub && sub.dataset() instanceof BatchDataset bd) return bd.batch(sub.map(idx));
+        List<Tensor> xs = new ArrayList<>(idx.length), ys = new ArrayList<>(idx.length);
+        for (long i : idx) {
+            Sample s;
+            try {
+                s = ds.get((int) i);
+                Objects.requireNonNull(s, "dataset returned null");
+            } catch (RuntimeException e) {
+                throw new DataLoaderException((int) i, e);
+            }
+            xs.add(s.x());
+            ys.add(s.y());
+        }
+        try {
+            return new Sample(Brasa.stack(xs, 0), Brasa.stack(ys, 0));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("cannot collate samples " + java.util.Arrays.toString(idx) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private final class Serial implements Iterator<Sample> {
+        private final List<long[]> batches;
+        private int next;
+
+        Serial(List<long[]> batches) { this.batches = batches; }
+
+        @Override public boolean hasNext() { return next < batches.size(); }
+
+        @Override public Sample next() {
+            if (!hasNext()) throw new NoSuchElementException();
+            return load(batches.get(next++));
+        }
+    }
+
+    private final class Prefetch implements Iterator<Sample> {
+        private final List<long[]> batches;
+        private final ThreadPoolExecutor pool;
+        private final ArrayDeque<Future<Sample>> queue = new ArrayDeque<>();
+        private int submitted, consumed;
+
+        Prefetch(List<long[]> batches) {
+            this.batches = batches;
+            int id = LOADERS.incrementAndGet();
+            AtomicInteger n = new AtomicInteger();
+            pool = new ThreadPoolExecutor(numWorkers, numWorkers, 100, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "brasa-loader-" + id + "-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+            pool.allowCoreThreadTimeOut(true);
+            fill();
+        }
+
+        private void fill() {
+            while (submitted < batches.size() && queue.size() < 2 * numWorkers) {
+                long[] idx = batches.get(submitted++);
+                queue.add(pool.submit(() -> load(idx)));
+            }
+            if (submitted == batches.size()) pool.shutdown();
+        }
+
+        @Override public boolean hasNext() { return consumed < batches.size(); }
+
+        @Override public Sample next() {
+            if (!hasNext()) throw new NoSuchElementException();
+            Future<Sample> f = queue.poll();
+            consumed++;
+            try {
+                Sample s = f.get();
+                fill();
+                return s;
+            } catch (ExecutionException e) {
+                abandon();
+                Throwable c = e.getCause();
+                if (c instanceof RuntimeException re) throw re;
+                if (c instanceof Error err) throw err;
+                throw new IllegalStateException("DataLoader worker failed: " + c, c);
+            } catch (InterruptedException e) {
+                abandon();
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for a DataLoader batch", e);
+            }
+        }
+
+        private void abandon() {
+            for (Future<Sample> f : queue) f.cancel(true);
+            queue.clear();
+            pool.shutdownNow();
+            consumed = batches.size();
+        }
+    }
+
+    /** Options, PyTorch's defaults: batch size 1, no shuffle, keep the last partial batch, no workers. */
+    public static final class Builder {
+        private final Dataset<Sample> ds;
+        private int batchSize = 1, numWorkers;
+        private boolean shuffle, dropLast;
+        private Long seed;
+
+        private Builder(Dataset<Sample> ds) { this.ds = Objects.requireNonNull(ds, "dataset"); }
+
+        /** Samples per batch (> 0). */
+        public Builder batchSize(int v) { batchSize = v; return this; }
+
+        /** Reshuffle every epoch. */
+        public Builder shuffle(boolean v) { shuffle = v; return this; }
+
+        /** Drop the last partial batch. */
+        public Builder dropLast(boolean v) { dropLast = v; return this; }
+
+        /** Background threads prefetching batches (0 = load in the consumer). */
+        public Builder numWorkers(int v) { numWorkers = v; return this; }
+
+        /** Seed of the shuffling generator (default: drawn from the default generator). */
+        public Builder seed(long v) { seed = v; return this; }
+
+        /** The loader; checks the options. */
+        public DataLoader build() {
+            if (batchSize <= 0) throw new IllegalArgumentException("batchSize must be > 0, got " + batchSize);
+            if (numWorkers < 0) throw new IllegalArgumentException("numWorkers must be >= 0, got " + numWorkers);
+            if (ds.size() <= 0) {
+                throw new IllegalArgumentException("dataset is empty (size " + ds.size() + "): num_samples should be a "
+                        + "positive integer value, but got num_samples=" + ds.size());
+            }
+            return new DataLoader(this);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package dev.brasa.io;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Writes a file so that readers see the old content or the new, never a mix: a temporary file in
+ * the same folder, fsync, atomic rename over the target, fsync of the folder. On failure the
+ * temporary file is removed and the target is untouched.
+ */
+public final class AtomicWrite {
+    private AtomicWrite() {}
+
+    /** What writes the bytes. */
+    @FunctionalInterface
+    public interface Body {
+        /** Writes the whole content to the channel. */
+        void write(FileChannel ch) throws IOException;
+    }
+
+    /** Writes file atomically with body. */
+    public static void write(Path file, Body body) throws IOException {
+        Path abs = file.toAbsolutePath();
+        Path dir = abs.getParent();
+        if (dir == null || !Files.isDirectory(dir)) throw new java.nio.file.NoSuchFileException(dir + " (folder of " + file + ")");
+        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        boolean done = false;
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                body.write(ch);
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+            }
+            done = true;
+            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+                d.force(true);
+            } catch (IOException ignored) {
+                // some file systems cannot open or sync a folder; the rename itself is done
+            }
+        } finally {
+            if (!done) Files.deleteIfExists(tmp);
+        }
+    }
+}
