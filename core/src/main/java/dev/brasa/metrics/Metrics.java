@@ -62,12 +62,12 @@ public final class Metrics {
         int width = "weighted avg".length();
         for (String n : classNames) width = Math.max(width, n.length());
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("%" + width + "s %9s %9s %9s %9s%n%n", "", "precision", "recall", "f1-score", "support"));
+        sb.append(String.format("%" + width + "s  %9s %9s %9s %9s%n%n", "", "precision", "recall", "f1-score", "support"));
         for (int c = 0; c < k; c++) {
-            sb.append(String.format("%" + width + "s %9.2f %9.2f %9.2f %9d%n", classNames[c], prec[c], rec[c], f1[c], support[c]));
+            sb.append(String.format("%" + width + "s  %9.2f %9.2f %9.2f %9d%n", classNames[c], prec[c], rec[c], f1[c], support[c]));
         }
         sb.append('\n');
-        sb.append(String.format("%" + width + "s %9s %9s %9.2f %9d%n", "accuracy", "", "", total == 0 ? 0 : (double) correct / total, total));
+        sb.append(String.format("%" + width + "s  %9s %9s %9.2f %9d%n", "accuracy", "", "", total == 0 ? 0 : (double) correct / total, total));
         double mp = 0, mr = 0, mf = 0, wp = 0, wr = 0, wf = 0;
         for (int c = 0; c < k; c++) {
             mp += prec[c] / k;
@@ -79,8 +79,8 @@ public final class Metrics {
                 wf += f1[c] * support[c] / total;
             }
         }
-        sb.append(String.format("%" + width + "s %9.2f %9.2f %9.2f %9d%n", "macro avg", mp, mr, mf, total));
-        sb.append(String.format("%" + width + "s %9.2f %9.2f %9.2f %9d%n", "weighted avg", wp, wr, wf, total));
+        sb.append(String.format("%" + width + "s  %9.2f %9.2f %9.2f %9d%n", "macro avg", mp, mr, mf, total));
+        sb.append(String.format("%" + width + "s  %9.2f %9.2f %9.2f %9d%n", "weighted avg", wp, wr, wf, total));
         return sb.toString();
     }
 
