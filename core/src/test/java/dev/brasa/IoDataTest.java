@@ -81,6 +81,24 @@ class IoDataTest {
         assertEquals(0, headerLen % 8, "header padded to 8 bytes");
     }
 
+    /**
+     * Writes core/target/brasa-written.safetensors for scripts/golden/check_brasa_safetensors.py,
+     * which loads it with PyTorch and compares it with torch.manual_seed(28); nn.Linear(7, 4) etc.
+     */
+    @Test
+    void writesAFileForThePyTorchSideCheck() throws IOException {
+        Brasa.manualSeed(28);
+        dev.brasa.nn.Linear l = new dev.brasa.nn.Linear(7, 4);
+        Map<String, Tensor> sd = new LinkedHashMap<>(l.stateDict());
+        sd.put("ints", Brasa.tensor(3L, -1L, 1L << 40));
+        sd.put("flags", Brasa.tensor(true, false, true));
+        sd.put("dbl", Brasa.fromArray(new double[] {0.1 + 1e-9, 0.2 + 1e-9}, 2));
+        Path out = Path.of("target", "brasa-written.safetensors");
+        Files.createDirectories(out.getParent());
+        Brasa.save(sd, out);
+        assertEquals(sd.keySet(), Brasa.load(out).keySet());
+    }
+
     @Test
     void corruptSafetensorsHeadersFailWithFileAndOffset() throws IOException {
         Path f = tmp.resolve("bad.safetensors");

@@ -29,6 +29,8 @@ class JshellTest {
             in.write(("manualSeed(1234);\n"
                     + "var x = randn(3, 4)\n"
                     + "System.out.println(\"OUT:\" + x.matmul(x.t()).shape().length + \":\" + backendName());\n"
+                    + "Module m = new Sequential(new Linear(4, 2), new ReLU());\n"
+                    + "System.out.println(\"MODEL:\" + m.forward(x).shape()[1]);\n"
                     + "/exit\n").getBytes(StandardCharsets.UTF_8));
         }
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -36,5 +38,6 @@ class JshellTest {
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.contains("x ==> tensor([[ 0.0461,  0.4024, -1.0115,  0.2167],"), out);
         assertTrue(out.contains("OUT:2:simd"), out);
+        assertTrue(out.contains("MODEL:2"), out);
     }
 }

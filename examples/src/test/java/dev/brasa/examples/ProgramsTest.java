@@ -1,0 +1,93 @@
+package dev.brasa.examples;
+
+import static dev.brasa.Brasa.*;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.brasa.Tensor;
+import dev.brasa.nn.BCELoss;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The teaching programs behave as the tutorials say, on small sizes. */
+class ProgramsTest {
+    static {
+        System.setProperty("brasa.progress", "false");
+    }
+
+    @Test
+    void handWrittenAndAutogradGradientsAgreeOnTheSameBatch() {
+        manualSeed(3);
+        Ffnn.Weights w = new Ffnn.Weights(30, 20, 15, 0.5);
+        Ffnn.Net net = new Ffnn.Net(30, 20, 15);
+        net.load(w);
+        Tensor x = bernoulli(full(0.5f, 16, 30)), y = bernoulli(full(0.5f, 16, 1));
+        Ffnn.manualStep(w, x, y);
+        new BCELoss().forward(net.forward(x), y).backward();
+        assertClose(w.all.get(0).grad(), net.l1.weight().grad().t(), "W1");
+        assertClose(w.all.get(1).grad(), net.l1.bias().grad(), "b1");
+        assertClose(w.all.get(2).grad(), net.l2.weight().grad().t(), "W2");
+        assertClose(w.all.get(4).grad(), net.l3.weight().grad().t(), "W3");
+        assertClose(w.all.get(5).grad(), net.l3.bias().grad(), "b3");
+    }
+
+    private static void assertClose(Tensor a, Tensor b, String what) {
+        float[] x = a.toFloatArray(), y = b.toFloatArray();
+        assertEquals(x.length, y.length, what);
+        for (int i = 0; i < x.length; i++) assertEquals(x[i], y[i], 1e-6 + 1e-4 * Math.abs(x[i]), what + " element " + i);
+    }
+
+    @Test
+    void versionBWithVersionAsWeightsFollowsVersionAsCurve() {
+        History a = Ffnn.trainManual(600, 40, 64, 64, 1.0, 0.06, 32, 4, 11, null);
+        History b = Ffnn.trainAutograd(600, 40, 64, 64, 1.0, 0.06, 32, 4, 11, null);
+        for (int e = 0; e < 4; e++) {
+            assertEquals(a.loss.get(e), b.loss.get(e), 1e-3 * Math.max(1, a.loss.get(e)), "loss epoch " + e);
+            assertEquals(a.acc.get(e), b.acc.get(e), 0.5, "accuracy epoch " + e);
+        }
+    }
+
+    @Test
+    void xorReaches100PercentAfterSaveAndLoad(@TempDir Path tmp) throws Exception {
+        Path f = tmp.resolve("xor.safetensors");
+        double[] r = Xor.run(100, 128, 0.1, f, null, null);
+        assertEquals(100.0, r[1], 1e-9);
+        assertTrue(Files.size(f) > 0);
+        assertEquals(java.util.Set.of("linear1.weight", "linear1.bias", "linear2.weight", "linear2.bias"), load(f).keySet());
+    }
+
+    @Test
+    void mlpOnTheBundledSampleLearns() throws Exception {
+        Data.Split s = Data.fashion(extractedSample(), null);
+        assertEquals(3000, s.train().size());
+        manualSeed(0);
+        var model = Mlp.sequential();
+        Mlp.train(model, s.train(), s.test(), dev.brasa.optim.Adam.builder(model.parameters()).lr(1e-3).build(), 64, 2, 2, null);
+        assertTrue(Mlp.evaluate(model, s.test()) > 0.70, "above 70% after 2 epochs on 3000 images");
+        var cust = new Mlp.Residual();
+        assertArrayEquals(new int[] {4, 10}, cust.forward(randn(4, 1, 28, 28)).shape());
+    }
+
+    private static Path extractedSample() throws Exception {
+        Path d = Files.createTempDirectory("sample");
+        for (String f : new String[] {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz",
+            "t10k-labels-idx1-ubyte.gz"}) {
+            try (var in = Data.class.getResourceAsStream("fashion-mnist-sample/" + f)) {
+                Files.copy(in, d.resolve(f));
+            }
+        }
+        return d;
+    }
+
+    @Test
+    void trainCommandWritesAPlotAndRejectsUnknownPrograms(@TempDir Path tmp) {
+        Path png = tmp.resolve("xor.png");
+        int rc = new picocli.CommandLine(new Main()).execute("train", "xor", "--epochs", "3", "--plot", png.toString());
+        assertEquals(0, rc);
+        assertTrue(Files.exists(png), "PNG written");
+        assertEquals(2, new picocli.CommandLine(new Main()).execute("train", "resnet"));
+    }
+}
