@@ -251,6 +251,22 @@ class IoDataTest {
     }
 
     @Test
+    void aCustomSamplerSetsTheOrder() {
+        TensorDataset ds = new TensorDataset(Brasa.randn(5, 2), Brasa.arange(5));
+        dev.brasa.data.Sampler reverse = new dev.brasa.data.Sampler() {
+            @Override public long[] epoch() { return new long[] {4, 3, 2, 1, 0}; }
+
+            @Override public int size() { return 5; }
+        };
+        DataLoader l = DataLoader.builder(ds).batchSize(2).sampler(reverse).build();
+        assertEquals(3, l.size());
+        assertArrayEquals(new long[] {4, 3}, l.iterator().next().y().toLongArray());
+        assertThrows(IllegalArgumentException.class, () -> DataLoader.builder(ds).sampler(reverse).shuffle(true).build());
+        DataLoader bad = DataLoader.builder(ds).sampler(dev.brasa.data.Sampler.sequential(7)).build();
+        assertThrows(IndexOutOfBoundsException.class, bad::iterator);
+    }
+
+    @Test
     void workersKeepOrderAndMatchTheSerialLoader() {
         TensorDataset ds = new TensorDataset(Brasa.randn(103, 3), Brasa.arange(103));
         List<Long> serial = new ArrayList<>(), parallel = new ArrayList<>();

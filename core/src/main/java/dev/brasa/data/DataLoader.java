@@ -34,16 +34,21 @@ public final class DataLoader implements Iterable<Sample> {
     private static final AtomicInteger LOADERS = new AtomicInteger();
     private final Dataset<Sample> ds;
     private final int batchSize, numWorkers;
-    private final boolean shuffle, dropLast;
-    private final Generator gen;
+    private final boolean dropLast;
+    private final Sampler sampler;
 
     private DataLoader(Builder b) {
         this.ds = b.ds;
         this.batchSize = b.batchSize;
-        this.shuffle = b.shuffle;
         this.dropLast = b.dropLast;
         this.numWorkers = b.numWorkers;
-        this.gen = new Generator(b.seed != null ? b.seed : Brasa.defaultGenerator().random64() >>> 1);
+        if (b.sampler != null) {
+            this.sampler = b.sampler;
+        } else if (b.shuffle) {
+            this.sampler = Sampler.random(ds.size(), new Generator(b.seed != null ? b.seed : Brasa.defaultGenerator().random64() >>> 1));
+        } else {
+            this.sampler = Sampler.sequential(ds.size());
+        }
     }
 
     /** A builder over a dataset. */
@@ -54,7 +59,7 @@ public final class DataLoader implements Iterable<Sample> {
 
     /** Batches per epoch ({@code len(loader)}). */
     public int size() {
-        int n = ds.size();
+        int n = sampler.size();
         return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
     }
 
@@ -63,7 +68,12 @@ public final class DataLoader implements Iterable<Sample> {
 
     /** One epoch of batches. */
     @Override public Iterator<Sample> iterator() {
-        long[] order = shuffle ? Brasa.randperm(ds.size(), gen).toLongArray() : sequential(ds.size());
+        long[] order = sampler.epoch();
+        for (long i : order) {
+            if (i < 0 || i >= ds.size()) {
+                throw new IndexOutOfBoundsException("sampler gave index " + i + " for a dataset of size " + ds.size());
+            }
+        }
         List<long[]> batches = new ArrayList<>();
         for (int s = 0; s < order.length; s += batchSize) {
             int len = Math.min(batchSize, order.length - s);
@@ -71,12 +81,6 @@ public final class DataLoader implements Iterable<Sample> {
             batches.add(java.util.Arrays.copyOfRange(order, s, s + len));
         }
         return numWorkers == 0 ? new Serial(batches) : new Prefetch(batches);
-    }
-
-    private static long[] sequential(int n) {
-        long[] r = new long[n];
-        for (int i = 0; i < n; i++) r[i] = i;
-        return r;
     }
 
     /** Builds one batch: a gather when the dataset can, else stacked samples. */
@@ -180,6 +184,7 @@ public final class DataLoader implements Iterable<Sample> {
         private int batchSize = 1, numWorkers;
         private boolean shuffle, dropLast;
         private Long seed;
+        private Sampler sampler;
 
         private Builder(Dataset<Sample> ds) { this.ds = Objects.requireNonNull(ds, "dataset"); }
 
@@ -198,10 +203,14 @@ public final class DataLoader implements Iterable<Sample> {
         /** Seed of the shuffling generator (default: drawn from the default generator). */
         public Builder seed(long v) { seed = v; return this; }
 
+        /** A custom index order per epoch (instead of shuffle/seed). */
+        public Builder sampler(Sampler s) { sampler = Objects.requireNonNull(s, "sampler"); return this; }
+
         /** The loader; checks the options. */
         public DataLoader build() {
             if (batchSize <= 0) throw new IllegalArgumentException("batchSize must be > 0, got " + batchSize);
             if (numWorkers < 0) throw new IllegalArgumentException("numWorkers must be >= 0, got " + numWorkers);
+            if (sampler != null && shuffle) throw new IllegalArgumentException("sampler option is mutually exclusive with shuffle");
             if (ds.size() <= 0) {
                 throw new IllegalArgumentException("dataset is empty (size " + ds.size() + "): num_samples should be a "
                         + "positive integer value, but got num_samples=" + ds.size());
