@@ -3,12 +3,9 @@ package dev.brasa.examples;
 import static dev.brasa.Brasa.*;
 
 import dev.brasa.Tensor;
-import dev.brasa.data.DataLoader;
-import dev.brasa.data.Sample;
 import dev.brasa.data.TensorDataset;
 import dev.brasa.metrics.Metrics;
 import dev.brasa.nn.BatchNorm1d;
-import dev.brasa.nn.CrossEntropyLoss;
 import dev.brasa.nn.Dropout;
 import dev.brasa.nn.Linear;
 import dev.brasa.nn.Module;
@@ -65,45 +62,15 @@ public final class CifarMlp {
         Sequential model = model(v, in);
         Optimizer opt = adam ? Adam.builder(model.parameters()).lr(lr).weightDecay(1e-4).build()
                 : SGD.builder(model.parameters()).lr(lr).momentum(0.9).build();
-        CrossEntropyLoss lossFn = new CrossEntropyLoss();
-        DataLoader loader = DataLoader.builder(train).batchSize(batch).shuffle(true).numWorkers(1).seed(0).build();
-        History h = new History();
-        for (int e = 0; e < epochs; e++) {
-            long t0 = System.nanoTime();
-            model.train();
-            double sum = 0;
-            long correct = 0;
-            int n = 0;
-            try (Progress bar = new Progress(v.name().toLowerCase() + " epoch " + (e + 1), loader.size())) {
-                for (Sample b : loader) {
-                    Tensor logits = model.forward(b.x().flatten(1, -1));
-                    Tensor loss = lossFn.forward(logits, b.y());
-                    if (l1 > 0) {
-                        // L1 penalty written in the loop, over the weights only
-                        Tensor penalty = zeros();
-                        for (Map.Entry<String, Parameter> p : model.namedParameters().entrySet()) {
-                            if (!p.getKey().contains("bias")) penalty = penalty.add(p.getValue().abs().sum());
-                        }
-                        loss = loss.add(penalty.mul((float) l1));
-                    }
-                    opt.zeroGrad();
-                    loss.backward();
-                    opt.step();
-                    sum += loss.item() * b.y().size(0);
-                    try (var g = noGrad()) {
-                        correct += logits.argmax(1).eq(b.y()).sum().itemLong();
-                    }
-                    n += b.y().size(0);
-                    bar.step();
-                }
+        // the L1 penalty written in the training loop, over the weights (names without "bias")
+        java.util.function.Function<Module, Tensor> penalty = l1 <= 0 ? null : m -> {
+            Tensor sum = zeros();
+            for (Map.Entry<String, Parameter> p : m.namedParameters().entrySet()) {
+                if (!p.getKey().contains("bias")) sum = sum.add(p.getValue().abs().sum());
             }
-            double secs = (System.nanoTime() - t0) / 1e9;
-            h.add(sum / n, 100.0 * correct / n, secs, null);
-            if (out != null) {
-                out.printf("%s Epoch:%03d Acc:%.2f Loss:%.4f Time/epoch:%.3fs Test acc:%.2f%n", v, e + 1, 100.0 * correct / n, sum / n,
-                        secs, 100 * Mlp.evaluate(model, test));
-            }
-        }
+            return sum.mul((float) l1);
+        };
+        History h = Mlp.train(model, train, test, opt, batch, epochs, 1, penalty, v + " ", out);
         Path file = save != null ? save : Files.createTempFile("cifar-mlp", ".safetensors");
         save(model.stateDict(), file);
         Sequential reloaded = model(v, in);

@@ -59,9 +59,18 @@ public final class Mlp {
         }
     }
 
-    /** Minibatch SGD for some epochs, printing train loss/accuracy and test accuracy per epoch. */
+    /** Minibatch training for some epochs, printing train loss/accuracy and test accuracy per epoch. */
     public static History train(Module model, TensorDataset train, TensorDataset test, Optimizer opt, int batch, int epochs,
                                 int workers, PrintStream out) {
+        return train(model, train, test, opt, batch, epochs, workers, null, "", out);
+    }
+
+    /**
+     * The training loop shared by the MLP programs: cross-entropy plus an optional penalty term
+     * computed from the model (the L1 penalty of the CIFAR program), per-epoch history and report.
+     */
+    public static History train(Module model, TensorDataset train, TensorDataset test, Optimizer opt, int batch, int epochs,
+                                int workers, java.util.function.Function<Module, Tensor> penalty, String label, PrintStream out) {
         CrossEntropyLoss lossFn = new CrossEntropyLoss();
         DataLoader loader = DataLoader.builder(train).batchSize(batch).shuffle(true).numWorkers(workers).seed(1).build();
         History h = new History();
@@ -71,10 +80,11 @@ public final class Mlp {
             double lossSum = 0;
             long correct = 0;
             int n = 0;
-            try (Progress bar = new Progress("epoch " + (e + 1), loader.size())) {
+            try (Progress bar = new Progress(label + "epoch " + (e + 1), loader.size())) {
                 for (Sample b : loader) {
                     Tensor logits = model.forward(b.x().flatten(1, -1));
                     Tensor loss = lossFn.forward(logits, b.y());
+                    if (penalty != null) loss = loss.add(penalty.apply(model));
                     opt.zeroGrad();
                     loss.backward();
                     opt.step();
@@ -90,8 +100,8 @@ public final class Mlp {
             h.add(lossSum / n, 100.0 * correct / n, secs, null);
             double testAcc = 100 * evaluate(model, test);
             if (out != null) {
-                out.printf("Epoch:%03d Acc:%.2f Loss:%.4f Time/epoch:%.3fs Test acc:%.2f%n", e + 1, 100.0 * correct / n, lossSum / n,
-                        secs, testAcc);
+                out.printf("%sEpoch:%03d Acc:%.2f Loss:%.4f Time/epoch:%.3fs Test acc:%.2f%n", label, e + 1, 100.0 * correct / n,
+                        lossSum / n, secs, testAcc);
             }
         }
         return h;
