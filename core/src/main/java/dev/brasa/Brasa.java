@@ -344,6 +344,45 @@ public final class Brasa {
         return x.mul(noise);
     }
 
+    // ------------------------------------------------------------------ fused optimizer updates
+
+    /**
+     * True when the fused optimizer kernels apply: every non-null tensor is FLOAT32, contiguous,
+     * of the first one's shape, and none requires grad except the parameter (a leaf).
+     */
+    public static boolean canFuse(Tensor param, Tensor... others) {
+        if (param.dtype() != DType.FLOAT32 || !param.isContiguous()) return false;
+        for (Tensor t : others) {
+            if (t == null) continue;
+            if (t.dtype() != DType.FLOAT32 || !t.isContiguous() || !Arrays.equals(t.shape, param.shape)) return false;
+            if (t.storage.backend() != param.storage.backend()) return false;
+        }
+        return true;
+    }
+
+    /** The fused SGD update of {@code optim.Functional.sgd} ({@code torch._fused_sgd_}); buf null without momentum. */
+    public static void fusedSgd_(Tensor param, Tensor grad, Tensor buf, boolean firstStep, double lr, double momentum,
+                                 double dampening, double weightDecay, boolean nesterov, boolean maximize) {
+        if (!canFuse(param, grad, buf)) throw new IllegalArgumentException("fusedSgd_ needs contiguous FLOAT32 tensors of one shape");
+        param.backend().sgdStep(param.kernelView(), grad.kernelView(), buf == null ? null : buf.kernelView(), firstStep, lr,
+                momentum, dampening, weightDecay, nesterov, maximize);
+        param.storage.bumpVersion();
+        if (buf != null) buf.storage.bumpVersion();
+    }
+
+    /** The fused Adam/AdamW update of {@code optim.Functional.adam} ({@code torch._fused_adam_}); vmax null without AMSGrad. */
+    public static void fusedAdam_(Tensor param, Tensor grad, Tensor m, Tensor v, Tensor vmax, long step, double lr, double beta1,
+                                  double beta2, double eps, double weightDecay, boolean decoupled, boolean maximize) {
+        if (!canFuse(param, grad, m, v, vmax)) throw new IllegalArgumentException("fusedAdam_ needs contiguous FLOAT32 tensors of one shape");
+        if (step < 1) throw new IllegalArgumentException("step must be >= 1, got " + step);
+        param.backend().adamStep(param.kernelView(), grad.kernelView(), m.kernelView(), v.kernelView(),
+                vmax == null ? null : vmax.kernelView(), step, lr, beta1, beta2, eps, weightDecay, decoupled, maximize);
+        param.storage.bumpVersion();
+        m.storage.bumpVersion();
+        v.storage.bumpVersion();
+        if (vmax != null) vmax.storage.bumpVersion();
+    }
+
     // ------------------------------------------------------------------ files
 
     /** Saves a state dict as safetensors ({@code torch.save(model.state_dict(), f)}), atomically. */

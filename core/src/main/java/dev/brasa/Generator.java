@@ -38,10 +38,17 @@ public final class Generator {
     public synchronized long initialSeed() { return seed; }
 
     /** The next 32 random bits (mt19937), as an unsigned value in a long. */
-    public synchronized long random() { return next32() & 0xFFFFFFFFL; }
+    public synchronized long random() { return random32Locked(); }
 
     /** 64 random bits from two 32-bit draws, the first as the high half (PyTorch's random64). */
-    public synchronized long random64() {
+    public synchronized long random64() { return random64Locked(); }
+
+    // The *Locked methods below are for callers that already hold this generator's monitor
+    // (dev.brasa.Random draws whole tensors under one lock).
+
+    long random32Locked() { return next32() & 0xFFFFFFFFL; }
+
+    long random64Locked() {
         long hi = next32() & 0xFFFFFFFFL, lo = next32() & 0xFFFFFFFFL;
         return (hi << 32) | lo;
     }
@@ -92,14 +99,14 @@ public final class Generator {
 
     // ---------------------------------------------------------------- PyTorch's transforms
 
-    /** Uniform float in [0, 1) from 24 bits of one 32-bit draw. */
-    synchronized float uniformFloat() { return (next32() & 0xFFFFFF) * 0x1.0p-24f; }
+    /** Uniform float in [0, 1) from 24 bits of one 32-bit draw (caller holds the lock). */
+    float uniformFloat() { return (next32() & 0xFFFFFF) * 0x1.0p-24f; }
 
-    /** Uniform double in [0, 1) from 53 bits of a 64-bit draw. */
-    synchronized double uniformDouble() { return (random64() & ((1L << 53) - 1)) * 0x1.0p-53; }
+    /** Uniform double in [0, 1) from 53 bits of a 64-bit draw (caller holds the lock). */
+    double uniformDouble() { return (random64Locked() & ((1L << 53) - 1)) * 0x1.0p-53; }
 
-    /** One N(0, 1) sample by Box-Muller in double, caching the second value as PyTorch does. */
-    synchronized double normalDouble() {
+    /** One N(0, 1) sample by Box-Muller in double, caching the second value as PyTorch does (caller holds the lock). */
+    double normalDouble() {
         if (hasNextNormal) {
             hasNextNormal = false;
             return nextNormal;

@@ -147,7 +147,7 @@ final class Random {
         long[] v = new long[n];
         synchronized (g) {
             for (int i = 0; i < n; i++) {
-                long bits = range >= (1L << 32) ? g.random64() : g.random();
+                long bits = range >= (1L << 32) ? g.random64Locked() : g.random32Locked();
                 v[i] = Long.remainderUnsigned(bits, range) + low;
             }
         }
@@ -160,7 +160,7 @@ final class Random {
         for (int i = 0; i < n; i++) r[i] = i;
         synchronized (g) {
             for (int i = 0; i < n - 1; i++) {
-                int z = (int) (g.random() % (n - i));
+                int z = (int) (g.random32Locked() % (n - i));
                 long s = r[i];
                 r[i] = r[z + i];
                 r[z + i] = s;

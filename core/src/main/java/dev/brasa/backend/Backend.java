@@ -62,6 +62,23 @@ public interface Backend {
     /** The elements of a view in row-major order, as a new float[], double[], long[] or byte[]. */
     Object toArray(View v);
 
+    /**
+     * One fused SGD update over contiguous views of equal shape, in place, in PyTorch's order:
+     * d = grad (negated when maximize) + weightDecay * param; with momentum, buf = d on the first
+     * step, else buf = momentum * buf + (1 - dampening) * d, and d = nesterov ? d + momentum * buf
+     * : buf; then param -= lr * d. {@code buf} is null without momentum.
+     */
+    void sgdStep(View param, View grad, View buf, boolean firstStep, double lr, double momentum, double dampening,
+                 double weightDecay, boolean nesterov, boolean maximize);
+
+    /**
+     * One fused Adam (or AdamW when decoupled) update at step (1-based), in place, in PyTorch's
+     * order: decay, first and second moments, bias corrections, param -= lr / bc1 * m / (sqrt(v) /
+     * sqrt(bc2) + eps), with v replaced by the running max when {@code vmax} is not null (AMSGrad).
+     */
+    void adamStep(View param, View grad, View m, View v, View vmax, long step, double lr, double beta1, double beta2,
+                  double eps, double weightDecay, boolean decoupled, boolean maximize);
+
     /** Reads one element as a double. */
     double get(Storage s, int i);
 

@@ -17,6 +17,18 @@ public final class Functional {
      */
     public static Tensor sgd(Tensor param, Tensor grad, Tensor momentumBuffer, double lr, double momentum,
                              double dampening, double weightDecay, boolean nesterov, boolean maximize) {
+        if (Brasa.canFuse(param, grad, momentumBuffer)) {
+            Tensor buf = momentum != 0 && momentumBuffer == null ? Brasa.zerosLike(param.detach()) : momentumBuffer;
+            Brasa.fusedSgd_(param, grad, momentum != 0 ? buf : null, momentumBuffer == null, lr, momentum, dampening, weightDecay,
+                    nesterov, maximize);
+            return momentum != 0 ? buf : null;
+        }
+        return sgdReference(param, grad, momentumBuffer, lr, momentum, dampening, weightDecay, nesterov, maximize);
+    }
+
+    /** The same rule as tensor ops, for any dtype; the specification the fused kernel is tested against. */
+    public static Tensor sgdReference(Tensor param, Tensor grad, Tensor momentumBuffer, double lr, double momentum,
+                                      double dampening, double weightDecay, boolean nesterov, boolean maximize) {
         try (var g = Brasa.noGrad()) {
             Tensor d = maximize ? grad.neg() : grad;
             if (weightDecay != 0) d = d.add(param.mul((float) weightDecay));
@@ -41,6 +53,19 @@ public final class Functional {
     public static void adam(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq, long step,
                             double lr, double beta1, double beta2, double eps, double weightDecay, boolean amsgrad,
                             boolean decoupled, boolean maximize) {
+        if (Brasa.canFuse(param, grad, expAvg, expAvgSq, amsgrad ? maxExpAvgSq : null)) {
+            Brasa.fusedAdam_(param, grad, expAvg, expAvgSq, amsgrad ? maxExpAvgSq : null, step, lr, beta1, beta2, eps, weightDecay,
+                    decoupled, maximize);
+            return;
+        }
+        adamReference(param, grad, expAvg, expAvgSq, maxExpAvgSq, step, lr, beta1, beta2, eps, weightDecay, amsgrad, decoupled,
+                maximize);
+    }
+
+    /** The same rule as tensor ops, for any dtype; the specification the fused kernel is tested against. */
+    public static void adamReference(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq, long step,
+                                     double lr, double beta1, double beta2, double eps, double weightDecay, boolean amsgrad,
+                                     boolean decoupled, boolean maximize) {
         try (var g = Brasa.noGrad()) {
             Tensor gr = maximize ? grad.neg() : grad;
             if (decoupled) {

@@ -114,8 +114,17 @@ public class ScalarBackend implements Backend {
     public void unaryBackward(UnaryOp op, View grad, View x, View y, View out, double p, double q) {
         View xv = x != null ? x : grad, yv = y != null ? y : grad;
         CpuStorage gs = cpu(grad), xs = cpu(xv), ys = cpu(yv), os = cpu(out);
+        boolean f32 = gs.kind == Kind.F32 && xs.kind == Kind.F32 && ys.kind == Kind.F32 && os.kind == Kind.F32;
         Loops.forEach(out.shape(), new int[][] {grad.strides(), xv.strides(), yv.strides(), out.strides()},
                 new int[] {grad.offset(), xv.offset(), yv.offset(), out.offset()}, (n, off, str) -> {
+                    if (f32) {
+                        float[] gf = gs.f, xf = xs.f, yf = ys.f, of = os.f;
+                        for (int i = 0, g = off[0], a = off[1], b = off[2], o = off[3]; i < n;
+                             i++, g += str[0], a += str[1], b += str[2], o += str[3]) {
+                            of[o] = (float) (gf[g] * op.derivative(xf[a], yf[b], p, q));
+                        }
+                        return;
+                    }
                     for (int i = 0, g = off[0], a = off[1], b = off[2], o = off[3]; i < n;
                          i++, g += str[0], a += str[1], b += str[2], o += str[3]) {
                         os.set(o, gs.get(g) * op.derivative(xs.get(a), ys.get(b), p, q));
@@ -282,6 +291,53 @@ public class ScalarBackend implements Backend {
             int dst = out.offset() + (int) is.l[index.offset() + r * index.strides()[0]] * rowSize;
             int sp = src.offset() + r * rowSize;
             for (int j = 0; j < rowSize; j++) os.set(dst + j, os.get(dst + j) + ss.get(sp + j));
+        }
+    }
+
+    @Override
+    public void sgdStep(View param, View grad, View buf, boolean firstStep, double lr, double momentum, double dampening,
+                        double weightDecay, boolean nesterov, boolean maximize) {
+        float[] p = cpu(param).f, g = cpu(grad).f, b = buf == null ? null : cpu(buf).f;
+        int po = param.offset(), go = grad.offset(), bo = buf == null ? 0 : buf.offset(), n = param.numel();
+        float wd = (float) weightDecay, mom = (float) momentum, damp = (float) (1 - dampening), rate = (float) lr;
+        for (int i = 0; i < n; i++) {
+            float d = maximize ? -g[go + i] : g[go + i];
+            if (wd != 0) d += wd * p[po + i];
+            if (b != null) {
+                float v = firstStep ? d : b[bo + i] * mom + damp * d;
+                b[bo + i] = v;
+                d = nesterov ? d + mom * v : v;
+            }
+            p[po + i] -= rate * d;
+        }
+    }
+
+    @Override
+    public void adamStep(View param, View grad, View m, View v, View vmax, long step, double lr, double beta1, double beta2,
+                         double eps, double weightDecay, boolean decoupled, boolean maximize) {
+        float[] p = cpu(param).f, g = cpu(grad).f, mm = cpu(m).f, vv = cpu(v).f, vx = vmax == null ? null : cpu(vmax).f;
+        int po = param.offset(), go = grad.offset(), mo = m.offset(), vo = v.offset(), xo = vmax == null ? 0 : vmax.offset();
+        int n = param.numel();
+        double bc1 = 1 - Math.pow(beta1, step), bc2 = 1 - Math.pow(beta2, step);
+        float stepSize = (float) (lr / bc1), bc2Sqrt = (float) Math.sqrt(bc2), e = (float) eps;
+        float b1 = (float) beta1, b2 = (float) beta2, a1 = (float) (1 - beta1), a2 = (float) (1 - beta2);
+        float decay = (float) (1 - lr * weightDecay), wd = (float) weightDecay;
+        for (int i = 0; i < n; i++) {
+            float gi = maximize ? -g[go + i] : g[go + i];
+            float pi = p[po + i];
+            if (decoupled) pi *= decay;
+            else if (wd != 0) gi += wd * pi;
+            float mi = mm[mo + i] * b1 + a1 * gi;
+            float vi = vv[vo + i] * b2 + a2 * gi * gi;
+            mm[mo + i] = mi;
+            vv[vo + i] = vi;
+            float second = vi;
+            if (vx != null) {
+                second = Math.max(vx[xo + i], vi);
+                vx[xo + i] = second;
+            }
+            float denom = (float) Math.sqrt(second) / bc2Sqrt + e;
+            p[po + i] = pi - stepSize * (mi / denom);
         }
     }
 }

@@ -50,30 +50,45 @@ public final class SimdBackend extends ScalarBackend {
         }
         float[] a = x.f, r = o.f;
         float fp = (float) p, fq = (float) q;
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            vunary(op, FloatVector.fromArray(S, a, xo + i), fp, fq).intoArray(r, oo + i);
+        int i = 0, bound = S.loopBound(n);
+        // one small loop per op, so that each stays inlined and its vectors stay in registers
+        switch (op) {
+            case NEG -> { for (; i < bound; i += L) FloatVector.fromArray(S, a, xo + i).neg().intoArray(r, oo + i); }
+            case EXP -> { for (; i < bound; i += L) FloatVector.fromArray(S, a, xo + i).lanewise(VectorOperators.EXP).intoArray(r, oo + i); }
+            case LOG -> { for (; i < bound; i += L) FloatVector.fromArray(S, a, xo + i).lanewise(VectorOperators.LOG).intoArray(r, oo + i); }
+            case TANH -> { for (; i < bound; i += L) FloatVector.fromArray(S, a, xo + i).lanewise(VectorOperators.TANH).intoArray(r, oo + i); }
+            case SIGMOID -> { for (; i < bound; i += L) sigmoid(FloatVector.fromArray(S, a, xo + i)).intoArray(r, oo + i); }
+            case RELU -> { for (; i < bound; i += L) FloatVector.fromArray(S, a, xo + i).max(0f).intoArray(r, oo + i); }
+            case SQRT -> { for (; i < bound; i += L) FloatVector.fromArray(S, a, xo + i).sqrt().intoArray(r, oo + i); }
+            case ABS -> { for (; i < bound; i += L) FloatVector.fromArray(S, a, xo + i).abs().intoArray(r, oo + i); }
+            case RECIPROCAL -> {
+                FloatVector one = FloatVector.broadcast(S, 1f);
+                for (; i < bound; i += L) one.div(FloatVector.fromArray(S, a, xo + i)).intoArray(r, oo + i);
+            }
+            case POW -> {
+                if (fp == 2f) {
+                    for (; i < bound; i += L) {
+                        FloatVector v = FloatVector.fromArray(S, a, xo + i);
+                        v.mul(v).intoArray(r, oo + i);
+                    }
+                } else {
+                    for (; i < bound; i += L) FloatVector.fromArray(S, a, xo + i).lanewise(VectorOperators.POW, fp).intoArray(r, oo + i);
+                }
+            }
+            case CLAMP -> { for (; i < bound; i += L) FloatVector.fromArray(S, a, xo + i).max(fp).min(fq).intoArray(r, oo + i); }
+            case LEAKY_RELU -> {
+                for (; i < bound; i += L) {
+                    FloatVector v = FloatVector.fromArray(S, a, xo + i);
+                    v.blend(v.mul(fp), v.compare(VectorOperators.LE, 0f)).intoArray(r, oo + i);
+                }
+            }
+            case IDENTITY -> {
+                System.arraycopy(a, xo, r, oo, bound);
+                i = bound;
+            }
+            default -> throw new AssertionError(op + " has no vector form");
         }
         for (; i < n; i++) r[oo + i] = (float) op.apply(a[xo + i], p, q);
-    }
-
-    private static FloatVector vunary(UnaryOp op, FloatVector v, float p, float q) {
-        return switch (op) {
-            case NEG -> v.neg();
-            case EXP -> v.lanewise(VectorOperators.EXP);
-            case LOG -> v.lanewise(VectorOperators.LOG);
-            case TANH -> v.lanewise(VectorOperators.TANH);
-            case SIGMOID -> sigmoid(v);
-            case RELU -> v.max(0f);
-            case SQRT -> v.sqrt();
-            case ABS -> v.abs();
-            case RECIPROCAL -> FloatVector.broadcast(S, 1f).div(v);
-            case POW -> p == 2f ? v.mul(v) : v.lanewise(VectorOperators.POW, p);
-            case CLAMP -> v.max(p).min(q);
-            case LEAKY_RELU -> v.blend(v.mul(p), v.compare(VectorOperators.LE, 0f));
-            case IDENTITY -> v;
-            case GELU, SIGN -> throw new AssertionError(op + " has no vector form");
-        };
     }
 
     /** 1 / (1 + exp(-x)), which saturates correctly at both ends in float. */
