@@ -54,10 +54,10 @@ public final class SimdBackend extends ScalarBackend {
         // one small loop per op, so that each stays inlined and its vectors stay in registers
         switch (op) {
             case NEG -> { for (; i < bound; i += L) FloatVector.fromArray(S, a, xo + i).neg().intoArray(r, oo + i); }
-            case EXP -> { for (; i < bound; i += L) FloatVector.fromArray(S, a, xo + i).lanewise(VectorOperators.EXP).intoArray(r, oo + i); }
-            case LOG -> { for (; i < bound; i += L) FloatVector.fromArray(S, a, xo + i).lanewise(VectorOperators.LOG).intoArray(r, oo + i); }
-            case TANH -> { for (; i < bound; i += L) FloatVector.fromArray(S, a, xo + i).lanewise(VectorOperators.TANH).intoArray(r, oo + i); }
-            case SIGMOID -> { for (; i < bound; i += L) sigmoid(FloatVector.fromArray(S, a, xo + i)).intoArray(r, oo + i); }
+            case EXP -> { for (; i < bound; i += L) VMath.exp(FloatVector.fromArray(S, a, xo + i)).intoArray(r, oo + i); }
+            case LOG -> { for (; i < bound; i += L) VMath.log(FloatVector.fromArray(S, a, xo + i)).intoArray(r, oo + i); }
+            case TANH -> { for (; i < bound; i += L) VMath.tanh(FloatVector.fromArray(S, a, xo + i)).intoArray(r, oo + i); }
+            case SIGMOID -> { for (; i < bound; i += L) VMath.sigmoid(FloatVector.fromArray(S, a, xo + i)).intoArray(r, oo + i); }
             case RELU -> { for (; i < bound; i += L) FloatVector.fromArray(S, a, xo + i).max(0f).intoArray(r, oo + i); }
             case SQRT -> { for (; i < bound; i += L) FloatVector.fromArray(S, a, xo + i).sqrt().intoArray(r, oo + i); }
             case ABS -> { for (; i < bound; i += L) FloatVector.fromArray(S, a, xo + i).abs().intoArray(r, oo + i); }
@@ -89,11 +89,6 @@ public final class SimdBackend extends ScalarBackend {
             default -> throw new AssertionError(op + " has no vector form");
         }
         for (; i < n; i++) r[oo + i] = (float) op.apply(a[xo + i], p, q);
-    }
-
-    /** 1 / (1 + exp(-x)), which saturates correctly at both ends in float. */
-    private static FloatVector sigmoid(FloatVector v) {
-        return FloatVector.broadcast(S, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f));
     }
 
     @Override
@@ -229,12 +224,12 @@ public final class SimdBackend extends ScalarBackend {
                 s2 = s2.add(FloatVector.fromArray(S, a, p + i + 2 * L));
                 s3 = s3.add(FloatVector.fromArray(S, a, p + i + 3 * L));
             }
-            s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+            s = VMath.hsum(s0.add(s1).add(s2.add(s3)));
         }
         if (n - i >= L) {
             FloatVector s0 = FloatVector.zero(S);
             for (int bound = i + S.loopBound(n - i); i < bound; i += L) s0 = s0.add(FloatVector.fromArray(S, a, p + i));
-            s += s0.reduceLanes(VectorOperators.ADD);
+            s += VMath.hsum(s0);
         }
         for (; i < n; i++) s += a[p + i];
         return s;
@@ -272,11 +267,11 @@ public final class SimdBackend extends ScalarBackend {
             int i = 0;
             FloatVector acc = FloatVector.zero(S);
             for (int bound = S.loopBound(n); i < bound; i += L) {
-                FloatVector e = FloatVector.fromArray(S, a, xp + i).sub(max).lanewise(VectorOperators.EXP);
+                FloatVector e = VMath.exp(FloatVector.fromArray(S, a, xp + i).sub(max));
                 acc = acc.add(e);
                 if (!log) e.intoArray(r, op + i);
             }
-            float sum = acc.reduceLanes(VectorOperators.ADD);
+            float sum = VMath.hsum(acc);
             for (; i < n; i++) {
                 float e = (float) Math.exp(a[xp + i] - max);
                 sum += e;

@@ -80,6 +80,25 @@ class BackendConformanceTest {
         }
     }
 
+    @Test
+    void vectorExpLogTanhSigmoidAtTheEdges() {
+        float[] edges = {-200f, -104f, -100f, -87.5f, -87f, -20f, -1e-8f, 0f, -0f, 1e-8f, 1f, 20f, 88f, 88.8f, 100f,
+            Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, 1e-40f, 1e-38f, 1e-30f, 1e30f, -1f, 0.5f,
+            -1e-4f, 1e-6f, 0.624f, -0.626f, 5f, Float.MIN_VALUE, 3e38f, -3e38f};
+        for (UnaryOp op : new UnaryOp[] {UnaryOp.EXP, UnaryOp.LOG, UnaryOp.TANH, UnaryOp.SIGMOID}) {
+            int n = edges.length;
+            View es = out(SCALAR, Kind.F32, n), as = out(SIMD, Kind.F32, n);
+            SCALAR.unary(op, vec(SCALAR, edges, n), es, 0, 0);
+            SIMD.unary(op, vec(SIMD, edges, n), as, 0, 0);
+            double[] e = values(SCALAR, es), a = values(SIMD, as);
+            for (int i = 0; i < n; i++) {
+                boolean ok = Double.isNaN(e[i]) ? Double.isNaN(a[i])
+                        : e[i] == a[i] || Math.abs(e[i] - a[i]) <= 1e-37 + 4e-6 * Math.abs(e[i]);
+                if (!ok) fail(op + "(" + edges[i] + "): scalar " + e[i] + " simd " + a[i]);
+            }
+        }
+    }
+
     @ParameterizedTest(name = "n={0}")
     @MethodSource("sizes")
     void stridedUnaryMatches(int n) {
