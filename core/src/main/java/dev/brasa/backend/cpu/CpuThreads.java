@@ -11,7 +11,8 @@ import java.util.function.IntConsumer;
  */
 public final class CpuThreads {
     private static volatile ForkJoinPool pool;
-    private static final int THREADS = threadsFromProperty();
+    private static final int MAX_THREADS = threadsFromProperty();
+    private static volatile int threads = MAX_THREADS;
 
     private CpuThreads() {}
 
@@ -28,7 +29,18 @@ public final class CpuThreads {
     }
 
     /** The number of worker threads kernels may use. */
-    public static int threads() { return THREADS; }
+    public static int threads() { return threads; }
+
+    /**
+     * Uses at most n threads from now on (1 <= n <= the pool size set by {@code brasa.threads});
+     * benchmarks use it to measure 1 and 2 threads in one JVM.
+     */
+    public static void setThreads(int n) {
+        if (n < 1 || n > MAX_THREADS) {
+            throw new IllegalArgumentException("threads must be in [1, " + MAX_THREADS + "], got " + n);
+        }
+        threads = n;
+    }
 
     private static ForkJoinPool pool() {
         ForkJoinPool p = pool;
@@ -36,7 +48,7 @@ public final class CpuThreads {
             synchronized (CpuThreads.class) {
                 p = pool;
                 if (p == null) {
-                    pool = p = new ForkJoinPool(THREADS, f -> {
+                    pool = p = new ForkJoinPool(MAX_THREADS, f -> {
                         var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(f);
                         t.setName("brasa-cpu-" + t.getPoolIndex());
                         t.setDaemon(true);
@@ -50,7 +62,7 @@ public final class CpuThreads {
 
     /** Runs body(0..tasks-1), in parallel when there are several threads and tasks. */
     public static void parallelFor(int tasks, IntConsumer body) {
-        if (tasks <= 1 || THREADS == 1) {
+        if (tasks <= 1 || threads == 1) {
             for (int i = 0; i < tasks; i++) body.accept(i);
             return;
         }
