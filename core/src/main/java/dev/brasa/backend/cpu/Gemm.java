@@ -7,8 +7,7 @@ import jdk.incubator.vector.VectorSpecies;
  * Single-precision GEMM in the Vector API: C = alpha * A B + beta * C for row-major C and any
  * strides of A and B (a transposed operand is packed, never copied whole). GotoBLAS structure:
  * K is cut into blocks of {@link #KC}; each block of B is packed into panels of {@link #NR}
- * columns, rows of A into slivers of {@link #MR} rows; a 4 x 2-vector register-blocked micro-kernel
- * (8 accumulators: with 6 x 2 the JIT spilled registers on AVX2 and ran at 40% of the speed)
+ * columns, rows of A into slivers of {@link #MR} rows; a 6 x 2-vector register-blocked micro-kernel
  * accumulates with FMA. Row blocks run in parallel on {@link CpuThreads}.
  */
 final class Gemm {
@@ -49,26 +48,34 @@ final class Gemm {
         int tasksWanted = work < 2_000_000 ? 1 : threads;
         int mc = Math.min(MC_MAX, roundUp((m + tasksWanted - 1) / tasksWanted, MR));
         int mBlocks = (m + mc - 1) / mc;
-        for (int kk = 0; kk < k; kk += KC) {
-            int kc = Math.min(KC, k - kk);
-            float[] bp = buffer(B_BUF, panels * kc * NR);
-            packB(b, bo + kk * brs, brs, bcs, kc, n, bp);
-            int kFrom = kk;
-            CpuThreads.parallelFor(mBlocks, blk -> {
-                int i0 = blk * mc, rows = Math.min(mc, m - i0);
-                int slivers = (rows + MR - 1) / MR;
-                float[] ap = buffer(A_BUF, slivers * kc * MR);
-                packA(a, ao + i0 * ars + kFrom * acs, ars, acs, rows, kc, ap);
+        // all of B is packed first (block kk at panels * NR * kk), so the compute runs in one parallel
+        // region: waking the pool costs tens of microseconds, too much to pay once per K block
+        float[] bp = buffer(B_BUF, panels * NR * k);
+        int kBlocks = (k + KC - 1) / KC, units = kBlocks * panels;
+        int packTasks = (long) panels * NR * k < (1 << 17) ? 1 : Math.min(units, threads);
+        CpuThreads.parallelFor(packTasks, t -> {
+            for (int u = t; u < units; u += packTasks) {
+                int kk = (u / panels) * KC, jp = u % panels;
+                packB(b, bo + kk * brs, brs, bcs, Math.min(KC, k - kk), n, bp, panels * NR * kk, jp);
+            }
+        });
+        CpuThreads.parallelFor(mBlocks, blk -> {
+            int i0 = blk * mc, rows = Math.min(mc, m - i0);
+            int slivers = (rows + MR - 1) / MR;
+            float[] ap = buffer(A_BUF, slivers * KC * MR);
+            for (int kk = 0; kk < k; kk += KC) {
+                int kc = Math.min(KC, k - kk), bBase = panels * NR * kk;
+                packA(a, ao + i0 * ars + kk * acs, ars, acs, rows, kc, ap);
                 for (int jp = 0; jp < panels; jp++) {
                     int j0 = jp * NR, cols = Math.min(NR, n - j0);
                     for (int s = 0; s < slivers; s++) {
                         int r0 = s * MR;
-                        kernel(ap, s * kc * MR, bp, jp * kc * NR, kc, alpha,
+                        kernel(ap, s * kc * MR, bp, bBase + jp * kc * NR, kc, alpha,
                                 c, co + (i0 + r0) * ldc + j0, ldc, Math.min(MR, rows - r0), cols);
                     }
                 }
-            });
-        }
+            }
+        });
     }
 
     private static int roundUp(int x, int m) { return Math.max(m, (x + m - 1) / m * m); }
@@ -82,22 +89,25 @@ final class Gemm {
         return buf;
     }
 
-    /** bp[panel][p][j] = B[p, panel*NR + j], zero-padded past n. */
-    private static void packB(float[] b, int bo, int brs, int bcs, int kc, int n, float[] bp) {
-        int panels = (n + NR - 1) / NR;
-        for (int jp = 0; jp < panels; jp++) {
-            int j0 = jp * NR, cols = Math.min(NR, n - j0), dst = jp * kc * NR;
-            if (bcs == 1) {
-                for (int p = 0; p < kc; p++) {
-                    System.arraycopy(b, bo + p * brs + j0, bp, dst + p * NR, cols);
-                    if (cols < NR) java.util.Arrays.fill(bp, dst + p * NR + cols, dst + (p + 1) * NR, 0f);
-                }
-            } else {
-                if (cols < NR) java.util.Arrays.fill(bp, dst, dst + kc * NR, 0f);
-                for (int j = 0; j < cols; j++) {
-                    int src = bo + (j0 + j) * bcs;
-                    for (int p = 0; p < kc; p++) bp[dst + p * NR + j] = b[src + p * brs];
-                }
+    /** Packs panel jp of one K block: bp[base + jp*kc*NR + p*NR + j] = B[p, jp*NR + j], zero-padded past n. */
+    private static void packB(float[] b, int bo, int brs, int bcs, int kc, int n, float[] bp, int base, int jp) {
+        int j0 = jp * NR, cols = Math.min(NR, n - j0), dst = base + jp * kc * NR;
+        if (bcs == 1 && cols == NR) {
+            for (int p = 0; p < kc; p++) {
+                int src = bo + p * brs + j0, d = dst + p * NR;
+                FloatVector.fromArray(S, b, src).intoArray(bp, d);
+                FloatVector.fromArray(S, b, src + L).intoArray(bp, d + L);
+            }
+        } else if (bcs == 1) {
+            for (int p = 0; p < kc; p++) {
+                System.arraycopy(b, bo + p * brs + j0, bp, dst + p * NR, cols);
+                java.util.Arrays.fill(bp, dst + p * NR + cols, dst + (p + 1) * NR, 0f);
+            }
+        } else {
+            if (cols < NR) java.util.Arrays.fill(bp, dst, dst + kc * NR, 0f);
+            for (int j = 0; j < cols; j++) {
+                int src = bo + (j0 + j) * bcs;
+                for (int p = 0; p < kc; p++) bp[dst + p * NR + j] = b[src + p * brs];
             }
         }
     }
@@ -115,7 +125,7 @@ final class Gemm {
         }
     }
 
-    /** C[rows x cols] += alpha * Ap Bp over kc, with 8 vector accumulators. */
+    /** C[rows x cols] += alpha * Ap Bp over kc, with 12 vector accumulators. */
     private static void kernel(float[] ap, int pa, float[] bp, int pb, int kc, float alpha,
                                float[] c, int co, int ldc, int rows, int cols) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
