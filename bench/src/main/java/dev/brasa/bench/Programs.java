@@ -1,0 +1,105 @@
+package dev.brasa.bench;
+
+import static dev.brasa.Brasa.*;
+
+import dev.brasa.Tensor;
+import dev.brasa.backend.cpu.CpuThreads;
+import dev.brasa.data.DataLoader;
+import dev.brasa.data.Sample;
+import dev.brasa.data.TensorDataset;
+import dev.brasa.data.datasets.FashionMNIST;
+import dev.brasa.data.datasets.RandomBinaryDataset;
+import dev.brasa.data.datasets.XORDataset;
+import dev.brasa.nn.BCELoss;
+import dev.brasa.nn.BCEWithLogitsLoss;
+import dev.brasa.nn.CrossEntropyLoss;
+import dev.brasa.nn.Linear;
+import dev.brasa.nn.Module;
+import dev.brasa.nn.ReLU;
+import dev.brasa.nn.Sequential;
+import dev.brasa.nn.Sigmoid;
+import dev.brasa.nn.Tanh;
+import dev.brasa.optim.SGD;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * The teaching programs timed per epoch, for scripts/bench-vs-pytorch (scripts/bench/pytorch_programs.py
+ * runs the same programs in PyTorch). Prints one line per program: {@code RESULT name seconds}, the
+ * median of the measured epochs after one warm-up epoch. Usage: {@code Programs THREADS [EPOCHS]}.
+ */
+public final class Programs {
+    private Programs() {}
+
+    /** Entry point. */
+    public static void main(String[] args) throws Exception {
+        int threads = Integer.parseInt(args[0]);
+        int epochs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        CpuThreads.setThreads(threads);
+        for (int[] d : new int[][] {{300, 400}, {500, 800}, {1000, 2000}, {2000, 2000}}) {
+            manualSeed(0);
+            RandomBinaryDataset ds = new RandomBinaryDataset(5000, 300);
+            Module net = new Sequential(new Linear(300, d[0]), new Tanh(), new Linear(d[0], d[1]), new Sigmoid(), new Linear(d[1], 1),
+                    new Sigmoid());
+            report("ffnn_" + d[0] + "_" + d[1], epochs, () -> epoch(net, ds, new BCELoss(), new SGD(net.parameters(), 0.06), 128, false));
+        }
+        TensorDataset fm = FashionMNIST.load(Path.of(System.getProperty("fashion", FashionMNIST.DEBIAN_DIR.toString())), true);
+        TensorDataset flat = new TensorDataset(fm.x().reshape(fm.size(), 784), fm.y());
+        manualSeed(0);
+        Module mlp = new Sequential(new Linear(784, 100), new ReLU(), new Linear(100, 10));
+        report("mlp_batch64", epochs, () -> epoch(mlp, flat, new CrossEntropyLoss(), new SGD(mlp.parameters(), 0.1), 64, true));
+        manualSeed(0);
+        Module full = new Sequential(new Linear(784, 100), new ReLU(), new Linear(100, 10));
+        SGD fullOpt = new SGD(full.parameters(), 0.8);
+        CrossEntropyLoss ce = new CrossEntropyLoss();
+        report("mlp_fullbatch_step", epochs, () -> {
+            Tensor loss = ce.forward(full.forward(flat.x()), flat.y());
+            fullOpt.zeroGrad();
+            loss.backward();
+            fullOpt.step();
+        });
+        manualSeed(0);
+        XORDataset xor = new XORDataset(2500, 0.1);
+        Module xm = new Sequential(new Linear(2, 4), new Tanh(), new Linear(4, 1));
+        BCEWithLogitsLoss bce = new BCEWithLogitsLoss();
+        SGD xo = new SGD(xm.parameters(), 0.1);
+        report("xor_epoch", epochs * 5, () -> {
+            for (Sample b : DataLoader.builder(xor).batchSize(128).shuffle(true).seed(1).build()) {
+                Tensor loss = bce.forward(xm.forward(b.x()).squeeze(1), b.y().toFloat());
+                xo.zeroGrad();
+                loss.backward();
+                xo.step();
+            }
+        });
+        Tensor xb = xor.x().slice(0, 0, 128), yb = xor.y().slice(0, 0, 128).toFloat();
+        report("xor_step", epochs * 200, () -> {
+            Tensor loss = bce.forward(xm.forward(xb).squeeze(1), yb);
+            xo.zeroGrad();
+            loss.backward();
+            xo.step();
+        });
+        Tensor one = ones(1, 1), two = ones(1, 1);
+        report("add_1x1", epochs * 20000, () -> one.add(two));
+    }
+
+    private static void epoch(Module net, TensorDataset ds, dev.brasa.nn.Loss lossFn, SGD opt, int batch, boolean shuffle) {
+        for (Sample b : DataLoader.builder(ds).batchSize(batch).shuffle(shuffle).seed(1).build()) {
+            Tensor loss = lossFn.forward(net.forward(b.x()), b.y());
+            opt.zeroGrad();
+            loss.backward();
+            opt.step();
+        }
+    }
+
+    private static void report(String name, int reps, Runnable r) {
+        r.run();   // warm-up
+        double[] t = new double[reps];
+        for (int i = 0; i < reps; i++) {
+            long t0 = System.nanoTime();
+            r.run();
+            t[i] = (System.nanoTime() - t0) / 1e9;
+        }
+        Arrays.sort(t);
+        System.out.printf("RESULT %s %.9f%n", name, t[reps / 2]);
+    }
+}
