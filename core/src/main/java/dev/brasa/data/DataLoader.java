@@ -57,6 +57,9 @@ public final class DataLoader implements Iterable<Sample> {
     /** The dataset. */
     public Dataset<Sample> dataset() { return ds; }
 
+    /** The shuffling generator (for checkpoints), or null when the loader does not shuffle with one. */
+    public Generator generator() { return sampler instanceof Sampler.Random r ? r.generator() : null; }
+
     /** Batches per epoch ({@code len(loader)}). */
     public int size() {
         int n = sampler.size();

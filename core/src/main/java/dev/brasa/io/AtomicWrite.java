@@ -14,7 +14,21 @@ import java.nio.file.StandardOpenOption;
  * temporary file is removed and the target is untouched.
  */
 public final class AtomicWrite {
+    /** Test hook: called after each step ("created", "written", "synced", "moved"); null in production. */
+    static volatile java.util.function.Consumer<String> faultAfter;
+
     private AtomicWrite() {}
+
+    private static void step(String name) throws IOException {
+        var hook = faultAfter;
+        if (hook != null) {
+            try {
+                hook.accept(name);
+            } catch (RuntimeException e) {
+                throw new IOException("injected fault after " + name, e);
+            }
+        }
+    }
 
     /** What writes the bytes. */
     @FunctionalInterface
@@ -31,9 +45,12 @@ public final class AtomicWrite {
         Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
         boolean done = false;
         try {
+            step("created");
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 body.write(ch);
+                step("written");
                 ch.force(true);
+                step("synced");
             }
             try {
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -41,6 +58,7 @@ public final class AtomicWrite {
                 Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
             }
             done = true;
+            step("moved");
             try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
                 d.force(true);
             } catch (IOException ignored) {
