@@ -400,6 +400,12 @@ public final class Brasa {
     /** Opens a no-grad scope: {@code try (var g = Brasa.noGrad()) { ... }}. */
     public static NoGrad noGrad() { return new NoGrad(); }
 
+    /**
+     * Opens an anomaly-detection scope ({@code torch.autograd.detect_anomaly()}): the first op whose
+     * output, or backward node whose gradient, holds NaN or infinity fails naming it.
+     */
+    public static dev.brasa.autograd.AnomalyMode detectAnomaly() { return new dev.brasa.autograd.AnomalyMode(); }
+
     /** True when the current thread records autograd graphs. */
     public static boolean isGradEnabled() { return NoGrad.isGradEnabled(); }
 }

@@ -88,6 +88,7 @@ public class Tensor {
     Tensor attach(Node node) {
         this.gradFn = node;
         this.requiresGrad = true;
+        if (dev.brasa.autograd.AnomalyMode.isEnabled()) dev.brasa.autograd.AnomalyMode.checkForward(node, this);
         return this;
     }
 

@@ -45,6 +45,7 @@ public final class Engine {
             Node n = ready.poll();
             Tensor g = pending.remove(n);
             Tensor[] grads = n.run(g);
+            if (AnomalyMode.isEnabled()) AnomalyMode.checkBackward(n, grads);
             ran.add(n);
             Node[] edges = n.edges();
             for (int i = 0; i < edges.length; i++) {
