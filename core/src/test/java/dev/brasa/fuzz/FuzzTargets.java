@@ -1,0 +1,83 @@
+package dev.brasa.fuzz;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.brasa.Brasa;
+import dev.brasa.Tensor;
+import dev.brasa.data.datasets.CIFAR10;
+import dev.brasa.data.datasets.Idx;
+import dev.brasa.io.Safetensors;
+import dev.brasa.nn.BatchNorm1d;
+import dev.brasa.nn.Linear;
+import dev.brasa.nn.Sequential;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Coverage-guided fuzz targets (Jazzer) for every parser of outside bytes. Allowed outcomes: a
+ * value, or an IOException (a FileFormatException names the file and the offset). Anything else
+ * (another exception, OutOfMemoryError from a header claiming a huge size, a hang) is a finding.
+ *
+ * <p>In {@code scripts/test} each target replays its seed corpus
+ * ({@code core/src/test/resources/fuzz/<target>/}) as a regression test. To fuzz for real:
+ * {@code scripts/fuzz <target>} runs one target for its maxDuration (60 s); {@code scripts/fuzz-all}
+ * runs all four and writes bench/results/fuzz.md.
+ */
+class FuzzTargets {
+    private static Path scratch(String name, byte[] data) throws IOException {
+        Path dir = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "brasa-fuzz-" + ProcessHandle.current().pid()));
+        Path f = dir.resolve(name);
+        Files.write(f, data);
+        return f;
+    }
+
+    @FuzzTest(maxDuration = "60s")
+    void safetensors(byte[] data) throws IOException {
+        Path f = scratch("x.safetensors", data);
+        try {
+            Map<String, Tensor> m = Safetensors.load(f);
+            for (Tensor t : m.values()) t.numel();
+        } catch (IOException expected) {
+            // allowed: a file-format error naming file and offset
+        }
+    }
+
+    @FuzzTest(maxDuration = "60s")
+    void idx(byte[] data) throws IOException {
+        Path f = scratch("x-idx3-ubyte", data);
+        try {
+            Idx.read(f, data.length > 3 && data[3] == 1 ? 1 : 3);
+        } catch (IOException expected) {
+            // allowed
+        }
+    }
+
+    @FuzzTest(maxDuration = "60s")
+    void cifar(byte[] data) throws IOException {
+        Path f = scratch("test_batch.bin", data);
+        try {
+            CIFAR10.load(f.getParent(), false);
+        } catch (IOException expected) {
+            // allowed
+        }
+    }
+
+    /** A state dict read from bytes and loaded into a model: file errors or a clear shape/key error. */
+    @FuzzTest(maxDuration = "60s")
+    void stateDict(byte[] data) throws IOException {
+        Path f = scratch("sd.safetensors", data);
+        Map<String, Tensor> sd;
+        try {
+            sd = Brasa.load(f);
+        } catch (IOException expected) {
+            return;
+        }
+        Sequential model = new Sequential(new Linear(3, 2), new BatchNorm1d(2));
+        try {
+            model.loadStateDict(sd, false);
+        } catch (IllegalArgumentException expected) {
+            // allowed: a key or shape mismatch named in the message
+        }
+    }
+}
