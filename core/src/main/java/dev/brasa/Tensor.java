@@ -72,12 +72,33 @@ public class Tensor {
     Backend backend() { return storage.backend(); }
 
     /** The kernel-level view of this tensor. */
-    View kernelView() { return new View(storage, shape, strides, offset); }
+    View kernelView() {
+        checkOpen();
+        return new View(storage, shape, strides, offset);
+    }
 
     /** The kernel-level view of this tensor broadcast to {@code to}. */
     View expandedView(int[] to) {
+        checkOpen();
         return new View(storage, to, Shapes.expandStrides(shape, strides, to), offset);
     }
+
+    private void checkOpen() {
+        if (storage.isClosed()) {
+            throw new IllegalStateException("tensor of shape " + Shapes.str(shape) + " was closed (close() released its storage) "
+                    + "and can no longer be used");
+        }
+    }
+
+    /**
+     * Releases the storage now rather than when the tensor becomes unreachable (on a GPU: device
+     * memory back to the allocator). Every tensor sharing the storage (views, detach) is closed
+     * too; using one afterwards throws {@link IllegalStateException}. Closing twice is harmless.
+     */
+    public void close() { storage.close(); }
+
+    /** True once this tensor's storage was closed. */
+    public boolean isClosed() { return storage.isClosed(); }
 
     /** A view sharing storage (and the version counter) with different layout; no autograd. */
     Tensor alias(int[] newShape, int[] newStrides, int newOffset) {
@@ -568,6 +589,7 @@ public class Tensor {
 
     /** The single element as a double. */
     public double itemDouble() {
+        checkOpen();
         if (numel() != 1) {
             throw new IllegalStateException("a Tensor with " + numel() + " elements cannot be converted to Scalar");
         }

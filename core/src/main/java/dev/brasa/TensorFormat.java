@@ -17,6 +17,7 @@ final class TensorFormat {
     private TensorFormat() {}
 
     static String format(Tensor t) {
+        if (t.isClosed()) return "tensor(<closed>, size=" + tuple(t.shape) + ")";
         String prefix = "tensor(";
         int indent = prefix.length();
         List<String> suffixes = new ArrayList<>();

@@ -39,6 +39,20 @@ class MisuseTest {
     }
 
     @Test
+    void aClosedTensorAndItsViewsRefuseUse() {
+        Tensor x = Brasa.randn(3, 4);
+        Tensor v = x.t();
+        x.close();
+        x.close();
+        assertTrue(x.isClosed() && v.isClosed());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> v.add(1f));
+        assertTrue(e.getMessage().contains("was closed"), e.getMessage());
+        assertThrows(IllegalStateException.class, x::toFloatArray);
+        assertThrows(IllegalStateException.class, () -> x.select(0, 0).item());
+        assertThrows(IllegalStateException.class, () -> Brasa.randn(3).add(v.select(0, 0)));
+    }
+
+    @Test
     void steppingAnOptimizerWithoutParametersIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SGD(new ArrayList<>(), 0.1));
         assertEquals("optimizer got an empty parameter list", e.getMessage());

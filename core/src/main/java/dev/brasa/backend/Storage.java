@@ -7,6 +7,7 @@ package dev.brasa.backend;
  */
 public abstract class Storage {
     private int version;
+    private volatile boolean closed;
 
     /** The element kind. */
     public abstract Kind kind();
@@ -22,4 +23,10 @@ public abstract class Storage {
 
     /** Marks an in-place write. */
     public final void bumpVersion() { version++; }
+
+    /** True once {@link #close()} was called. */
+    public final boolean isClosed() { return closed; }
+
+    /** Marks the storage released: every view of it refuses further use. Backends may free memory here. */
+    public void close() { closed = true; }
 }
