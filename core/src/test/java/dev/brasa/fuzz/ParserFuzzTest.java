@@ -24,7 +24,7 @@ import java.util.Map;
  * {@code scripts/fuzz <target>} runs one target for its maxDuration (60 s); {@code scripts/fuzz-all}
  * runs all four and writes bench/results/fuzz.md.
  */
-class FuzzTargets {
+class ParserFuzzTest {
     private static Path scratch(String name, byte[] data) throws IOException {
         Path dir = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "brasa-fuzz-" + ProcessHandle.current().pid()));
         Path f = dir.resolve(name);
