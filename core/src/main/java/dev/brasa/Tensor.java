@@ -9,7 +9,6 @@ import dev.brasa.backend.Storage;
 import dev.brasa.backend.UnaryOp;
 import dev.brasa.backend.View;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -731,9 +730,4 @@ public class Tensor {
 
     /** PyTorch's layout: {@code tensor([[0.1803, 0.3263]], requires_grad=True)}. */
     @Override public String toString() { return TensorFormat.format(this); }
-
-    /** Shape and dtype, for messages. */
-    String describe() { return dtype + Shapes.str(shape); }
-
-    static List<Tensor> list(Tensor... ts) { return List.of(ts); }
 }

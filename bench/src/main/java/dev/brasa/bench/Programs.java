@@ -24,7 +24,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * The teaching programs timed per epoch, for scripts/bench-vs-pytorch (scripts/bench/pytorch_programs.py
+ * The teaching programs timed per epoch, for scripts/bench-vs-pytorch (scripts/lib/pytorch_programs.py
  * runs the same programs in PyTorch). Prints one line per program: {@code RESULT name seconds}, the
  * median of the measured epochs after one warm-up epoch. Usage: {@code Programs THREADS [EPOCHS]}.
  */
@@ -92,7 +92,10 @@ public final class Programs {
     }
 
     private static void report(String name, int reps, Runnable r) {
-        r.run();   // warm-up
+        // warm-up: one epoch, or as many steps as are measured (the JIT compiles hot code after
+        // thousands of calls; PyTorch has nothing to warm up, so the steady state is compared)
+        int warm = reps >= 100 ? reps : 1;
+        for (int i = 0; i < warm; i++) r.run();
         double[] t = new double[reps];
         for (int i = 0; i < reps; i++) {
             long t0 = System.nanoTime();

@@ -11,7 +11,8 @@ torch.set_num_threads(threads)
 
 
 def report(name, reps, fn):
-    fn()
+    for _ in range(reps if reps >= 100 else 1):   # the same warm-up as Programs.java
+        fn()
     ts = []
     for _ in range(reps):
         t0 = time.perf_counter()

@@ -1,0 +1,130 @@
+package dev.brasa.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+/**
+ * Writes bench/results/report.md and its charts: runs {@link GemmBenchmark} (SIMD vs OpenBLAS, 1 and
+ * 2 threads, every shape and layout) into gemm-cpu.md / gemm-cpu.png, charts the newest
+ * vs-pytorch.md (from scripts/bench-vs-pytorch) into vs-pytorch.png, and names the newest GPU result
+ * (bench/results/gpu-*.md from scripts/gpu-check) for the cuBLAS columns, or says there is none.
+ * Usage: {@code BenchReport [results-dir]}; -Dgemm.skip=true reuses gemm-cpu.md's run.
+ */
+public final class BenchReport {
+    private BenchReport() {}
+
+    /** Entry point. */
+    public static void main(String[] args) throws IOException, RunnerException {
+        Path dir = Path.of(args.length > 0 ? args[0] : "bench/results");
+        Files.createDirectories(dir);
+        if (!Boolean.getBoolean("gemm.skip")) gemm(dir);
+        vsPytorchChart(dir);
+        report(dir);
+    }
+
+    private static void gemm(Path dir) throws IOException, RunnerException {
+        var results = new Runner(new OptionsBuilder().include(GemmBenchmark.class.getSimpleName()).build()).run();
+        // key: shape|layout|threads -> impl -> microseconds
+        Map<String, Map<String, Double>> t = new LinkedHashMap<>();
+        for (RunResult r : results) {
+            var p = r.getParams();
+            String key = p.getParam("shape") + "|" + p.getParam("layout") + "|" + p.getParam("threads");
+            t.computeIfAbsent(key, x -> new LinkedHashMap<>()).put(p.getParam("impl"), r.getPrimaryResult().getScore());
+        }
+        StringBuilder md = new StringBuilder("# CPU SGEMM: Brasa's Vector API kernel vs OpenBLAS\n\n");
+        md.append("Measured ").append(LocalDate.now()).append(" by `scripts/bench` (JMH GemmBenchmark: 1 fork per row, 2 x 1 s warm-up, ")
+                .append("3 x 1 s measurement; OpenBLAS ").append(OpenBlas.available() ? "via FFM" : "absent: " + OpenBlas.reason())
+                .append(").\n").append(Report.Machine.describe()).append("\nRatio = Brasa GFLOP/s / OpenBLAS GFLOP/s (target >= 0.9).\n\n");
+        md.append("| M x K x N | layout | threads | Brasa GFLOP/s | OpenBLAS GFLOP/s | ratio |\n|---|---|---:|---:|---:|---:|\n");
+        List<String> cats = new ArrayList<>();
+        List<Double> brasa1 = new ArrayList<>(), blas1 = new ArrayList<>(), brasa2 = new ArrayList<>(), blas2 = new ArrayList<>();
+        for (var e : t.entrySet()) {
+            String[] k = e.getKey().split("\\|");
+            String[] d = k[0].split("x");
+            double flops = 2.0 * Long.parseLong(d[0]) * Long.parseLong(d[1]) * Long.parseLong(d[2]);
+            Double us = e.getValue().get("simd"), ob = e.getValue().get("openblas");
+            double g = us == null ? Double.NaN : flops / us / 1e3, go = ob == null ? Double.NaN : flops / ob / 1e3;
+            md.append(String.format("| %s | %s | %s | %.1f | %.1f | %.2f |%n", k[0], k[1], k[2], g, go, g / go));
+            if (k[1].equals("NT")) {
+                if (k[2].equals("1")) {
+                    cats.add(k[0]);
+                    brasa1.add(g);
+                    blas1.add(go);
+                } else {
+                    brasa2.add(g);
+                    blas2.add(go);
+                }
+            }
+        }
+        Files.writeString(dir.resolve("gemm-cpu.md"), md.toString());
+        CategoryChart ch = new CategoryChartBuilder().width(1400).height(650).title("SGEMM A*B^T (Linear forward), GFLOP/s")
+                .xAxisTitle("M x K x N").yAxisTitle("GFLOP/s").build();
+        ch.getStyler().setXAxisLabelRotation(30);
+        ch.addSeries("Brasa SIMD, 1 thread", cats, brasa1);
+        ch.addSeries("OpenBLAS, 1 thread", cats, blas1);
+        if (brasa2.size() == cats.size()) {
+            ch.addSeries("Brasa SIMD, 2 threads", cats, brasa2);
+            ch.addSeries("OpenBLAS, 2 threads", cats, blas2);
+        }
+        BitmapEncoder.saveBitmap(ch, dir.resolve("gemm-cpu").toString(), BitmapEncoder.BitmapFormat.PNG);
+        System.out.print(md);
+    }
+
+    private static void vsPytorchChart(Path dir) throws IOException {
+        Path md = dir.resolve("vs-pytorch.md");
+        if (!Files.exists(md)) return;
+        List<String> cats = new ArrayList<>();
+        List<Double> ratio1 = new ArrayList<>(), ratio2 = new ArrayList<>();
+        for (String line : Files.readAllLines(md)) {
+            String[] c = line.split("\\|");
+            if (c.length < 6 || !c[2].trim().matches("[12]")) continue;
+            double r = Double.parseDouble(c[5].trim());
+            if (c[2].trim().equals("1")) {
+                cats.add(c[1].trim());
+                ratio1.add(r);
+            } else {
+                ratio2.add(r);
+            }
+        }
+        if (cats.isEmpty()) return;
+        CategoryChart ch = new CategoryChartBuilder().width(1400).height(600).title("PyTorch time / Brasa time (above 1: Brasa faster)")
+                .xAxisTitle("program").yAxisTitle("ratio").build();
+        ch.getStyler().setXAxisLabelRotation(30);
+        ch.addSeries("1 thread", cats, ratio1);
+        if (ratio2.size() == cats.size()) ch.addSeries("2 threads", cats, ratio2);
+        BitmapEncoder.saveBitmap(ch, dir.resolve("vs-pytorch").toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    private static void report(Path dir) throws IOException {
+        String gpu;
+        try (var s = Files.list(dir)) {
+            gpu = s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("gpu-") && n.endsWith(".md")).sorted()
+                    .reduce((a, b) -> b).orElse(null);
+        }
+        StringBuilder md = new StringBuilder("# Brasa benchmark report\n\n");
+        md.append("Written ").append(LocalDate.now()).append(" by `scripts/bench`. Every figure names its command and machine.\n\n");
+        md.append("- CPU SGEMM, Brasa vs OpenBLAS, every shape and layout, 1 and 2 threads: [gemm-cpu.md](gemm-cpu.md), chart ")
+                .append("![gemm](gemm-cpu.png)\n");
+        md.append("- Scalar vs SIMD matmul (JMH): [matmul-cpu.md](matmul-cpu.md)\n");
+        md.append("- Teaching programs, Brasa vs PyTorch, seconds per epoch: [vs-pytorch.md](vs-pytorch.md), chart ")
+                .append("![vs-pytorch](vs-pytorch.png)\n");
+        md.append("- CPU SIMD vs cuBLAS: ").append(gpu == null
+                ? "**not measured** — no scripts/gpu-check result yet (no GPU machine was available).\n"
+                : "cuBLAS figures from [" + gpu + "](" + gpu + ").\n");
+        md.append("- Reliability: [fuzz.md](fuzz.md), [soak.md](soak.md)\n");
+        Files.writeString(dir.resolve("report.md"), md.toString());
+    }
+}
