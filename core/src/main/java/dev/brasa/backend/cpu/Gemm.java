@@ -6,9 +6,10 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Single-precision GEMM in the Vector API: C = alpha * A B + beta * C for row-major C and any
  * strides of A and B (a transposed operand is packed, never copied whole). GotoBLAS structure:
- * K is cut into blocks of {@link #KC}; each block of B is packed into panels of {@link #NR}
- * columns, rows of A into slivers of {@link #MR} rows; a 6 x 2-vector register-blocked micro-kernel
- * accumulates with FMA. Row blocks run in parallel on {@link CpuThreads}.
+ * K is cut into balanced blocks of at most {@link #KC}; each block of B is packed into panels of
+ * {@link #NR} columns, rows of A into slivers of {@link #MR} rows; a 4 x 2-vector register-blocked
+ * micro-kernel accumulates with FMA (edge tiles use masked stores). Balanced row blocks run in
+ * parallel on {@link CpuThreads}.
  */
 final class Gemm {
     private static final VectorSpecies<Float> S = SimdBackend.S;
@@ -16,7 +17,7 @@ final class Gemm {
     static final int MR = 4;
     static final int NR = 2 * L;
     static final int KC = 256;
-    private static final int MC_MAX = 120;
+    private static final int MC_MAX = 128;
     /** Below this many multiply-adds the packing costs more than it saves. */
     private static final long SMALL = 16 * 1024;
 
@@ -46,37 +47,48 @@ final class Gemm {
         int threads = CpuThreads.threads();
         long work = (long) m * n * k;
         int tasksWanted = work < 2_000_000 ? 1 : threads;
-        int mc = Math.min(MC_MAX, roundUp((m + tasksWanted - 1) / tasksWanted, MR));
-        int mBlocks = (m + mc - 1) / mc;
-        // all of B is packed first (block kk at panels * NR * kk), so the compute runs in one parallel
-        // region: waking the pool costs tens of microseconds, too much to pay once per K block
+        // row blocks of at most MC_MAX rows, balanced, at least one per thread: a thin leftover block
+        // would stream all of packed B for a sliver or two of work
+        int mBlocks = Math.max(ceilDiv(m, MC_MAX), Math.min(tasksWanted, ceilDiv(m, MR)));
+        int mc = roundUp(ceilDiv(m, mBlocks), MR);
+        mBlocks = ceilDiv(m, mc);
+        // K blocks balanced too (784 = 4 x 196, not 3 x 256 + 16)
+        int kBlocks = ceilDiv(k, KC), kcMax = ceilDiv(k, kBlocks);
+        // all of B is packed first (block kb at panels * NR * kb * kcMax), so the compute runs in one
+        // parallel region: waking the pool costs tens of microseconds, too much to pay once per K block
         float[] bp = buffer(B_BUF, panels * NR * k);
-        int kBlocks = (k + KC - 1) / KC, units = kBlocks * panels;
+        int units = kBlocks * panels;
         int packTasks = (long) panels * NR * k < (1 << 17) ? 1 : Math.min(units, threads);
         CpuThreads.parallelFor(packTasks, t -> {
             for (int u = t; u < units; u += packTasks) {
-                int kk = (u / panels) * KC, jp = u % panels;
-                packB(b, bo + kk * brs, brs, bcs, Math.min(KC, k - kk), n, bp, panels * NR * kk, jp);
+                int kk = (u / panels) * kcMax, jp = u % panels;
+                packB(b, bo + kk * brs, brs, bcs, Math.min(kcMax, k - kk), n, bp, panels * NR * kk, jp);
             }
         });
-        CpuThreads.parallelFor(mBlocks, blk -> {
-            int i0 = blk * mc, rows = Math.min(mc, m - i0);
-            int slivers = (rows + MR - 1) / MR;
-            float[] ap = buffer(A_BUF, slivers * KC * MR);
-            for (int kk = 0; kk < k; kk += KC) {
-                int kc = Math.min(KC, k - kk), bBase = panels * NR * kk;
-                packA(a, ao + i0 * ars + kk * acs, ars, acs, rows, kc, ap);
-                for (int jp = 0; jp < panels; jp++) {
-                    int j0 = jp * NR, cols = Math.min(NR, n - j0);
-                    for (int s = 0; s < slivers; s++) {
-                        int r0 = s * MR;
-                        kernel(ap, s * kc * MR, bp, bBase + jp * kc * NR, kc, alpha,
-                                c, co + (i0 + r0) * ldc + j0, ldc, Math.min(MR, rows - r0), cols);
+        int mcF = mc, mBlocksF = mBlocks;
+        CpuThreads.parallelFor(Math.min(mBlocksF, threads), t -> {
+            for (int blk = t; blk < mBlocksF; blk += Math.min(mBlocksF, threads)) {
+                int i0 = blk * mcF, rows = Math.min(mcF, m - i0);
+                int slivers = (rows + MR - 1) / MR;
+                float[] ap = buffer(A_BUF, slivers * kcMax * MR);
+                for (int kk = 0; kk < k; kk += kcMax) {
+                    int kc = Math.min(kcMax, k - kk), bBase = panels * NR * kk;
+                    packA(a, ao + i0 * ars + kk * acs, ars, acs, rows, kc, ap);
+                    for (int jp = 0; jp < panels; jp++) {
+                        int j0 = jp * NR, cols = Math.min(NR, n - j0);
+                        int pb = bBase + jp * kc * NR;
+                        for (int s = 0; s < slivers; s++) {
+                            int r0 = s * MR, cOff = co + (i0 + r0) * ldc + j0, mr = Math.min(MR, rows - r0);
+                            if (mr == MR && cols == NR) kernel(ap, s * kc * MR, bp, pb, kc, alpha, c, cOff, ldc);
+                            else kernelEdge(ap, s * kc * MR, bp, pb, kc, alpha, c, cOff, ldc, mr, cols);
+                        }
                     }
                 }
             }
         });
     }
+
+    private static int ceilDiv(int x, int y) { return (x + y - 1) / y; }
 
     private static int roundUp(int x, int m) { return Math.max(m, (x + m - 1) / m * m); }
 
@@ -103,6 +115,13 @@ final class Gemm {
                 System.arraycopy(b, bo + p * brs + j0, bp, dst + p * NR, cols);
                 java.util.Arrays.fill(bp, dst + p * NR + cols, dst + (p + 1) * NR, 0f);
             }
+        } else if (cols == NR) {                      // B transposed: p-major over NR source streams
+            int[] src = new int[NR];
+            for (int j = 0; j < NR; j++) src[j] = bo + (j0 + j) * bcs;
+            for (int p = 0, q = 0; p < kc; p++, q += brs) {
+                int d = dst + p * NR;
+                for (int j = 0; j < NR; j++) bp[d + j] = b[src[j] + q];
+            }
         } else {
             if (cols < NR) java.util.Arrays.fill(bp, dst, dst + kc * NR, 0f);
             for (int j = 0; j < cols; j++) {
@@ -118,6 +137,17 @@ final class Gemm {
         for (int s = 0; s < slivers; s++) {
             int r0 = s * MR, mr = Math.min(MR, rows - r0), dst = s * kc * MR;
             if (mr < MR) java.util.Arrays.fill(ap, dst, dst + kc * MR, 0f);
+            if (mr == MR) {                                    // four source streams, one contiguous write stream
+                int s0 = ao + r0 * ars, s1 = s0 + ars, s2 = s1 + ars, s3 = s2 + ars;
+                for (int p = 0, q = 0; p < kc; p++, q += acs) {
+                    int d = dst + p * MR;
+                    ap[d] = a[s0 + q];
+                    ap[d + 1] = a[s1 + q];
+                    ap[d + 2] = a[s2 + q];
+                    ap[d + 3] = a[s3 + q];
+                }
+                continue;
+            }
             for (int r = 0; r < mr; r++) {
                 int src = ao + (r0 + r) * ars;
                 for (int p = 0; p < kc; p++) ap[dst + p * MR + r] = a[src + p * acs];
@@ -125,9 +155,9 @@ final class Gemm {
         }
     }
 
-    /** C[rows x cols] += alpha * Ap Bp over kc, with 12 vector accumulators. */
+    /** C[MR x NR] += alpha * Ap Bp over kc, with 8 vector accumulators (more spill on AVX2). */
     private static void kernel(float[] ap, int pa, float[] bp, int pb, int kc, float alpha,
-                               float[] c, int co, int ldc, int rows, int cols) {
+                               float[] c, int co, int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         for (int p = 0; p < kc; p++) {
             int a = pa + p * MR, b = pb + p * NR;
@@ -145,14 +175,36 @@ final class Gemm {
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
         }
-        if (rows == MR && cols == NR) {
-            store(c00, c01, alpha, c, co);
-            store(c10, c11, alpha, c, co + ldc);
-            store(c20, c21, alpha, c, co + 2 * ldc);
-            store(c30, c31, alpha, c, co + 3 * ldc);
-            return;
+        store(c00, c01, alpha, c, co);
+        store(c10, c11, alpha, c, co + ldc);
+        store(c20, c21, alpha, c, co + 2 * ldc);
+        store(c30, c31, alpha, c, co + 3 * ldc);
+    }
+
+    /**
+     * The tile at the bottom or right edge: the packed operands are zero-padded, so the full tile
+     * is computed and only its rows x cols corner is added to C.
+     */
+    private static void kernelEdge(float[] ap, int pa, float[] bp, int pb, int kc, float alpha,
+                                   float[] c, int co, int ldc, int rows, int cols) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        for (int p = 0; p < kc; p++) {
+            int a = pa + p * MR, b = pb + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, b), b1 = FloatVector.fromArray(S, bp, b + L);
+            FloatVector x = FloatVector.broadcast(S, ap[a]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, ap[a + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, ap[a + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, ap[a + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
         }
-        float[] t = new float[MR * NR];
+        float[] t = new float[MR * NR];                 // scalar-replaced by C2 (it does not escape)
         c00.intoArray(t, 0);
         c01.intoArray(t, L);
         c10.intoArray(t, NR);
