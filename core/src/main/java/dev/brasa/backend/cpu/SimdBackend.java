@@ -54,10 +54,10 @@ public final class SimdBackend extends ScalarBackend {
         // one small loop per op, so that each stays inlined and its vectors stay in registers
         switch (op) {
             case NEG -> { for (; i < bound; i += L) FloatVector.fromArray(S, a, xo + i).neg().intoArray(r, oo + i); }
-            case EXP -> { for (; i < bound; i += L) VMath.exp(FloatVector.fromArray(S, a, xo + i)).intoArray(r, oo + i); }
-            case LOG -> { for (; i < bound; i += L) VMath.log(FloatVector.fromArray(S, a, xo + i)).intoArray(r, oo + i); }
-            case TANH -> { for (; i < bound; i += L) VMath.tanh(FloatVector.fromArray(S, a, xo + i)).intoArray(r, oo + i); }
-            case SIGMOID -> { for (; i < bound; i += L) VMath.sigmoid(FloatVector.fromArray(S, a, xo + i)).intoArray(r, oo + i); }
+            case EXP -> { VMath.expRow(a, xo, r, oo, bound, 1f, 0f, false); i = bound; }
+            case LOG -> { VMath.logRow(a, xo, r, oo, bound); i = bound; }
+            case TANH -> { VMath.tanhRow(a, xo, r, oo, bound); i = bound; }
+            case SIGMOID -> { VMath.sigmoidRow(a, xo, r, oo, bound); i = bound; }
             case RELU -> { for (; i < bound; i += L) FloatVector.fromArray(S, a, xo + i).max(0f).intoArray(r, oo + i); }
             case SQRT -> { for (; i < bound; i += L) FloatVector.fromArray(S, a, xo + i).sqrt().intoArray(r, oo + i); }
             case ABS -> { for (; i < bound; i += L) FloatVector.fromArray(S, a, xo + i).abs().intoArray(r, oo + i); }
@@ -266,11 +266,9 @@ public final class SimdBackend extends ScalarBackend {
             // r = exp(x - max), sum
             int i = 0;
             FloatVector acc = FloatVector.zero(S);
-            for (int bound = S.loopBound(n); i < bound; i += L) {
-                FloatVector e = VMath.exp(FloatVector.fromArray(S, a, xp + i).sub(max));
-                acc = acc.add(e);
-                if (!log) e.intoArray(r, op + i);
-            }
+            int bound = S.loopBound(n);
+            VMath.expRow(a, xp, r, op, bound, 1f, -max, false);     // log: r is scratch, overwritten below
+            for (; i < bound; i += L) acc = acc.add(FloatVector.fromArray(S, r, op + i));
             float sum = VMath.hsum(acc);
             for (; i < n; i++) {
                 float e = (float) Math.exp(a[xp + i] - max);
@@ -280,14 +278,14 @@ public final class SimdBackend extends ScalarBackend {
             if (log) {
                 float sub = max + (float) Math.log(sum);
                 i = 0;
-                for (int bound = S.loopBound(n); i < bound; i += L) {
+                for (; i < bound; i += L) {
                     FloatVector.fromArray(S, a, xp + i).sub(sub).intoArray(r, op + i);
                 }
                 for (; i < n; i++) r[op + i] = a[xp + i] - sub;
             } else {
                 float inv = 1f / sum;
                 i = 0;
-                for (int bound = S.loopBound(n); i < bound; i += L) {
+                for (; i < bound; i += L) {
                     FloatVector.fromArray(S, r, op + i).mul(inv).intoArray(r, op + i);
                 }
                 for (; i < n; i++) r[op + i] *= inv;

@@ -7,102 +7,133 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector exp, log, tanh and a fixed-order horizontal sum, written with plain vector arithmetic
- * (Cephes' float polynomials, about 1 ulp). The Vector API's own transcendental operators and
- * {@code reduceLanes(ADD)} may round differently in interpreted and compiled code, which made
- * training runs differ from run to run; these give the same bits in every tier, so a seeded run
- * is reproducible.
+ * Row kernels for exp, log, tanh and sigmoid and a fixed-order horizontal sum, written with plain
+ * vector arithmetic (Cephes' float polynomials, about 1 ulp). The Vector API's own transcendental
+ * operators and {@code reduceLanes(ADD)} may round differently in interpreted and compiled code,
+ * which made training runs differ from run to run; these give the same bits in every tier, so a
+ * seeded run is reproducible. Each kernel works on whole rows, its math written inside the loop:
+ * see {@link #expRow} for why there is no {@code exp(FloatVector)} helper.
  */
 final class VMath {
     private static final VectorSpecies<Float> S = SimdBackend.S;
 
+    // polynomial coefficients and other constants, broadcast once
+    private static final FloatVector MAGIC = FloatVector.broadcast(S, 12582912f);
+    private static final int MAGIC_BITS = 0x4B400000;
+    private static final FloatVector K1 = FloatVector.broadcast(S, 1f);
+    private static final FloatVector K2 = FloatVector.broadcast(S, 1.9875691500E-4f);
+    private static final FloatVector K3 = FloatVector.broadcast(S, 1.3981999507E-3f);
+    private static final FloatVector K4 = FloatVector.broadcast(S, 8.3334519073E-3f);
+    private static final FloatVector K5 = FloatVector.broadcast(S, 4.1665795894E-2f);
+    private static final FloatVector K6 = FloatVector.broadcast(S, 1.6666665459E-1f);
+    private static final FloatVector K7 = FloatVector.broadcast(S, 5.0000001201E-1f);
+    private static final FloatVector K8 = FloatVector.broadcast(S, 7.0376836292E-2f);
+    private static final FloatVector K9 = FloatVector.broadcast(S, -1.1514610310E-1f);
+    private static final FloatVector K10 = FloatVector.broadcast(S, 1.1676998740E-1f);
+    private static final FloatVector K11 = FloatVector.broadcast(S, -1.2420140846E-1f);
+    private static final FloatVector K12 = FloatVector.broadcast(S, 1.4249322787E-1f);
+    private static final FloatVector K13 = FloatVector.broadcast(S, -1.6668057665E-1f);
+    private static final FloatVector K14 = FloatVector.broadcast(S, 2.0000714765E-1f);
+    private static final FloatVector K15 = FloatVector.broadcast(S, -2.4999993993E-1f);
+    private static final FloatVector K16 = FloatVector.broadcast(S, 3.3333331174E-1f);
+    private static final FloatVector K17 = FloatVector.broadcast(S, -5.70498872745E-3f);
+    private static final FloatVector K18 = FloatVector.broadcast(S, 2.06390887954E-2f);
+    private static final FloatVector K19 = FloatVector.broadcast(S, -5.37397155531E-2f);
+    private static final FloatVector K20 = FloatVector.broadcast(S, 1.33314422036E-1f);
+    private static final FloatVector K21 = FloatVector.broadcast(S, -3.33332819422E-1f);
+    private static final FloatVector K22 = FloatVector.broadcast(S, 2f);
+    private static final FloatVector K23 = FloatVector.broadcast(S, 1.44269504088896341f);
+    private static final FloatVector K24 = FloatVector.broadcast(S, -0.693359375f);
+    private static final FloatVector K25 = FloatVector.broadcast(S, 2.12194440e-4f);
+    private static final FloatVector K26 = FloatVector.broadcast(S, -2.12194440e-4f);
+    private static final FloatVector K27 = FloatVector.broadcast(S, -0.5f);
+    private static final FloatVector K28 = FloatVector.broadcast(S, 0.693359375f);
+
     private VMath() {}
 
-    /** e^x; below -87.33 (where floats become subnormal) the result is flushed to 0. */
-    static FloatVector exp(FloatVector x) {
-        VectorMask<Float> nan = x.compare(VectorOperators.NE, x);
-        VectorMask<Float> over = x.compare(VectorOperators.GT, 88.72283f);
-        VectorMask<Float> under = x.compare(VectorOperators.LT, -87.33654f);
-        FloatVector xc = x.max(-87.33654f).min(88.72283f);
-        FloatVector t = fma(xc, 1.44269504088896341f, FloatVector.broadcast(S, 0.5f));
-        IntVector n = (IntVector) t.convert(VectorOperators.F2I, 0);
-        FloatVector tn = (FloatVector) n.convert(VectorOperators.I2F, 0);
-        VectorMask<Float> down = tn.compare(VectorOperators.GT, t);          // floor of a negative non-integer
-        FloatVector fx = tn.sub(FloatVector.broadcast(S, 1f).blend(0f, down.not()));
-        n = (IntVector) fx.convert(VectorOperators.F2I, 0);
-        FloatVector r = fma(fx, -0.693359375f, xc);
-        r = fma(fx, 2.12194440e-4f, r);
-        FloatVector z = r.mul(r);
-        FloatVector y = FloatVector.broadcast(S, 1.9875691500E-4f);
-        y = y.fma(r, FloatVector.broadcast(S, 1.3981999507E-3f));
-        y = y.fma(r, FloatVector.broadcast(S, 8.3334519073E-3f));
-        y = y.fma(r, FloatVector.broadcast(S, 4.1665795894E-2f));
-        y = y.fma(r, FloatVector.broadcast(S, 1.6666665459E-1f));
-        y = y.fma(r, FloatVector.broadcast(S, 5.0000001201E-1f));
-        y = y.fma(z, r).add(1f);
-        FloatVector pow2 = n.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector res = y.mul(pow2);
-        res = res.blend(Float.POSITIVE_INFINITY, over).blend(0f, under);
-        return res.blend(x, nan);
+    /**
+     * r[ro + i] = e^(mul * |a[ao + i]| + add) when abs, else e^(mul * a[ao + i] + add), for i < n
+     * (a multiple of the vector length); below -87.33 (where floats become subnormal) the result is
+     * flushed to 0. The whole computation sits in the loop body: a vector helper method would be
+     * compiled on its own first (C1 does not inline it), and C2 then refuses to inline the compiled
+     * helper, which leaves its vectors boxed and the loop some twenty times slower.
+     */
+    static void expRow(float[] a, int ao, float[] r, int ro, int n, float mul, float add, boolean abs) {
+        FloatVector vm = FloatVector.broadcast(S, mul), va = FloatVector.broadcast(S, add);
+        for (int i = 0; i < n; i += S.length()) {
+            FloatVector in = FloatVector.fromArray(S, a, ao + i);
+            FloatVector x = (abs ? in.abs() : in).fma(vm, va);
+            // n = round(x log2 e) by the 1.5 * 2^23 trick; r = x - n ln 2 in two parts (Cephes' split)
+            FloatVector kx = x.fma(K23, MAGIC);
+            FloatVector fx = kx.sub(MAGIC);
+            IntVector nn = kx.reinterpretAsInts().sub(MAGIC_BITS);
+            FloatVector rr = fx.fma(K24, x);
+            rr = fx.fma(K25, rr);
+            FloatVector z = rr.mul(rr);
+            FloatVector y = K2.fma(rr, K3).fma(rr, K4).fma(rr, K5).fma(rr, K6).fma(rr, K7).fma(z, rr).add(K1);
+            FloatVector pow2 = nn.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            // out-of-range lanes hold garbage until these blends; NaN stays NaN through the arithmetic
+            y.mul(pow2).blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, 88.72283f))
+                    .blend(0f, x.compare(VectorOperators.LT, -87.33654f)).intoArray(r, ro + i);
+        }
     }
 
-    /** Natural log: exponent split, mantissa in [sqrt(1/2), sqrt(2)), degree-8 polynomial; log(0) = -inf, log(<0) = NaN. */
-    static FloatVector log(FloatVector x) {
-        VectorMask<Float> zero = x.compare(VectorOperators.EQ, 0f);
-        VectorMask<Float> invalid = x.compare(VectorOperators.LT, 0f).or(x.compare(VectorOperators.NE, x));
-        VectorMask<Float> inf = x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY);
-        VectorMask<Float> sub = x.compare(VectorOperators.LT, Float.MIN_NORMAL);   // subnormal (or <= 0)
-        FloatVector xc = x.blend(x.mul(8388608f), sub).max(Float.MIN_NORMAL);     // scale subnormals by 2^23
-        IntVector bits = xc.reinterpretAsInts();
-        IntVector expo = bits.lanewise(VectorOperators.LSHR, 23).sub(0x7f);
-        FloatVector e = ((FloatVector) expo.convert(VectorOperators.I2F, 0)).add(1f);
-        e = e.sub(FloatVector.zero(S).blend(23f, sub));
-        FloatVector m = bits.and(~0x7f800000).or(0x3f000000).reinterpretAsFloats();
-        VectorMask<Float> small = m.compare(VectorOperators.LT, 0.707106781186547524f);
-        FloatVector tmp = m.blend(0f, small.not());
-        m = m.sub(1f);
-        e = e.sub(FloatVector.broadcast(S, 1f).blend(0f, small.not()));
-        m = m.add(tmp);
-        FloatVector z = m.mul(m);
-        FloatVector y = FloatVector.broadcast(S, 7.0376836292E-2f);
-        y = y.fma(m, FloatVector.broadcast(S, -1.1514610310E-1f));
-        y = y.fma(m, FloatVector.broadcast(S, 1.1676998740E-1f));
-        y = y.fma(m, FloatVector.broadcast(S, -1.2420140846E-1f));
-        y = y.fma(m, FloatVector.broadcast(S, 1.4249322787E-1f));
-        y = y.fma(m, FloatVector.broadcast(S, -1.6668057665E-1f));
-        y = y.fma(m, FloatVector.broadcast(S, 2.0000714765E-1f));
-        y = y.fma(m, FloatVector.broadcast(S, -2.4999993993E-1f));
-        y = y.fma(m, FloatVector.broadcast(S, 3.3333331174E-1f));
-        y = y.mul(m).mul(z);
-        y = fma(e, -2.12194440e-4f, y);
-        y = fma(z, -0.5f, y);
-        FloatVector res = m.add(y);
-        res = fma(e, 0.693359375f, res);
-        return res.blend(Float.NEGATIVE_INFINITY, zero).blend(Float.POSITIVE_INFINITY, inf).blend(Float.NaN, invalid);
+    /** r = 1 / (1 + e^-a) over n elements (a multiple of the vector length). */
+    static void sigmoidRow(float[] a, int ao, float[] r, int ro, int n) {
+        expRow(a, ao, r, ro, n, -1f, 0f, false);
+        for (int i = 0; i < n; i += S.length()) K1.div(FloatVector.fromArray(S, r, ro + i).add(1f)).intoArray(r, ro + i);
     }
 
-    /** tanh: a polynomial below |x| = 0.625, 1 - 2 / (e^2|x| + 1) above, sign restored. */
-    static FloatVector tanh(FloatVector x) {
-        FloatVector ax = x.abs();
-        FloatVector z = x.mul(x);
-        FloatVector p = FloatVector.broadcast(S, -5.70498872745E-3f);
-        p = p.fma(z, FloatVector.broadcast(S, 2.06390887954E-2f));
-        p = p.fma(z, FloatVector.broadcast(S, -5.37397155531E-2f));
-        p = p.fma(z, FloatVector.broadcast(S, 1.33314422036E-1f));
-        p = p.fma(z, FloatVector.broadcast(S, -3.33332819422E-1f));
-        FloatVector small = p.mul(z).fma(x, x);
-        FloatVector e = exp(ax.mul(2f).min(88f));
-        FloatVector big = FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(e.add(1f)));
-        big = big.blend(big.neg(), x.compare(VectorOperators.LT, 0f));
-        return big.blend(small, ax.compare(VectorOperators.LT, 0.625f)).blend(x, x.compare(VectorOperators.NE, x));
+    /** tanh: a polynomial below |x| = 0.625, 1 - 2 / (e^2|x| + 1) above, sign restored; r may be a (in place). */
+    static void tanhRow(float[] a, int ao, float[] r, int ro, int n) {
+        float[] e = new float[Math.min(n, TANH_CHUNK)];
+        for (int c = 0; c < n; c += TANH_CHUNK) {
+            int len = Math.min(TANH_CHUNK, n - c);
+            expRow(a, ao + c, e, 0, len, 2f, 0f, true);
+            for (int i = 0; i < len; i += S.length()) {
+                FloatVector x = FloatVector.fromArray(S, a, ao + c + i), ev = FloatVector.fromArray(S, e, i);
+                FloatVector ax = x.abs();
+                FloatVector z = x.mul(x);
+                FloatVector p = K17.fma(z, K18).fma(z, K19).fma(z, K20).fma(z, K21);
+                FloatVector small = p.mul(z).fma(x, x);
+                FloatVector big = K1.sub(K22.div(ev.add(1f)));                       // e = inf gives 1
+                big = big.blend(big.neg(), x.compare(VectorOperators.LT, 0f));
+                big.blend(small, ax.compare(VectorOperators.LT, 0.625f)).blend(x, x.compare(VectorOperators.NE, x))
+                        .intoArray(r, ro + c + i);
+            }
+        }
     }
 
-    /** 1 / (1 + e^-x). */
-    static FloatVector sigmoid(FloatVector x) {
-        return FloatVector.broadcast(S, 1f).div(exp(x.neg()).add(1f));
-    }
+    private static final int TANH_CHUNK = 512;
 
-    private static FloatVector fma(FloatVector a, float b, FloatVector c) { return a.fma(FloatVector.broadcast(S, b), c); }
+    /** Natural log over n elements: exponent split, mantissa in [sqrt(1/2), sqrt(2)), degree-8 polynomial; log(0) = -inf, log(<0) = NaN. */
+    static void logRow(float[] a, int ao, float[] r, int ro, int n) {
+        for (int i = 0; i < n; i += S.length()) {
+            FloatVector x = FloatVector.fromArray(S, a, ao + i);
+            VectorMask<Float> zero = x.compare(VectorOperators.EQ, 0f);
+            VectorMask<Float> invalid = x.compare(VectorOperators.LT, 0f).or(x.compare(VectorOperators.NE, x));
+            VectorMask<Float> inf = x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY);
+            VectorMask<Float> sub = x.compare(VectorOperators.LT, Float.MIN_NORMAL);   // subnormal (or <= 0)
+            FloatVector xc = x.blend(x.mul(8388608f), sub).max(Float.MIN_NORMAL);     // scale subnormals by 2^23
+            IntVector bits = xc.reinterpretAsInts();
+            IntVector expo = bits.lanewise(VectorOperators.LSHR, 23).sub(0x7f);
+            FloatVector e = ((FloatVector) expo.convert(VectorOperators.I2F, 0)).add(1f);
+            e = e.sub(FloatVector.zero(S).blend(23f, sub));
+            FloatVector m = bits.and(~0x7f800000).or(0x3f000000).reinterpretAsFloats();
+            VectorMask<Float> small = m.compare(VectorOperators.LT, 0.707106781186547524f);
+            FloatVector tmp = m.blend(0f, small.not());
+            m = m.sub(1f);
+            e = e.sub(K1.blend(0f, small.not()));
+            m = m.add(tmp);
+            FloatVector z = m.mul(m);
+            FloatVector y = K8.fma(m, K9).fma(m, K10).fma(m, K11).fma(m, K12).fma(m, K13).fma(m, K14).fma(m, K15).fma(m, K16);
+            y = y.mul(m).mul(z);
+            y = e.fma(K26, y);
+            y = z.fma(K27, y);
+            FloatVector res = e.fma(K28, m.add(y));
+            res.blend(Float.NEGATIVE_INFINITY, zero).blend(Float.POSITIVE_INFINITY, inf).blend(Float.NaN, invalid).intoArray(r, ro + i);
+        }
+    }
 
     /** The sum of the lanes, always added in lane order. */
     static float hsum(FloatVector v) {

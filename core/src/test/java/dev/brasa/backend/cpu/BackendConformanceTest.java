@@ -96,6 +96,12 @@ class BackendConformanceTest {
                         : e[i] == a[i] || Math.abs(e[i] - a[i]) <= 1e-37 + 4e-6 * Math.abs(e[i]);
                 if (!ok) fail(op + "(" + edges[i] + "): scalar " + e[i] + " simd " + a[i]);
             }
+            // in place (out aliases x), over more than one chunk of the two-pass kernels
+            float[] big = random(1300, 7, -30, 30);
+            View ip = vec(SIMD, big.clone(), big.length), ref = out(SIMD, Kind.F32, big.length);
+            SIMD.unary(op, vec(SIMD, big, big.length), ref, 0, 0);
+            SIMD.unary(op, ip, ip, 0, 0);
+            same(ref, ip, 0, 0, op + " in place");
         }
     }
 
