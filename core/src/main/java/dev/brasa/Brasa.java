@@ -344,6 +344,43 @@ public final class Brasa {
         return x.mul(noise);
     }
 
+    // ------------------------------------------------------------------ linear layers
+
+    /** y = x W^T + b ({@code torch.nn.functional.linear}), one fused node; bias may be null. */
+    public static Tensor linear(Tensor x, Tensor weight, Tensor bias) { return fusedLinear(x, weight, bias, null); }
+
+    /**
+     * act(x W^T + b) as one node (bias written into the output, activation applied in place, one
+     * backward), which {@code nn.Sequential} uses for a Linear followed by ReLU, Tanh or Sigmoid.
+     * activation: null, "relu", "tanh" or "sigmoid". Inputs the fused kernel does not take (other
+     * dtypes, mismatched shapes) run the composite ops, which report PyTorch's errors.
+     */
+    public static Tensor fusedLinear(Tensor x, Tensor weight, Tensor bias, String activation) {
+        java.util.Objects.requireNonNull(x, "input");
+        java.util.Objects.requireNonNull(weight, "weight");
+        dev.brasa.backend.UnaryOp act = activation == null ? null : switch (activation) {
+            case "relu" -> dev.brasa.backend.UnaryOp.RELU;
+            case "tanh" -> dev.brasa.backend.UnaryOp.TANH;
+            case "sigmoid" -> dev.brasa.backend.UnaryOp.SIGMOID;
+            default -> throw new IllegalArgumentException("fusedLinear: activation must be null, relu, tanh or sigmoid, got '"
+                    + activation + "'");
+        };
+        boolean fusable = x.dim() >= 1 && weight.dim() == 2 && x.size(-1) == weight.size(1) && x.dtype.isFloatingPoint()
+                && weight.dtype == x.dtype && weight.storage.backend() == x.storage.backend() && x.numel() > 0 && weight.numel() > 0
+                && (bias == null || bias.dim() == 1 && bias.size(0) == weight.size(0) && bias.dtype == x.dtype
+                    && bias.storage.backend() == x.storage.backend());
+        if (!fusable) {
+            Tensor y = x.matmul(weight.t());
+            if (bias != null) y = y.add(bias);
+            return activation == null ? y : switch (activation) {
+                case "relu" -> y.relu();
+                case "tanh" -> y.tanh();
+                default -> y.sigmoid();
+            };
+        }
+        return LinearOp.apply(x, weight, bias, act);
+    }
+
     // ------------------------------------------------------------------ fused optimizer updates
 
     /**

@@ -21,8 +21,7 @@ public final class F {
             throw new IllegalArgumentException("mat1 and mat2 shapes cannot be multiplied (" + rows(x) + "x"
                     + (x.dim() == 0 ? 0 : x.size(-1)) + " and " + weight.size(1) + "x" + weight.size(0) + ")");
         }
-        Tensor y = x.matmul(weight.t());
-        return bias == null ? y : y.add(bias);
+        return Brasa.linear(x, weight, bias);
     }
 
     private static long rows(Tensor x) { return x.dim() <= 1 ? 1 : x.numel() / x.size(-1); }

@@ -1,5 +1,6 @@
 package dev.brasa.nn;
 
+import dev.brasa.Brasa;
 import dev.brasa.Tensor;
 import java.util.List;
 import java.util.Objects;
@@ -35,8 +36,29 @@ public class Sequential extends Module {
         return this;
     }
 
+    /**
+     * Runs the modules in order. A {@link Linear} directly followed by a {@link ReLU}, {@link Tanh}
+     * or {@link Sigmoid} (exactly those classes) runs as one fused node
+     * ({@link Brasa#fusedLinear}): same values, one GEMM with the bias and activation folded in.
+     */
     @Override public Tensor forward(Tensor x) {
-        for (Module m : children()) x = m.forward(x);
+        List<Module> ms = children();
+        for (int i = 0; i < ms.size(); i++) {
+            Module m = ms.get(i);
+            String act = m.getClass() == Linear.class && i + 1 < ms.size() ? fusableActivation(ms.get(i + 1)) : null;
+            if (act != null) {
+                Linear l = (Linear) m;
+                x = Brasa.fusedLinear(x, l.weight(), l.bias(), act);
+                i++;
+            } else {
+                x = m.forward(x);
+            }
+        }
         return x;
+    }
+
+    private static String fusableActivation(Module m) {
+        Class<?> c = m.getClass();
+        return c == ReLU.class ? "relu" : c == Tanh.class ? "tanh" : c == Sigmoid.class ? "sigmoid" : null;
     }
 }

@@ -228,6 +228,22 @@ final class Gemm {
     private static void small(int m, int n, int k, float alpha,
                               float[] a, int ao, int ars, int acs,
                               float[] b, int bo, int brs, int bcs, float[] c, int co, int ldc) {
+        if (acs == 1 && brs == 1 && bcs != 1 && k >= L) {    // A B^T with B^T's rows contiguous: dot products over K
+            int bound = S.loopBound(k);
+            for (int i = 0; i < m; i++) {
+                int ar = ao + i * ars, cr = co + i * ldc;
+                for (int j = 0; j < n; j++) {
+                    int br = bo + j * bcs;
+                    FloatVector acc = FloatVector.zero(S);
+                    int p = 0;
+                    for (; p < bound; p += L) acc = FloatVector.fromArray(S, a, ar + p).fma(FloatVector.fromArray(S, b, br + p), acc);
+                    float sum = VMath.hsum(acc);
+                    for (; p < k; p++) sum += a[ar + p] * b[br + p];
+                    c[cr + j] += alpha * sum;
+                }
+            }
+            return;
+        }
         for (int i = 0; i < m; i++) {
             int cr = co + i * ldc;
             for (int p = 0; p < k; p++) {

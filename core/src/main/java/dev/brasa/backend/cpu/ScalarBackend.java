@@ -63,7 +63,8 @@ public class ScalarBackend implements Backend {
     public void fill(View out, double value) {
         CpuStorage o = cpu(out);
         Loops.forEach(out.shape(), new int[][] {out.strides()}, new int[] {out.offset()}, (n, off, str) -> {
-            for (int i = 0, p = off[0]; i < n; i++, p += str[0]) o.set(p, value);
+            if (o.kind == Kind.F32 && str[0] == 1) java.util.Arrays.fill(o.f, off[0], off[0] + n, (float) value);
+            else for (int i = 0, p = off[0]; i < n; i++, p += str[0]) o.set(p, value);
         });
     }
 

@@ -44,51 +44,70 @@ public final class SimdBackend extends ScalarBackend {
 
     @Override
     void unaryRow(UnaryOp op, CpuStorage x, int xo, int xs, CpuStorage o, int oo, int os, int n, double p, double q) {
-        if (x.kind != Kind.F32 || o.kind != Kind.F32 || xs != 1 || os != 1 || n < L || op == UnaryOp.GELU || op == UnaryOp.SIGN) {
+        if (x.kind != Kind.F32 || o.kind != Kind.F32 || xs != 1 || os != 1 || n < L || UNARY_ROWS[op.ordinal()] == null) {
             super.unaryRow(op, x, xo, xs, o, oo, os, n, p, q);
             return;
         }
         float[] a = x.f, r = o.f;
-        float fp = (float) p, fq = (float) q;
-        int i = 0, bound = S.loopBound(n);
-        // one small loop per op, so that each stays inlined and its vectors stay in registers
-        switch (op) {
-            case NEG -> { for (; i < bound; i += L) FloatVector.fromArray(S, a, xo + i).neg().intoArray(r, oo + i); }
-            case EXP -> { VMath.expRow(a, xo, r, oo, bound, 1f, 0f, false); i = bound; }
-            case LOG -> { VMath.logRow(a, xo, r, oo, bound); i = bound; }
-            case TANH -> { VMath.tanhRow(a, xo, r, oo, bound); i = bound; }
-            case SIGMOID -> { VMath.sigmoidRow(a, xo, r, oo, bound); i = bound; }
-            case RELU -> { for (; i < bound; i += L) FloatVector.fromArray(S, a, xo + i).max(0f).intoArray(r, oo + i); }
-            case SQRT -> { for (; i < bound; i += L) FloatVector.fromArray(S, a, xo + i).sqrt().intoArray(r, oo + i); }
-            case ABS -> { for (; i < bound; i += L) FloatVector.fromArray(S, a, xo + i).abs().intoArray(r, oo + i); }
-            case RECIPROCAL -> {
-                FloatVector one = FloatVector.broadcast(S, 1f);
-                for (; i < bound; i += L) one.div(FloatVector.fromArray(S, a, xo + i)).intoArray(r, oo + i);
-            }
-            case POW -> {
-                if (fp == 2f) {
-                    for (; i < bound; i += L) {
-                        FloatVector v = FloatVector.fromArray(S, a, xo + i);
-                        v.mul(v).intoArray(r, oo + i);
-                    }
-                } else {
-                    for (; i < bound; i += L) FloatVector.fromArray(S, a, xo + i).lanewise(VectorOperators.POW, fp).intoArray(r, oo + i);
+        int bound = S.loopBound(n);
+        UNARY_ROWS[op.ordinal()].run(a, xo, r, oo, bound, (float) p, (float) q);
+        for (int i = bound; i < n; i++) r[oo + i] = (float) op.apply(a[xo + i], p, q);
+    }
+
+    /** One op's vector loop over n elements (a multiple of the vector length). */
+    @FunctionalInterface
+    private interface UnaryRow {
+        void run(float[] a, int ao, float[] r, int ro, int n, float p, float q);
+    }
+
+    /**
+     * The vector loops, one object per op. The call through this table is megamorphic, so C2 never
+     * inlines the loops into the dispatcher: each compiles on its own, with its own inlining budget
+     * (one switch holding every loop ran out of budget and left the later loops' vectors boxed).
+     */
+    private static final UnaryRow[] UNARY_ROWS = new UnaryRow[UnaryOp.values().length];
+
+    static {
+        UNARY_ROWS[UnaryOp.NEG.ordinal()] = (a, ao, r, ro, n, p, q) -> {
+            for (int i = 0; i < n; i += L) FloatVector.fromArray(S, a, ao + i).neg().intoArray(r, ro + i);
+        };
+        UNARY_ROWS[UnaryOp.EXP.ordinal()] = (a, ao, r, ro, n, p, q) -> VMath.expRow(a, ao, r, ro, n, 1f, 0f, false);
+        UNARY_ROWS[UnaryOp.LOG.ordinal()] = (a, ao, r, ro, n, p, q) -> VMath.logRow(a, ao, r, ro, n);
+        UNARY_ROWS[UnaryOp.TANH.ordinal()] = (a, ao, r, ro, n, p, q) -> VMath.tanhRow(a, ao, r, ro, n);
+        UNARY_ROWS[UnaryOp.SIGMOID.ordinal()] = (a, ao, r, ro, n, p, q) -> VMath.sigmoidRow(a, ao, r, ro, n);
+        UNARY_ROWS[UnaryOp.RELU.ordinal()] = (a, ao, r, ro, n, p, q) -> {
+            for (int i = 0; i < n; i += L) FloatVector.fromArray(S, a, ao + i).max(0f).intoArray(r, ro + i);
+        };
+        UNARY_ROWS[UnaryOp.SQRT.ordinal()] = (a, ao, r, ro, n, p, q) -> {
+            for (int i = 0; i < n; i += L) FloatVector.fromArray(S, a, ao + i).sqrt().intoArray(r, ro + i);
+        };
+        UNARY_ROWS[UnaryOp.ABS.ordinal()] = (a, ao, r, ro, n, p, q) -> {
+            for (int i = 0; i < n; i += L) FloatVector.fromArray(S, a, ao + i).abs().intoArray(r, ro + i);
+        };
+        UNARY_ROWS[UnaryOp.RECIPROCAL.ordinal()] = (a, ao, r, ro, n, p, q) -> {
+            FloatVector one = FloatVector.broadcast(S, 1f);
+            for (int i = 0; i < n; i += L) one.div(FloatVector.fromArray(S, a, ao + i)).intoArray(r, ro + i);
+        };
+        UNARY_ROWS[UnaryOp.POW.ordinal()] = (a, ao, r, ro, n, p, q) -> {
+            if (p == 2f) {
+                for (int i = 0; i < n; i += L) {
+                    FloatVector v = FloatVector.fromArray(S, a, ao + i);
+                    v.mul(v).intoArray(r, ro + i);
                 }
+            } else {
+                for (int i = 0; i < n; i += L) FloatVector.fromArray(S, a, ao + i).lanewise(VectorOperators.POW, p).intoArray(r, ro + i);
             }
-            case CLAMP -> { for (; i < bound; i += L) FloatVector.fromArray(S, a, xo + i).max(fp).min(fq).intoArray(r, oo + i); }
-            case LEAKY_RELU -> {
-                for (; i < bound; i += L) {
-                    FloatVector v = FloatVector.fromArray(S, a, xo + i);
-                    v.blend(v.mul(fp), v.compare(VectorOperators.LE, 0f)).intoArray(r, oo + i);
-                }
+        };
+        UNARY_ROWS[UnaryOp.CLAMP.ordinal()] = (a, ao, r, ro, n, p, q) -> {
+            for (int i = 0; i < n; i += L) FloatVector.fromArray(S, a, ao + i).max(p).min(q).intoArray(r, ro + i);
+        };
+        UNARY_ROWS[UnaryOp.LEAKY_RELU.ordinal()] = (a, ao, r, ro, n, p, q) -> {
+            for (int i = 0; i < n; i += L) {
+                FloatVector v = FloatVector.fromArray(S, a, ao + i);
+                v.blend(v.mul(p), v.compare(VectorOperators.LE, 0f)).intoArray(r, ro + i);
             }
-            case IDENTITY -> {
-                System.arraycopy(a, xo, r, oo, bound);
-                i = bound;
-            }
-            default -> throw new AssertionError(op + " has no vector form");
-        }
-        for (; i < n; i++) r[oo + i] = (float) op.apply(a[xo + i], p, q);
+        };
+        UNARY_ROWS[UnaryOp.IDENTITY.ordinal()] = (a, ao, r, ro, n, p, q) -> System.arraycopy(a, ao, r, ro, n);
     }
 
     @Override
@@ -290,6 +309,44 @@ public final class SimdBackend extends ScalarBackend {
                 }
                 for (; i < n; i++) r[op + i] *= inv;
             }
+        }
+    }
+
+    // ---------------------------------------------------------------- fused SGD
+
+    /** The common SGD update in vectors (same operations and rounding as the scalar loop: no FMA). */
+    @Override
+    public void sgdStep(View param, View grad, View buf, boolean firstStep, double lr, double momentum, double dampening,
+                        double weightDecay, boolean nesterov, boolean maximize) {
+        if (nesterov || maximize || param.numel() < L) {
+            super.sgdStep(param, grad, buf, firstStep, lr, momentum, dampening, weightDecay, nesterov, maximize);
+            return;
+        }
+        float[] p = cpu(param).f, g = cpu(grad).f, b = buf == null ? null : cpu(buf).f;
+        int po = param.offset(), go = grad.offset(), bo = buf == null ? 0 : buf.offset(), n = param.numel();
+        float wd = (float) weightDecay, mom = (float) momentum, damp = (float) (1 - dampening), rate = (float) lr;
+        int bound = S.loopBound(n);
+        if (b == null && wd == 0) {
+            for (int i = 0; i < bound; i += L) {
+                FloatVector pv = FloatVector.fromArray(S, p, po + i);
+                pv.sub(FloatVector.fromArray(S, g, go + i).mul(rate)).intoArray(p, po + i);
+            }
+        } else {
+            for (int i = 0; i < bound; i += L) {
+                FloatVector pv = FloatVector.fromArray(S, p, po + i), d = FloatVector.fromArray(S, g, go + i);
+                if (wd != 0) d = d.add(pv.mul(wd));
+                if (b != null) {
+                    d = firstStep ? d : FloatVector.fromArray(S, b, bo + i).mul(mom).add(d.mul(damp));
+                    d.intoArray(b, bo + i);
+                }
+                pv.sub(d.mul(rate)).intoArray(p, po + i);
+            }
+        }
+        if (bound < n) {
+            View tail = new View(param.storage(), new int[] {n - bound}, new int[] {1}, po + bound);
+            super.sgdStep(tail, new View(grad.storage(), new int[] {n - bound}, new int[] {1}, go + bound),
+                    b == null ? null : new View(buf.storage(), new int[] {n - bound}, new int[] {1}, bo + bound),
+                    firstStep, lr, momentum, dampening, weightDecay, false, false);
         }
     }
 

@@ -1,0 +1,104 @@
+package dev.brasa;
+
+import dev.brasa.autograd.Node;
+import dev.brasa.backend.Backend;
+import dev.brasa.backend.ReduceOp;
+import dev.brasa.backend.UnaryOp;
+import dev.brasa.backend.View;
+
+/**
+ * y = act(x W^T + b) as one node: {@code F.linear}, and a {@code Linear} followed by ReLU, Tanh or
+ * Sigmoid inside a {@code Sequential}. Forward writes the bias into the output rows and lets the
+ * GEMM accumulate onto it, then applies the activation in place. Backward turns the output
+ * gradient into the pre-activation gradient once, then gx = g W (A B), gW = g^T x (A^T B, written
+ * [out, in] row-major like the weight, so accumulating it is a dense add) and gb = column sums of g.
+ */
+final class LinearOp {
+    private LinearOp() {}
+
+    static Tensor apply(Tensor x, Tensor w, Tensor b, UnaryOp act) {
+        int in = w.shape[1], out = w.shape[0];
+        int rows = x.dim() <= 1 ? 1 : (int) (x.numel() / in);
+        Tensor x2 = x.dim() == 2 ? x : x.reshape(rows, in);
+        Backend be = x.backend();
+        Tensor y = Tensor.empty(be, x.dtype, new int[] {rows, out});
+        if (b != null) be.copy(new View(b.storage, new int[] {rows, out}, new int[] {0, b.strides[0]}, b.offset), y.kernelView());
+        be.matmul(rows3(x2), new View(w.storage, new int[] {1, in, out}, new int[] {0, w.strides[1], w.strides[0]}, w.offset),
+                rows3(y), 1, rows, out, in, 1.0, b == null ? 0.0 : 1.0);
+        if (act != null) be.unary(act, y.kernelView(), y.kernelView(), 0, 0);
+        int[] shape = x.shape.clone();
+        if (shape.length == 0) shape = new int[] {out};
+        shape[shape.length - 1] = out;
+        Tensor result = shape.length == 2 ? y : y.alias(shape, View.contiguousStrides(shape), 0);
+        if (Tensor.recording(x, w, b)) result.attach(new LinearNode(x, x2, w, b, act, result));
+        return result;
+    }
+
+    /** A 2-D tensor as the rank-3 [1, m, k] view the backend's GEMM takes. */
+    private static View rows3(Tensor t) {
+        return new View(t.storage, new int[] {1, t.shape[0], t.shape[1]}, new int[] {0, t.strides[0], t.strides[1]}, t.offset);
+    }
+
+    private static final class LinearNode extends Node {
+        private final UnaryOp act;
+        private final int[] xShape;
+        private final boolean bias;
+        private SavedTensor sx, sw, sy;
+
+        LinearNode(Tensor x, Tensor x2, Tensor w, Tensor b, UnaryOp act, Tensor y) {
+            super(x, w, b);
+            this.act = act;
+            this.xShape = x.shape;
+            this.bias = b != null;
+            if (needsGrad(1)) sx = save(x2);
+            if (needsGrad(0)) sw = save(w);
+            if (act != null) sy = save(y.detach());
+        }
+
+        @Override public String name() {
+            if (act == null) {                  // PyTorch's node for its linear at each rank
+                if (xShape.length == 2) return bias ? "AddmmBackward0" : "MmBackward0";
+                if (xShape.length == 3 && bias) return "ViewBackward0";
+                return bias ? "AddBackward0" : "UnsafeViewBackward0";
+            }
+            return switch (act) {
+                case RELU -> "ReluBackward0";
+                case TANH -> "TanhBackward0";
+                case SIGMOID -> "SigmoidBackward0";
+                default -> throw new AssertionError(act);
+            };
+        }
+
+        @Override protected Tensor[] backward(Tensor gOut) {
+            Backend be = gOut.backend();
+            int out = gOut.shape[gOut.dim() - 1], rows = (int) (gOut.numel() / Math.max(out, 1));
+            Tensor g = gOut.contiguous().reshape(rows, out);
+            if (act != null) {
+                Tensor y = sy.get();
+                Tensor gp = Tensor.empty(be, g.dtype, g.shape);
+                be.unaryBackward(act, g.kernelView(), null, y.reshape(rows, out).kernelView(), gp.kernelView(), 0, 0);
+                g = gp;
+            }
+            Tensor gx = null, gw = null, gb = null;
+            if (needsGrad(0)) {
+                Tensor w = sw.get();
+                int in = w.shape[1];
+                Tensor r = Tensor.empty(be, g.dtype, new int[] {rows, in});
+                be.matmul(rows3(g), rows3(w), rows3(r), 1, rows, in, out, 1.0, 0.0);
+                gx = xShape.length == 2 ? r : r.reshape(xShape);
+            }
+            if (needsGrad(1)) {
+                Tensor x = sx.get();
+                int in = x.shape[1];
+                gw = Tensor.empty(be, g.dtype, new int[] {out, in});
+                View gT = new View(g.storage, new int[] {1, out, rows}, new int[] {0, g.strides[1], g.strides[0]}, g.offset);
+                be.matmul(gT, rows3(x), rows3(gw), 1, out, in, rows, 1.0, 0.0);
+            }
+            if (needsGrad(2)) {
+                gb = Tensor.empty(be, g.dtype, new int[] {out});
+                be.reduce(ReduceOp.SUM, g.kernelView(), 1, rows, out, gb.kernelView());
+            }
+            return new Tensor[] {gx, gw, gb};
+        }
+    }
+}

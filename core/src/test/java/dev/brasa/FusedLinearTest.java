@@ -1,0 +1,86 @@
+package dev.brasa;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.brasa.autograd.GradCheck;
+import dev.brasa.nn.Linear;
+import dev.brasa.nn.ReLU;
+import dev.brasa.nn.Sequential;
+import dev.brasa.nn.Tanh;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The fused linear node (bias in the GEMM, activation in place, one backward) against the
+ * composite ops it replaces: values and every gradient, ranks 1 to 3, with and without bias.
+ */
+class FusedLinearTest {
+
+    private static void close(Tensor expected, Tensor actual, String what) {
+        assertEquals(java.util.Arrays.toString(expected.shape()), java.util.Arrays.toString(actual.shape()), what + " shape");
+        float[] e = expected.toFloatArray(), a = actual.toFloatArray();
+        for (int i = 0; i < e.length; i++) assertEquals(e[i], a[i], 1e-5 + 1e-5 * Math.abs(e[i]), what + " element " + i);
+    }
+
+    private static Tensor composite(Tensor x, Tensor w, Tensor b, String act) {
+        Tensor y = x.matmul(w.t());
+        if (b != null) y = y.add(b);
+        if (act == null) return y;
+        return switch (act) {
+            case "relu" -> y.relu();
+            case "tanh" -> y.tanh();
+            default -> y.sigmoid();
+        };
+    }
+
+    @ParameterizedTest(name = "rank {0}, bias {1}, {2}")
+    @CsvSource({"2,true,", "2,false,", "1,true,", "3,true,", "3,false,", "2,true,relu", "2,true,tanh", "2,true,sigmoid",
+        "3,false,tanh", "1,true,sigmoid", "2,false,relu"})
+    void fusedEqualsComposite(int rank, boolean withBias, String act) {
+        Generator g = new Generator(11);
+        int[] xs = switch (rank) {
+            case 1 -> new int[] {37};
+            case 2 -> new int[] {19, 37};
+            default -> new int[] {3, 5, 37};
+        };
+        Tensor x1 = Brasa.randn(g, xs).requiresGrad_(true), x2 = x1.detach().requiresGrad_(true);
+        Tensor w1 = Brasa.randn(g, 21, 37).requiresGrad_(true), w2 = w1.detach().requiresGrad_(true);
+        Tensor b1 = withBias ? Brasa.randn(g, 21).requiresGrad_(true) : null;
+        Tensor b2 = withBias ? b1.detach().requiresGrad_(true) : null;
+        Tensor y1 = Brasa.fusedLinear(x1, w1, b1, act), y2 = composite(x2, w2, b2, act);
+        close(y2, y1, "forward");
+        Tensor up = Brasa.randn(g, y1.shape());
+        y1.mul(up).sum().backward();
+        y2.mul(up).sum().backward();
+        close(x2.grad(), x1.grad(), "grad x");
+        close(w2.grad(), w1.grad(), "grad weight");
+        assertTrue(w1.grad().isContiguous(), "the weight gradient is laid out like the weight");
+        if (withBias) close(b2.grad(), b1.grad(), "grad bias");
+    }
+
+    @Test
+    void gradCheckInFloat64() {
+        Generator g = new Generator(3);
+        Tensor x = Brasa.randn(g, 4, 6).to(DType.FLOAT64).requiresGrad_(true);
+        Tensor w = Brasa.randn(g, 5, 6).to(DType.FLOAT64).requiresGrad_(true);
+        Tensor b = Brasa.randn(g, 5).to(DType.FLOAT64).requiresGrad_(true);
+        for (String act : new String[] {null, "tanh", "sigmoid"}) {
+            assertTrue(GradCheck.check(in -> Brasa.fusedLinear(in[0], in[1], in[2], act), x, w, b), "gradcheck " + act);
+        }
+    }
+
+    @Test
+    void sequentialFusesLinearWithItsActivationAndKeepsTheValues() {
+        Brasa.manualSeed(4);
+        Sequential net = new Sequential(new Linear(6, 8), new Tanh(), new Linear(8, 3), new ReLU());
+        Tensor x = Brasa.randn(10, 6);
+        Tensor fused = net.forward(x);
+        Tensor unfused = x;
+        for (var m : net.children()) unfused = m.forward(unfused);
+        close(unfused, fused, "Sequential");
+        assertEquals("ReluBackward0", fused.gradFn().name());
+        assertEquals("AddmmBackward0", Brasa.linear(x, ((Linear) net.get(0)).weight(), ((Linear) net.get(0)).bias()).gradFn().name());
+    }
+}
