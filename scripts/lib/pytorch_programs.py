@@ -1,5 +1,5 @@
 """The teaching programs timed per epoch in PyTorch, the same as dev.brasa.bench.Programs does in
-Brasa: prints RESULT name seconds (median after one warm-up). Usage: pytorch_programs.py THREADS [EPOCHS]."""
+Brasa: prints RESULT name seconds (median after three warm-up epochs). Usage: pytorch_programs.py THREADS [EPOCHS]."""
 import gzip, statistics, sys, time
 import numpy as np
 import torch
@@ -11,7 +11,7 @@ torch.set_num_threads(threads)
 
 
 def report(name, reps, fn):
-    for _ in range(reps if reps >= 100 else 1):   # the same warm-up as Programs.java
+    for _ in range(reps if reps >= 100 else 3):   # the same warm-up as Programs.java
         fn()
     ts = []
     for _ in range(reps):

@@ -4,6 +4,7 @@
  */
 module dev.brasa {
     requires static jdk.incubator.vector;
+    requires dev.brasa.cuda;
 
     exports dev.brasa;
     exports dev.brasa.autograd;

@@ -1,7 +1,8 @@
 /**
  * Raw FFM bindings to the CUDA libraries (libcudart, libcuda, libnvrtc, libcublas, libcudnn), laid
- * out as jextract lays them out: downcall handles and constants, no logic. The bindings arrive
- * with the CUDA backend; this module holds only the library search path so far.
+ * out as jextract lays them out: downcall handles and constants, no logic: {@code Cudart},
+ * {@code CudaDriver}, {@code Nvrtc}, {@code Cublas}, and the library search ({@code LibraryPath},
+ * {@code Libraries}).
  */
 module dev.brasa.cuda {
     exports dev.brasa.cuda;

@@ -571,8 +571,9 @@ public class Tensor {
     public Tensor to(Device d) {
         Objects.requireNonNull(d, "device");
         if (d.isCpu()) return this;
-        throw new IllegalStateException("Cannot move tensor to " + d + ": this build of Brasa has no CUDA backend yet "
-                + "(Cuda.isAvailable() is false)");
+        throw new IllegalStateException("Cannot move tensor to " + d + ": " + (Cuda.isAvailable()
+                ? "the CUDA backend is not implemented yet (the bindings and kernels are; device storage is not)"
+                : "CUDA is not available (" + Cuda.unavailableReason() + ")"));
     }
 
     /** Same as {@code to(Device.cuda())}. */

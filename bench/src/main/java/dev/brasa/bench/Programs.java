@@ -26,7 +26,7 @@ import java.util.Arrays;
 /**
  * The teaching programs timed per epoch, for scripts/bench-vs-pytorch (scripts/lib/pytorch_programs.py
  * runs the same programs in PyTorch). Prints one line per program: {@code RESULT name seconds}, the
- * median of the measured epochs after one warm-up epoch. Usage: {@code Programs THREADS [EPOCHS]}.
+ * median of the measured epochs after three warm-up epochs. Usage: {@code Programs THREADS [EPOCHS]}.
  */
 public final class Programs {
     private Programs() {}
@@ -92,9 +92,10 @@ public final class Programs {
     }
 
     private static void report(String name, int reps, Runnable r) {
-        // warm-up: one epoch, or as many steps as are measured (the JIT compiles hot code after
-        // thousands of calls; PyTorch has nothing to warm up, so the steady state is compared)
-        int warm = reps >= 100 ? reps : 1;
+        // warm-up: three epochs, or as many steps as are measured (the JIT compiles hot code after
+        // thousands of calls; PyTorch has nothing to warm up, so the steady state is compared;
+        // scripts/lib/pytorch_programs.py warms up the same way)
+        int warm = reps >= 100 ? reps : 3;
         for (int i = 0; i < warm; i++) r.run();
         double[] t = new double[reps];
         for (int i = 0; i < reps; i++) {

@@ -1,0 +1,83 @@
+// Reductions and softmax of the CUDA backend over a contiguous [outer, n, inner] input along the
+// middle axis. One block per (outer, inner) column; a shared-memory tree in each block.
+
+#define BLOCK 256
+
+// ReduceOp ordinals: SUM, MEAN, MAX, MIN, PROD
+extern "C" __global__ void reduce_f32(int op, const float* __restrict__ x, float* __restrict__ out, int outer, int n, int inner) {
+    __shared__ float buf[BLOCK];
+    int col = blockIdx.x;                       // outer * inner columns
+    int o = col / inner, in = col % inner;
+    const float* base = x + (long) o * n * inner + in;
+    float acc = op == 2 ? __int_as_float(0xff800000) : op == 3 ? __int_as_float(0x7f800000) : op == 4 ? 1.0f : 0.0f;
+    bool nan = false;
+    for (int i = threadIdx.x; i < n; i += blockDim.x) {
+        float v = base[(long) i * inner];
+        if (v != v) nan = true;
+        if (op == 2) acc = fmaxf(acc, v);
+        else if (op == 3) acc = fminf(acc, v);
+        else if (op == 4) acc *= v;
+        else acc += v;
+    }
+    if (nan && (op == 2 || op == 3)) acc = __int_as_float(0x7fc00000);
+    buf[threadIdx.x] = acc;
+    __syncthreads();
+    for (int s = blockDim.x / 2; s > 0; s >>= 1) {
+        if (threadIdx.x < s) {
+            float a = buf[threadIdx.x], b = buf[threadIdx.x + s];
+            if (op == 2) buf[threadIdx.x] = (a != a || b != b) ? __int_as_float(0x7fc00000) : fmaxf(a, b);
+            else if (op == 3) buf[threadIdx.x] = (a != a || b != b) ? __int_as_float(0x7fc00000) : fminf(a, b);
+            else if (op == 4) buf[threadIdx.x] = a * b;
+            else buf[threadIdx.x] = a + b;
+        }
+        __syncthreads();
+    }
+    if (threadIdx.x == 0) out[col] = op == 1 ? buf[0] / n : buf[0];
+}
+
+// softmax (or log-softmax) of each row of a contiguous [rows, n] input; one block per row
+extern "C" __global__ void softmax_f32(const float* __restrict__ x, float* __restrict__ y, int rows, int n, int logMode) {
+    __shared__ float buf[BLOCK];
+    const float* xr = x + (long) blockIdx.x * n;
+    float* yr = y + (long) blockIdx.x * n;
+    float m = __int_as_float(0xff800000);
+    for (int i = threadIdx.x; i < n; i += blockDim.x) m = fmaxf(m, xr[i]);
+    buf[threadIdx.x] = m;
+    __syncthreads();
+    for (int s = blockDim.x / 2; s > 0; s >>= 1) {
+        if (threadIdx.x < s) buf[threadIdx.x] = fmaxf(buf[threadIdx.x], buf[threadIdx.x + s]);
+        __syncthreads();
+    }
+    m = buf[0];
+    __syncthreads();
+    float sum = 0.0f;
+    for (int i = threadIdx.x; i < n; i += blockDim.x) sum += expf(xr[i] - m);
+    buf[threadIdx.x] = sum;
+    __syncthreads();
+    for (int s = blockDim.x / 2; s > 0; s >>= 1) {
+        if (threadIdx.x < s) buf[threadIdx.x] += buf[threadIdx.x + s];
+        __syncthreads();
+    }
+    sum = buf[0];
+    float lse = m + logf(sum);
+    for (int i = threadIdx.x; i < n; i += blockDim.x) yr[i] = logMode ? xr[i] - lse : expf(xr[i] - m) / sum;
+}
+
+// gradient of softmax / log-softmax rows given the output y and its gradient g
+extern "C" __global__ void softmax_backward_f32(const float* __restrict__ y, const float* __restrict__ g, float* __restrict__ out,
+                                                int rows, int n, int logMode) {
+    __shared__ float buf[BLOCK];
+    const float* yr = y + (long) blockIdx.x * n;
+    const float* gr = g + (long) blockIdx.x * n;
+    float* o = out + (long) blockIdx.x * n;
+    float dot = 0.0f;
+    for (int i = threadIdx.x; i < n; i += blockDim.x) dot += logMode ? gr[i] : gr[i] * yr[i];
+    buf[threadIdx.x] = dot;
+    __syncthreads();
+    for (int s = blockDim.x / 2; s > 0; s >>= 1) {
+        if (threadIdx.x < s) buf[threadIdx.x] += buf[threadIdx.x + s];
+        __syncthreads();
+    }
+    dot = buf[0];
+    for (int i = threadIdx.x; i < n; i += blockDim.x) o[i] = logMode ? gr[i] - expf(yr[i]) * dot : yr[i] * (gr[i] - dot);
+}

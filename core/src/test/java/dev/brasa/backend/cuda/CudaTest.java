@@ -1,0 +1,123 @@
+package dev.brasa.backend.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.brasa.Brasa;
+import dev.brasa.Cuda;
+import dev.brasa.Device;
+import dev.brasa.cuda.Cublas;
+import dev.brasa.cuda.Cudart;
+import dev.brasa.cuda.Nvrtc;
+import java.io.File;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The GPU path where it can run: every kernel source compile-checked by nvcc when nvcc is
+ * installed; NVRTC compiling them through the FFM bindings when libnvrtc loads; cuBLAS SGEMM with
+ * the row-major trick against the CPU when a GPU answers. Each skips with its reason otherwise.
+ */
+class CudaTest {
+
+    static List<String> sources() { return KernelCompiler.SOURCES; }
+
+    private static Path nvcc() {
+        List<Path> c = new ArrayList<>();
+        for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) if (!d.isEmpty()) c.add(Path.of(d, "nvcc"));
+        c.add(Path.of("/usr/local/cuda/bin/nvcc"));
+        for (Path p : c) if (Files.isExecutable(p)) return p;
+        return null;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sources")
+    void kernelSourceCompilesWithNvcc(String name) throws Exception {
+        Path nvcc = nvcc();
+        assumeTrue(nvcc != null, "nvcc is not installed (not on PATH, not in /usr/local/cuda/bin): kernel sources not compile-checked");
+        Path dir = Files.createTempDirectory("brasa-nvcc");
+        Path src = dir.resolve(name), ptx = dir.resolve(name + ".ptx");
+        Files.writeString(src, KernelCompiler.source(name));
+        Process p = new ProcessBuilder(nvcc.toString(), "-arch=sm_80", "--ptx", "-std=c++17", "-o", ptx.toString(), src.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "nvcc timed out on " + name);
+        assertEquals(0, p.exitValue(), "nvcc failed on " + name + ":\n" + out);
+        assertTrue(Files.readString(ptx).contains(".entry"), name + " produced no kernel entry");
+    }
+
+    @Test
+    void withoutAGpuCudaIsUnavailableWithItsReasonAndMovingATensorSaysSo() {
+        assumeFalse(Cuda.isAvailable(), "a GPU is available here");
+        assertEquals(0, Cuda.deviceCount());
+        String why = Cuda.unavailableReason();
+        assertNotNull(why);
+        assertTrue(why.contains("looked in") || why.contains("cudaGetDeviceCount") || why.contains("no device"), why);
+        var e = assertThrows(IllegalStateException.class, () -> Brasa.zeros(2).to(Device.cuda()));
+        assertTrue(e.getMessage().contains("cuda"), e.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sources")
+    void nvrtcCompilesEveryKernelSource(String name) {
+        assumeTrue(Nvrtc.LIBRARY.isLoaded(), "libnvrtc not found: " + Nvrtc.LIBRARY.notFoundMessage());
+        String ptx = KernelCompiler.compile(name, KernelCompiler.source(name), "compute_80");
+        assertTrue(ptx.contains(".entry"), name);
+    }
+
+    @Test
+    void nvrtcReportsACompileErrorWithItsLog() {
+        assumeTrue(Nvrtc.LIBRARY.isLoaded(), "libnvrtc not found: " + Nvrtc.LIBRARY.notFoundMessage());
+        var e = assertThrows(IllegalStateException.class,
+                () -> KernelCompiler.compile("bad.cu", "extern \"C\" __global__ void k() { undefined_name = 1; }", "compute_80"));
+        assertTrue(e.getMessage().contains("undefined_name"), e.getMessage());
+    }
+
+    /** C[m,n] = A[m,k] B[k,n] row-major through column-major cuBLAS: compute C^T = B^T A^T, no copies. */
+    @Test
+    void cublasSgemmWithTheRowMajorTrickMatchesTheCpu() {
+        assumeTrue(Cuda.isAvailable(), "no usable CUDA GPU: " + Cuda.unavailableReason());
+        int m = 67, k = 129, n = 33;
+        var a = Brasa.randn(m, k);
+        var b = Brasa.randn(k, n);
+        float[] expect = a.matmul(b).toFloatArray();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment dA = devAlloc(arena, a.toFloatArray()), dB = devAlloc(arena, b.toFloatArray());
+            MemorySegment dC = devAlloc(arena, new float[m * n]);
+            MemorySegment h = arena.allocate(ValueLayout.ADDRESS);
+            assertEquals(0, Cublas.cublasCreate_v2(h));
+            MemorySegment handle = h.get(ValueLayout.ADDRESS, 0);
+            MemorySegment one = arena.allocateFrom(ValueLayout.JAVA_FLOAT, 1f), zero = arena.allocateFrom(ValueLayout.JAVA_FLOAT, 0f);
+            assertEquals(0, Cublas.cublasSgemm_v2(handle, Cublas.CUBLAS_OP_N, Cublas.CUBLAS_OP_N, n, m, k, one, dB, n, dA, k, zero, dC, n));
+            MemorySegment host = arena.allocate(ValueLayout.JAVA_FLOAT, (long) m * n);
+            assertEquals(0, Cudart.cudaMemcpy(host, dC, 4L * m * n, Cudart.cudaMemcpyDeviceToHost));
+            for (int i = 0; i < m * n; i++) assertEquals(expect[i], host.getAtIndex(ValueLayout.JAVA_FLOAT, i), 1e-3 + 1e-4 * Math.abs(expect[i]));
+            Cublas.cublasDestroy_v2(handle);
+            Cudart.cudaFree(dA);
+            Cudart.cudaFree(dB);
+            Cudart.cudaFree(dC);
+        }
+    }
+
+    private static MemorySegment devAlloc(Arena arena, float[] values) {
+        MemorySegment p = arena.allocate(ValueLayout.ADDRESS);
+        assertEquals(0, Cudart.cudaMalloc(p, 4L * values.length));
+        MemorySegment d = p.get(ValueLayout.ADDRESS, 0);
+        assertEquals(0, Cudart.cudaMemcpy(d, arena.allocateFrom(ValueLayout.JAVA_FLOAT, values), 4L * values.length,
+                Cudart.cudaMemcpyHostToDevice));
+        return d;
+    }
+}
