@@ -11,7 +11,7 @@ torch.set_num_threads(threads)
 
 
 def report(name, reps, fn):
-    for _ in range(reps if reps >= 100 else 3):   # the same warm-up as Programs.java
+    for _ in range(max(reps, 20000) if reps >= 100 else 3):   # the same warm-up as Programs.java
         fn()
     ts = []
     for _ in range(reps):

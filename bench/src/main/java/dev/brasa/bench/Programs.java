@@ -92,10 +92,10 @@ public final class Programs {
     }
 
     private static void report(String name, int reps, Runnable r) {
-        // warm-up: three epochs, or as many steps as are measured (the JIT compiles hot code after
-        // thousands of calls; PyTorch has nothing to warm up, so the steady state is compared;
+        // warm-up: three epochs, or 20,000 calls of a step (the JIT has compiled a step's code after
+        // about 10,000 calls; PyTorch has nothing to warm up, so the steady state is compared;
         // scripts/lib/pytorch_programs.py warms up the same way)
-        int warm = reps >= 100 ? reps : 3;
+        int warm = reps >= 100 ? Math.max(reps, 20_000) : 3;
         for (int i = 0; i < warm; i++) r.run();
         double[] t = new double[reps];
         for (int i = 0; i < reps; i++) {
