@@ -164,7 +164,7 @@ public class Tensor {
     public DType dtype() { return dtype; }
 
     /** The device holding the storage. */
-    public Device device() { return Device.CPU; }
+    public Device device() { return Device.parse(storage.backend().device()); }
 
     /** True when the elements are dense in row-major order. */
     public boolean isContiguous() { return kernelView().isContiguous(); }
@@ -567,13 +567,39 @@ public class Tensor {
         return dt == dtype ? this : Copy.cast(this, dt);
     }
 
-    /** Moves to a device; returns this when already there. */
+    /**
+     * Moves to a device; returns this when already there. The copy is contiguous and, when this
+     * tensor requires grad, differentiable (ToCopyBackward0 sends the gradient back).
+     */
     public Tensor to(Device d) {
         Objects.requireNonNull(d, "device");
-        if (d.isCpu()) return this;
-        throw new IllegalStateException("Cannot move tensor to " + d + ": " + (Cuda.isAvailable()
-                ? "the CUDA backend is not implemented yet (the bindings and kernels are; device storage is not)"
-                : "CUDA is not available (" + Cuda.unavailableReason() + ")"));
+        if (d.equals(device())) return this;
+        Backend target;
+        if (d.isCpu()) {
+            target = dev.brasa.backend.Backends.cpu();
+        } else {
+            if (!Cuda.isAvailable()) {
+                throw new IllegalStateException("Cannot move tensor to " + d + ": CUDA is not available (" + Cuda.unavailableReason() + ")");
+            }
+            target = dev.brasa.backend.cuda.CudaBackend.get(d.index());
+        }
+        Tensor src = contiguous();
+        Tensor out = new Tensor(target.wrap(backend().toArray(src.kernelView())), shape.clone(), View.contiguousStrides(shape), 0, dtype);
+        if (recording(this)) out.attach(new ToCopyNode(this));
+        return out;
+    }
+
+    private static final class ToCopyNode extends Node {
+        private final Device from;
+
+        ToCopyNode(Tensor src) {
+            super(src);
+            this.from = src.device();
+        }
+
+        @Override public String name() { return "ToCopyBackward0"; }
+
+        @Override protected Tensor[] backward(Tensor g) { return new Tensor[] {g.to(from)}; }
     }
 
     /** Same as {@code to(Device.cuda())}. */

@@ -10,6 +10,9 @@ public interface Backend {
     /** A short name: "scalar", "simd", "cuda". */
     String name();
 
+    /** The device its storages live on, as {@code Device.parse} reads it: "cpu" or "cuda:N". */
+    default String device() { return "cpu"; }
+
     /** A new zero-filled storage of {@code n} elements. */
     Storage allocate(Kind kind, int n);
 

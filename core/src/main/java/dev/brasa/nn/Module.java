@@ -178,10 +178,28 @@ public abstract class Module {
     /** True in training mode. */
     public boolean isTraining() { return training; }
 
-    /** Moves parameters and buffers to a device; returns this. */
+    /**
+     * Moves parameters and buffers (of this module and its children) to a device; returns this.
+     * Each parameter is replaced in the registry by one on the device (layers read their
+     * parameters from it), so create the optimizer after moving, as in PyTorch; a subclass that
+     * keeps its own field to a parameter must read it back through {@link #parameter(String)}.
+     */
     public Module to(Device device) {
         Objects.requireNonNull(device, "device");
-        if (!device.isCpu()) Brasa.zeros(1).to(device);    // throws the backend's explanation
+        for (var e : params.entrySet()) {
+            Parameter p = e.getValue();
+            if (p != null && !p.device().equals(device)) {
+                Tensor moved;
+                try (var g = Brasa.noGrad()) {
+                    moved = p.to(device);
+                }
+                e.setValue(new Parameter(moved, p.requiresGrad()));
+            }
+        }
+        for (var e : buffers.entrySet()) {
+            if (e.getValue() != null && !e.getValue().device().equals(device)) e.setValue(e.getValue().to(device));
+        }
+        for (Module c : children.values()) c.to(device);
         return this;
     }
 

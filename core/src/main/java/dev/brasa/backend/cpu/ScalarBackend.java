@@ -19,7 +19,11 @@ public class ScalarBackend implements Backend {
 
     @Override public Storage allocate(Kind kind, int n) { return new CpuStorage(this, kind, n); }
 
-    static CpuStorage cpu(View v) { return (CpuStorage) v.storage(); }
+    static CpuStorage cpu(View v) {
+        if (v.storage() instanceof CpuStorage s) return s;
+        throw new IllegalArgumentException("Expected all tensors to be on the same device, but found at least two devices, "
+                + v.storage().backend().device() + " and cpu!");
+    }
 
     @Override
     public Storage wrap(Object array) {

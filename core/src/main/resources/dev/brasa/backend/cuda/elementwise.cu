@@ -38,22 +38,24 @@ extern "C" __global__ void unary_f32(int op, const float* __restrict__ x, float*
 extern "C" __global__ void unary_backward_f32(int op, const float* __restrict__ g, const float* __restrict__ x,
                                               const float* __restrict__ y, float* __restrict__ out, long n, float p, float q) {
     for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < n; i += (long) gridDim.x * blockDim.x) {
+        // ops whose gradient uses the output accept y = null and recompute it from x, and vice versa
         float gi = g[i], r;
+        float xi = x ? x[i] : 0.0f;
+        float yi = y ? y[i] : unary_op(op, xi, p, q);
         switch (op) {
             case 0: r = -gi; break;
-            case 1: r = gi * y[i]; break;
-            case 2: r = gi / x[i]; break;
-            case 3: r = gi * (1.0f - y[i] * y[i]); break;
-            case 4: r = gi * y[i] * (1.0f - y[i]); break;
-            case 5: r = y[i] > 0.0f ? gi : 0.0f; break;
-            case 6: r = gi / (2.0f * y[i]); break;
-            case 7: r = x[i] > 0.0f ? gi : (x[i] < 0.0f ? -gi : 0.0f); break;
-            case 8: r = -gi * y[i] * y[i]; break;
-            case 9: r = p == 0.0f ? 0.0f : gi * p * powf(x[i], p - 1.0f); break;
-            case 10: r = (x[i] >= p && x[i] <= q) ? gi : 0.0f; break;
-            case 11: r = x[i] > 0.0f ? gi : gi * p; break;
+            case 1: r = gi * yi; break;
+            case 2: r = gi / xi; break;
+            case 3: r = gi * (1.0f - yi * yi); break;
+            case 4: r = gi * yi * (1.0f - yi); break;
+            case 5: r = yi > 0.0f ? gi : 0.0f; break;
+            case 6: r = gi / (2.0f * yi); break;
+            case 7: r = xi > 0.0f ? gi : (xi < 0.0f ? -gi : 0.0f); break;
+            case 8: r = -gi * yi * yi; break;
+            case 9: r = p == 0.0f ? 0.0f : gi * p * powf(xi, p - 1.0f); break;
+            case 10: r = (xi >= p && xi <= q) ? gi : 0.0f; break;
+            case 11: r = xi > 0.0f ? gi : gi * p; break;
             case 12: {
-                float xi = x[i];
                 float cdf = 0.5f * (1.0f + erff(xi * 0.70710678118654752f));
                 float pdf = 0.3989422804014327f * expf(-0.5f * xi * xi);
                 r = gi * (cdf + xi * pdf);

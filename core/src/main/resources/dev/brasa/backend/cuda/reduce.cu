@@ -3,7 +3,7 @@
 
 #define BLOCK 256
 
-// ReduceOp ordinals: SUM, MEAN, MAX, MIN, PROD
+// ReduceOp ordinals: SUM, MEAN, MAX, MIN (ARGMAX and ARGMIN run on the host); 4 = product
 extern "C" __global__ void reduce_f32(int op, const float* __restrict__ x, float* __restrict__ out, int outer, int n, int inner) {
     __shared__ float buf[BLOCK];
     int col = blockIdx.x;                       // outer * inner columns

@@ -112,6 +112,53 @@ class CudaTest {
         }
     }
 
+    /** The same ops, values and gradients, on the CPU and on CUDA (float32, tolerance 1e-4 relative). */
+    @Test
+    void cudaOpsAndGradientsMatchTheCpu() {
+        assumeTrue(Cuda.isAvailable(), "no usable CUDA GPU: " + Cuda.unavailableReason());
+        java.util.Map<String, java.util.function.Function<dev.brasa.Tensor[], dev.brasa.Tensor>> ops = new java.util.LinkedHashMap<>();
+        ops.put("exp", t -> t[0].exp());
+        ops.put("tanh", t -> t[0].tanh());
+        ops.put("sigmoid", t -> t[0].sigmoid());
+        ops.put("relu", t -> t[0].relu());
+        ops.put("add broadcast", t -> t[0].add(t[2]));
+        ops.put("mul", t -> t[0].mul(t[0]));
+        ops.put("sum dim 0", t -> t[0].sum(0));
+        ops.put("softmax", t -> t[0].softmax(1));
+        ops.put("logSoftmax", t -> t[0].logSoftmax(1));
+        ops.put("matmul NN", t -> t[0].matmul(t[1]));
+        ops.put("matmul NT", t -> t[0].matmul(t[0].t()));
+        ops.put("matmul TN", t -> t[0].t().matmul(t[0]));
+        ops.put("linear tanh", t -> Brasa.fusedLinear(t[0], t[1].t(), t[2], "tanh"));
+        for (var e : ops.entrySet()) {
+            Brasa.manualSeed(1);
+            dev.brasa.Tensor[] cpu = {Brasa.randn(37, 19).requiresGrad_(true), Brasa.randn(19, 23).requiresGrad_(true),
+                Brasa.randn(e.getKey().startsWith("linear") ? 23 : 19).requiresGrad_(true)};
+            dev.brasa.Tensor[] gpu = new dev.brasa.Tensor[3];
+            for (int i = 0; i < 3; i++) gpu[i] = cpu[i].detach().to(Device.cuda()).requiresGrad_(true);
+            dev.brasa.Tensor yc = e.getValue().apply(cpu), yg = e.getValue().apply(gpu);
+            assertEquals(Device.cuda(), yg.device(), e.getKey());
+            close(yc.toFloatArray(), yg.toFloatArray(), e.getKey());
+            yc.sum().backward();
+            yg.sum().backward();
+            for (int i = 0; i < 3; i++) {
+                if (cpu[i].grad() != null) close(cpu[i].grad().toFloatArray(), gpu[i].grad().toFloatArray(), e.getKey() + " grad " + i);
+            }
+        }
+    }
+
+    private static void close(float[] e, float[] a, String what) {
+        assertEquals(e.length, a.length, what);
+        for (int i = 0; i < e.length; i++) assertEquals(e[i], a[i], 1e-4 + 1e-4 * Math.abs(e[i]), what + " element " + i);
+    }
+
+    @Test
+    void mixingDevicesIsRefusedWithPyTorchsMessage() {
+        assumeTrue(Cuda.isAvailable(), "no usable CUDA GPU: " + Cuda.unavailableReason());
+        var e = assertThrows(IllegalArgumentException.class, () -> Brasa.ones(3).to(Device.cuda()).add(Brasa.ones(3)));
+        assertTrue(e.getMessage().startsWith("Expected all tensors to be on the same device"), e.getMessage());
+    }
+
     private static MemorySegment devAlloc(Arena arena, float[] values) {
         MemorySegment p = arena.allocate(ValueLayout.ADDRESS);
         assertEquals(0, Cudart.cudaMalloc(p, 4L * values.length));

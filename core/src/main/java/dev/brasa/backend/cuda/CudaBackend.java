@@ -1,0 +1,472 @@
+package dev.brasa.backend.cuda;
+
+import dev.brasa.backend.Backend;
+import dev.brasa.backend.BinaryOp;
+import dev.brasa.backend.Backends;
+import dev.brasa.backend.Kind;
+import dev.brasa.backend.ReduceOp;
+import dev.brasa.backend.Storage;
+import dev.brasa.backend.UnaryOp;
+import dev.brasa.backend.View;
+import dev.brasa.cuda.Cublas;
+import dev.brasa.cuda.CudaDriver;
+import dev.brasa.cuda.Cudart;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/**
+ * The CUDA backend (device 0): float32 ops run as the CUDA C kernels of this package (compiled by
+ * NVRTC on first use) and GEMM through cuBLAS with the row-major trick; every op runs on one stream,
+ * so results are ordered without extra synchronisation, and copies to the host wait for it.
+ * Inputs the kernels do not take (other dtypes, output layouts that are not dense) run on the CPU
+ * backend through a copy of the storages involved: correct, not fast. Not yet run on a GPU.
+ */
+public final class CudaBackend implements Backend {
+    private static final int BLOCK = 256;
+    private static volatile CudaBackend instance;
+
+    final CudaAllocator allocator = new CudaAllocator();
+    private final MemorySegment stream;
+    private final MemorySegment cublas;
+    private final int major, minor;
+    private final Map<String, MemorySegment> modules = new HashMap<>();
+    private final Map<String, MemorySegment> functions = new HashMap<>();
+
+    private CudaBackend() {
+        try (Arena a = Arena.ofConfined()) {
+            check(Cudart.cudaSetDevice(0), "cudaSetDevice(0)");
+            MemorySegment v = a.allocate(ValueLayout.JAVA_INT);
+            check(Cudart.cudaDeviceGetAttribute(v, Cudart.cudaDevAttrComputeCapabilityMajor, 0), "cudaDeviceGetAttribute");
+            major = v.get(ValueLayout.JAVA_INT, 0);
+            check(Cudart.cudaDeviceGetAttribute(v, Cudart.cudaDevAttrComputeCapabilityMinor, 0), "cudaDeviceGetAttribute");
+            minor = v.get(ValueLayout.JAVA_INT, 0);
+            check(Cudart.cudaFree(MemorySegment.NULL), "cudaFree(0) (creates the primary context)");
+            checkCu(CudaDriver.cuInit(0), "cuInit");
+            MemorySegment s = a.allocate(ValueLayout.ADDRESS);
+            check(Cudart.cudaStreamCreate(s), "cudaStreamCreate");
+            stream = s.get(ValueLayout.ADDRESS, 0);
+            MemorySegment h = a.allocate(ValueLayout.ADDRESS);
+            checkBlas(Cublas.cublasCreate_v2(h), "cublasCreate_v2");
+            cublas = h.get(ValueLayout.ADDRESS, 0);
+            checkBlas(Cublas.cublasSetStream_v2(cublas, stream), "cublasSetStream_v2");
+            boolean tf32 = Boolean.getBoolean("brasa.cuda.tf32");
+            checkBlas(Cublas.cublasSetMathMode(cublas, tf32 ? Cublas.CUBLAS_TF32_TENSOR_OP_MATH : Cublas.CUBLAS_DEFAULT_MATH),
+                    "cublasSetMathMode");
+        }
+    }
+
+    /** The backend of cuda:0, created on first use; cuda:N for N > 0 is not supported yet. */
+    public static CudaBackend get(int device) {
+        if (device != 0) throw new IllegalArgumentException("only cuda:0 is supported so far, got cuda:" + device);
+        CudaBackend b = instance;
+        if (b == null) {
+            synchronized (CudaBackend.class) {
+                b = instance;
+                if (b == null) instance = b = new CudaBackend();
+            }
+        }
+        return b;
+    }
+
+    @Override public String name() { return "cuda"; }
+
+    @Override public String device() { return "cuda:0"; }
+
+    // ---------------------------------------------------------------- errors
+
+    static void check(int rc, String call) {
+        if (rc != Cudart.cudaSuccess) {
+            String msg;
+            try {
+                msg = Cudart.cudaGetErrorString(rc).reinterpret(4096).getString(0);
+            } catch (RuntimeException e) {
+                msg = "?";
+            }
+            throw new IllegalStateException(call + " failed: " + msg + " (cudaError " + rc + ")");
+        }
+    }
+
+    private static void checkCu(int rc, String call) {
+        if (rc != CudaDriver.CUDA_SUCCESS) {
+            String msg = "?";
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment p = a.allocate(ValueLayout.ADDRESS);
+                if (CudaDriver.cuGetErrorString(rc, p) == 0) msg = p.get(ValueLayout.ADDRESS, 0).reinterpret(4096).getString(0);
+            } catch (RuntimeException e) {
+                // keep "?"
+            }
+            throw new IllegalStateException(call + " failed: " + msg + " (CUresult " + rc + ")");
+        }
+    }
+
+    private static void checkBlas(int rc, String call) {
+        if (rc != Cublas.CUBLAS_STATUS_SUCCESS) {
+            String msg = "?";
+            try {
+                msg = Cublas.cublasGetStatusString(rc).reinterpret(4096).getString(0);
+            } catch (RuntimeException e) {
+                // keep "?"
+            }
+            throw new IllegalStateException(call + " failed: " + msg + " (cublasStatus " + rc + ")");
+        }
+    }
+
+    // ---------------------------------------------------------------- kernels
+
+    private synchronized MemorySegment function(String source, String name) {
+        String key = source + "/" + name;
+        MemorySegment f = functions.get(key);
+        if (f != null) return f;
+        MemorySegment module = modules.get(source);
+        try (Arena a = Arena.ofConfined()) {
+            if (module == null) {
+                MemorySegment m = a.allocate(ValueLayout.ADDRESS);
+                checkCu(CudaDriver.cuModuleLoadData(m, a.allocateFrom(KernelCompiler.ptx(source, major, minor))),
+                        "cuModuleLoadData(" + source + ")");
+                module = m.get(ValueLayout.ADDRESS, 0);
+                modules.put(source, module);
+            }
+            MemorySegment out = a.allocate(ValueLayout.ADDRESS);
+            checkCu(CudaDriver.cuModuleGetFunction(out, module, a.allocateFrom(name)), "cuModuleGetFunction(" + name + ")");
+            f = out.get(ValueLayout.ADDRESS, 0);
+        }
+        functions.put(key, f);
+        return f;
+    }
+
+    /** Grid-stride launch over n elements. */
+    private void launch(String source, String name, long n, Object... args) {
+        int grid = (int) Math.max(1, Math.min((n + BLOCK - 1) / BLOCK, 65535L * 8));
+        launchBlocks(source, name, grid, args);
+    }
+
+    /**
+     * Launches with {@code blocks} blocks of 256 threads. Arguments: Integer, Long, Float, a device
+     * pointer as {@link Ptr}, or byte[] (a struct passed by value).
+     */
+    private void launchBlocks(String source, String name, int blocks, Object... args) {
+        MemorySegment f = function(source, name);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment params = a.allocate(ValueLayout.ADDRESS, args.length);
+            for (int i = 0; i < args.length; i++) {
+                Object o = args[i];
+                MemorySegment cell = switch (o) {
+                    case Integer v -> a.allocateFrom(ValueLayout.JAVA_INT, v);
+                    case Long v -> a.allocateFrom(ValueLayout.JAVA_LONG, v);
+                    case Float v -> a.allocateFrom(ValueLayout.JAVA_FLOAT, v);
+                    case Ptr p -> a.allocateFrom(ValueLayout.JAVA_LONG, p.address);
+                    case byte[] b -> a.allocateFrom(ValueLayout.JAVA_BYTE, b);
+                    default -> throw new IllegalArgumentException("kernel argument of type " + o.getClass());
+                };
+                params.setAtIndex(ValueLayout.ADDRESS, i, cell);
+            }
+            checkCu(CudaDriver.cuLaunchKernel(f, blocks, 1, 1, BLOCK, 1, 1, 0, stream, params, MemorySegment.NULL),
+                    "cuLaunchKernel(" + name + ")");
+        }
+    }
+
+    /** A device address as a kernel argument (0 for an absent optional operand). */
+    record Ptr(long address) {}
+
+    private static Ptr at(View v) {
+        CudaStorage s = cuda(v);
+        return new Ptr(s.ptr + (long) v.offset() * CudaStorage.elementSize(s.kind));
+    }
+
+    static CudaStorage cuda(View v) {
+        if (v.storage() instanceof CudaStorage s) return s;
+        throw new IllegalArgumentException("Expected all tensors to be on the same device, but found at least two devices, cuda:0 and cpu!");
+    }
+
+    private static boolean f32(View... vs) {
+        for (View v : vs) if (v != null && cuda(v).kind != Kind.F32) return false;
+        return true;
+    }
+
+    /** struct Strides { int rank; int shape[8]; int a[8]; int b[8]; } by value. */
+    private static byte[] strides(int[] shape, int[] a, int[] b) {
+        if (shape.length > 8) return null;
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(4 * 25).order(java.nio.ByteOrder.nativeOrder());
+        buf.putInt(shape.length);
+        for (int i = 0; i < 8; i++) buf.putInt(i < shape.length ? shape[i] : 1);
+        for (int i = 0; i < 8; i++) buf.putInt(i < shape.length ? a[i] : 0);
+        for (int i = 0; i < 8; i++) buf.putInt(i < shape.length && b != null ? b[i] : 0);
+        return buf.array();
+    }
+
+    // ---------------------------------------------------------------- host fallback
+
+    @FunctionalInterface
+    private interface CpuOp {
+        void run(Backend cpu, View[] views);
+    }
+
+    /**
+     * Runs an op on the CPU backend: copies every storage involved to the host (once per storage,
+     * aliasing kept), runs, and copies the storage of the last view (the output) back.
+     */
+    private void onHost(CpuOp op, View... views) {
+        Backend cpu = Backends.cpu();
+        Map<Storage, Storage> host = new IdentityHashMap<>();
+        View[] hv = new View[views.length];
+        for (int i = 0; i < views.length; i++) {
+            View v = views[i];
+            if (v == null) continue;
+            Storage hs = host.computeIfAbsent(v.storage(), s -> cpu.wrap(download((CudaStorage) s)));
+            hv[i] = new View(hs, v.shape(), v.strides(), v.offset());
+        }
+        op.run(cpu, hv);
+        View out = views[views.length - 1];
+        upload(cpu.toArray(new View(host.get(out.storage()), new int[] {out.storage().size()}, new int[] {1}, 0)), cuda(out));
+    }
+
+    /** The whole storage as a Java array of its kind. */
+    private Object download(CudaStorage s) {
+        sync();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment h = a.allocate(Math.max(1, s.bytes()));
+            check(Cudart.cudaMemcpy(h, MemorySegment.ofAddress(s.ptr), s.bytes(), Cudart.cudaMemcpyDeviceToHost), "cudaMemcpy D2H");
+            return switch (s.kind) {
+                case F32 -> h.asSlice(0, s.bytes()).toArray(ValueLayout.JAVA_FLOAT);
+                case F64 -> h.asSlice(0, s.bytes()).toArray(ValueLayout.JAVA_DOUBLE);
+                case I64 -> h.asSlice(0, s.bytes()).toArray(ValueLayout.JAVA_LONG);
+                case BOOL -> h.asSlice(0, s.bytes()).toArray(ValueLayout.JAVA_BYTE);
+            };
+        }
+    }
+
+    private void upload(Object array, CudaStorage s) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment h = switch (array) {
+                case float[] f -> a.allocateFrom(ValueLayout.JAVA_FLOAT, f);
+                case double[] d -> a.allocateFrom(ValueLayout.JAVA_DOUBLE, d);
+                case long[] l -> a.allocateFrom(ValueLayout.JAVA_LONG, l);
+                case byte[] b -> a.allocateFrom(ValueLayout.JAVA_BYTE, b);
+                default -> throw new IllegalArgumentException("cannot upload " + array.getClass());
+            };
+            // pageable host memory: cudaMemcpyAsync stages it before returning, so the arena may close
+            check(Cudart.cudaMemcpyAsync(MemorySegment.ofAddress(s.ptr), h, Math.min(h.byteSize(), s.bytes()),
+                    Cudart.cudaMemcpyHostToDevice, stream), "cudaMemcpyAsync H2D");
+            sync();
+        }
+    }
+
+    private void sync() { check(Cudart.cudaStreamSynchronize(stream), "cudaStreamSynchronize"); }
+
+    // ---------------------------------------------------------------- Backend
+
+    @Override public Storage allocate(Kind kind, int n) {
+        CudaStorage s = new CudaStorage(this, kind, n);
+        check(Cudart.cudaMemsetAsync(MemorySegment.ofAddress(s.ptr), 0, s.bytes(), stream), "cudaMemsetAsync");
+        return s;
+    }
+
+    @Override public void fill(View out, double value) {
+        if (f32(out) && out.isContiguous()) launch("elementwise.cu", "fill_f32", out.numel(), at(out), (long) out.numel(), (float) value);
+        else onHost((cpu, v) -> cpu.fill(v[0], value), out);
+    }
+
+    @Override public void copy(View src, View dst) {
+        if (f32(src, dst) && dst.isContiguous() && src.shape().length <= 8) {
+            launch("elementwise.cu", "copy_strided_f32", dst.numel(), at(src), 0L, at(dst), (long) dst.numel(),
+                    strides(src.shape(), src.strides(), null));
+        } else {
+            onHost((cpu, v) -> cpu.copy(v[0], v[1]), src, dst);
+        }
+    }
+
+    private View dense(View v) {
+        if (v.isContiguous()) return v;
+        View d = View.contiguous(allocate(cuda(v).kind, v.numel()), v.shape());
+        copy(v, d);
+        return d;
+    }
+
+    @Override public void unary(UnaryOp op, View x, View out, double p, double q) {
+        if (f32(x, out) && out.isContiguous()) {
+            View dx = dense(x);
+            launch("elementwise.cu", "unary_f32", out.numel(), op.ordinal(), at(dx), at(out), (long) out.numel(), (float) p, (float) q);
+        } else {
+            onHost((cpu, v) -> cpu.unary(op, v[0], v[1], p, q), x, out);
+        }
+    }
+
+    @Override public void unaryBackward(UnaryOp op, View grad, View x, View y, View out, double p, double q) {
+        if (f32(grad, x, y, out) && out.isContiguous()) {
+            View g = dense(grad), dx = x == null ? null : dense(x), dy = y == null ? null : dense(y);
+            launch("elementwise.cu", "unary_backward_f32", out.numel(), op.ordinal(), at(g), dx == null ? new Ptr(0) : at(dx),
+                    dy == null ? new Ptr(0) : at(dy), at(out), (long) out.numel(), (float) p, (float) q);
+        } else {
+            onHost((cpu, v) -> cpu.unaryBackward(op, v[0], v[1], v[2], v[3], p, q), grad, x, y, out);
+        }
+    }
+
+    @Override public void binary(BinaryOp op, View a, View b, View out) {
+        if (f32(a, b, out) && !op.isComparison() && out.isContiguous() && out.shape().length <= 8) {
+            long n = out.numel();
+            if (a.isContiguous() && b.isContiguous() && java.util.Arrays.equals(a.shape(), out.shape())
+                    && java.util.Arrays.equals(b.shape(), out.shape())) {
+                launch("elementwise.cu", "binary_dense_f32", n, op.ordinal(), at(a), at(b), at(out), n);
+            } else {
+                launch("elementwise.cu", "binary_f32", n, op.ordinal(), at(a), 0L, at(b), 0L, at(out), n,
+                        strides(out.shape(), a.strides(), b.strides()));
+            }
+        } else {
+            onHost((cpu, v) -> cpu.binary(op, v[0], v[1], v[2]), a, b, out);
+        }
+    }
+
+    @Override public void reduce(ReduceOp op, View x, int outer, int n, int inner, View out) {
+        if (f32(x, out) && x.isContiguous() && out.isContiguous() && op.ordinal() <= ReduceOp.MIN.ordinal() && (long) outer * inner > 0) {
+            launchBlocks("reduce.cu", "reduce_f32", outer * inner, op.ordinal(), at(x), at(out), outer, n, inner);
+        } else {
+            onHost((cpu, v) -> cpu.reduce(op, v[0], outer, n, inner, v[1]), x, out);
+        }
+    }
+
+    @Override public void softmax(View x, int outer, int n, int inner, View out, boolean log) {
+        if (f32(x, out) && inner == 1 && x.isContiguous() && out.isContiguous() && outer > 0) {
+            launchBlocks("reduce.cu", "softmax_f32", outer, at(x), at(out), outer, n, log ? 1 : 0);
+        } else {
+            onHost((cpu, v) -> cpu.softmax(v[0], outer, n, inner, v[1], log), x, out);
+        }
+    }
+
+    @Override public void softmaxBackward(View y, View gy, int outer, int n, int inner, View out, boolean log) {
+        if (f32(y, gy, out) && inner == 1 && y.isContiguous() && gy.isContiguous() && out.isContiguous() && outer > 0) {
+            launchBlocks("reduce.cu", "softmax_backward_f32", outer, at(y), at(gy), at(out), outer, n, log ? 1 : 0);
+        } else {
+            onHost((cpu, v) -> cpu.softmaxBackward(v[0], v[1], outer, n, inner, v[2], log), y, gy, out);
+        }
+    }
+
+    /**
+     * C = alpha A B + beta C per batch, row-major, through column-major cuBLAS: C^T = B^T A^T, so
+     * cuBLAS gets B as its first operand and A as its second, each transposed or not according to
+     * its strides; nothing is copied unless an operand has no unit stride at all.
+     */
+    @Override public void matmul(View a, View b, View c, int batch, int m, int n, int k, double alpha, double beta) {
+        if (!f32(a, b, c) || !c.isContiguous()) {
+            onHost((cpu, v) -> cpu.matmul(v[0], v[1], v[2], batch, m, n, k, alpha, beta), a, b, c);
+            return;
+        }
+        if (m == 0 || n == 0) return;
+        int[] sa = a.strides(), sb = b.strides();
+        boolean aRow = sa[2] == 1 && sa[1] >= Math.max(1, k), aCol = sa[1] == 1 && sa[2] >= Math.max(1, m);
+        boolean bRow = sb[2] == 1 && sb[1] >= Math.max(1, n), bCol = sb[1] == 1 && sb[2] >= Math.max(1, k);
+        if (!(aRow || aCol)) {
+            matmul(denseBatch(a), b, c, batch, m, n, k, alpha, beta);
+            return;
+        }
+        if (!(bRow || bCol)) {
+            matmul(a, denseBatch(b), c, batch, m, n, k, alpha, beta);
+            return;
+        }
+        int opA = aRow ? Cublas.CUBLAS_OP_N : Cublas.CUBLAS_OP_T, lda = aRow ? sa[1] : sa[2];
+        int opB = bRow ? Cublas.CUBLAS_OP_N : Cublas.CUBLAS_OP_T, ldb = bRow ? sb[1] : sb[2];
+        try (Arena ar = Arena.ofConfined()) {
+            MemorySegment al = ar.allocateFrom(ValueLayout.JAVA_FLOAT, (float) alpha), be = ar.allocateFrom(ValueLayout.JAVA_FLOAT, (float) beta);
+            MemorySegment pa = MemorySegment.ofAddress(at(a).address()), pb = MemorySegment.ofAddress(at(b).address());
+            MemorySegment pc = MemorySegment.ofAddress(at(c).address());
+            if (batch == 1) {
+                checkBlas(Cublas.cublasSgemm_v2(cublas, opB, opA, n, m, k, al, pb, Math.max(1, ldb), pa, Math.max(1, lda), be, pc, n),
+                        "cublasSgemm_v2");
+            } else {
+                checkBlas(Cublas.cublasSgemmStridedBatched(cublas, opB, opA, n, m, k, al, pb, Math.max(1, ldb), sb[0], pa,
+                        Math.max(1, lda), sa[0], be, pc, n, (long) m * n, batch), "cublasSgemmStridedBatched");
+            }
+            sync();      // alpha and beta live in this arena
+        }
+    }
+
+    private View denseBatch(View v) {
+        View d = View.contiguous(allocate(Kind.F32, v.numel()), v.shape());
+        copy(v, d);
+        return d;
+    }
+
+    @Override public void indexSelect(View x, View index, int rowSize, View out) {
+        if (f32(x, out) && cuda(index).kind == Kind.I64 && x.isContiguous() && index.isContiguous() && out.isContiguous()) {
+            int rows = (int) (x.numel() / Math.max(1, rowSize)), count = index.numel();
+            CudaStorage flag = new CudaStorage(this, Kind.I64, 1);
+            check(Cudart.cudaMemsetAsync(MemorySegment.ofAddress(flag.ptr), 0, 8, stream), "cudaMemsetAsync");
+            launch("index.cu", "index_select_rows_f32", (long) count * rowSize, at(x), at(index), at(out), count, rowSize, rows,
+                    new Ptr(flag.ptr));
+            long bad = ((long[]) download(flag))[0];
+            flag.close();
+            if (bad != 0) {
+                onHost((cpu, v) -> cpu.indexSelect(v[0], v[1], rowSize, v[2]), x, index, out);   // reports the bad index
+            }
+        } else {
+            onHost((cpu, v) -> cpu.indexSelect(v[0], v[1], rowSize, v[2]), x, index, out);
+        }
+    }
+
+    @Override public void indexAdd(View src, View index, int rowSize, View out) {
+        if (f32(src, out) && cuda(index).kind == Kind.I64 && src.isContiguous() && index.isContiguous() && out.isContiguous()) {
+            int rows = (int) (out.numel() / Math.max(1, rowSize));
+            launch("index.cu", "index_add_rows_f32", (long) index.numel() * rowSize, at(out), at(index), at(src), index.numel(),
+                    rowSize, rows);
+        } else {
+            onHost((cpu, v) -> cpu.indexAdd(v[0], v[1], rowSize, v[2]), src, index, out);
+        }
+    }
+
+    @Override public Storage wrap(Object array) {
+        int n = switch (array) {
+            case float[] f -> f.length;
+            case double[] d -> d.length;
+            case long[] l -> l.length;
+            case byte[] b -> b.length;
+            default -> throw new IllegalArgumentException("cannot wrap " + array.getClass());
+        };
+        Kind kind = array instanceof float[] ? Kind.F32 : array instanceof double[] ? Kind.F64 : array instanceof long[] ? Kind.I64 : Kind.BOOL;
+        CudaStorage s = new CudaStorage(this, kind, n);
+        upload(array, s);
+        return s;
+    }
+
+    @Override public Object toArray(View v) {
+        Backend cpu = Backends.cpu();
+        Storage host = cpu.wrap(download(cuda(v)));
+        return cpu.toArray(new View(host, v.shape(), v.strides(), v.offset()));
+    }
+
+    @Override public void sgdStep(View param, View grad, View buf, boolean firstStep, double lr, double momentum, double dampening,
+                                  double weightDecay, boolean nesterov, boolean maximize) {
+        launch("optim.cu", "sgd_step_f32", param.numel(), at(param), at(grad), buf == null ? new Ptr(0) : at(buf),
+                (long) param.numel(), firstStep ? 1 : 0, (float) lr, (float) momentum, (float) dampening, (float) weightDecay,
+                nesterov ? 1 : 0, maximize ? 1 : 0);
+    }
+
+    @Override public void adamStep(View param, View grad, View m, View v, View vmax, long step, double lr, double beta1, double beta2,
+                                   double eps, double weightDecay, boolean decoupled, boolean maximize) {
+        double bc1 = 1 - Math.pow(beta1, step), bc2 = 1 - Math.pow(beta2, step);
+        launch("optim.cu", "adam_step_f32", param.numel(), at(param), at(grad), at(m), at(v), vmax == null ? new Ptr(0) : at(vmax),
+                (long) param.numel(), (float) (lr / bc1), (float) Math.sqrt(bc2), (float) eps, (float) beta1, (float) beta2,
+                (float) weightDecay, (float) (1 - lr * weightDecay), decoupled ? 1 : 0, maximize ? 1 : 0);
+    }
+
+    @Override public double get(Storage s, int i) {
+        View one = new View(s, new int[] {1}, new int[] {1}, i);
+        Object a = toArray(one);
+        return switch (a) {
+            case float[] f -> f[0];
+            case double[] d -> d[0];
+            case long[] l -> l[0];
+            case byte[] b -> b[0];
+            default -> throw new AssertionError();
+        };
+    }
+
+    @Override public void set(Storage s, int i, double v) {
+        onHost((cpu, views) -> cpu.set(views[0].storage(), i, v), new View(s, new int[] {1}, new int[] {1}, i));
+    }
+
+    /** Device memory held by live tensors and kept in the allocator's cache, in bytes. */
+    public long[] memory() { return new long[] {allocator.inUse(), allocator.cached()}; }
+}
