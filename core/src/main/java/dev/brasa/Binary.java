@@ -9,6 +9,9 @@ final class Binary {
 
     static Tensor apply(BinaryOp op, Tensor a, Tensor b) {
         java.util.Objects.requireNonNull(b, "other");
+        // as in PyTorch, a 0-d CPU tensor may meet a tensor on another device
+        if (b.dim() == 0 && b.device().isCpu() && !a.device().isCpu()) b = b.to(a.device());
+        if (a.dim() == 0 && a.device().isCpu() && !b.device().isCpu()) a = a.to(b.device());
         int[] shape = Shapes.broadcast(a.shape, b.shape);
         DType dt = resultType(a, b);
         if (op == BinaryOp.DIV && !dt.isFloatingPoint()) dt = DType.FLOAT32;
@@ -22,6 +25,7 @@ final class Binary {
     }
 
     static Tensor inPlace(BinaryOp op, Tensor self, Tensor other) {
+        if (other.dim() == 0 && other.device().isCpu() && !self.device().isCpu()) other = other.to(self.device());
         self.checkInPlace(other);
         int[] shape = self.shapeForInPlace(other);
         DType rt = resultType(self, other);

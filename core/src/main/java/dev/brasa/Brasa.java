@@ -341,7 +341,7 @@ public final class Brasa {
         try (var g = noGrad()) {
             noise = noise.div((float) (1 - p));
         }
-        return x.mul(noise);
+        return x.mul(noise.to(x.device()));
     }
 
     // ------------------------------------------------------------------ linear layers

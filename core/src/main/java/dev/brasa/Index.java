@@ -63,7 +63,7 @@ final class Index {
     private static Tensor gather(Tensor x, long[] rows, int[] outShape) {
         Tensor xc = x.contiguous();
         int rowSize = x.shape[0] == 0 ? 0 : (int) (x.numel() / x.shape[0]);
-        Tensor index = Brasa.tensor(rows);
+        Tensor index = Brasa.tensor(rows).to(x.device());
         Tensor out = x.newEmpty(x.dtype, outShape);
         x.backend().indexSelect(xc.kernelView(), index.kernelView(), rowSize, out.kernelView());
         if (Tensor.recording(x)) out.attach(new IndexNode(x, index, rowSize));

@@ -166,7 +166,7 @@ final class Reduce {
             Tensor idx = arg(op == ReduceOp.MAX ? ReduceOp.ARGMAX : ReduceOp.ARGMIN, x, d, true);
             int[] s = ones(inShape.length);
             s[d] = inShape[d];
-            return Brasa.arange(inShape[d]).view(s).eq(idx).to(dt);
+            return Brasa.arange(inShape[d]).to(idx.device()).view(s).eq(idx).to(dt);
         }
 
         private Tensor keepShape(Tensor g) {

@@ -189,7 +189,7 @@ public final class F {
             keep[i] = 1;
             kept++;
         }
-        Tensor mask = Brasa.fromArray(keep, n).to(lp.dtype());
+        Tensor mask = Brasa.fromArray(keep, n).to(lp.dtype()).to(lp.device());
         Tensor per = lp.reshape(-1).index(Brasa.tensor(flat)).neg().mul(mask);
         if (eps > 0) {
             Tensor smooth = lp.sum(1).neg().div(c).mul(mask);

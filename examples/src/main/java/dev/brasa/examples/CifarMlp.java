@@ -60,6 +60,7 @@ public final class CifarMlp {
         manualSeed(0);
         int in = (int) (train.x().numel() / train.size());
         Sequential model = model(v, in);
+        model.to(Run.device);
         Optimizer opt = adam ? Adam.builder(model.parameters()).lr(lr).weightDecay(1e-4).build()
                 : SGD.builder(model.parameters()).lr(lr).momentum(0.9).build();
         // the L1 penalty written in the training loop, over the weights (names without "bias")

@@ -34,6 +34,13 @@ public final class Ffnn {
                     p(randn(d2, 1), initV), p(randn(1), initV));
         }
 
+        private Weights(List<Parameter> all) { this.all = all; }
+
+        /** The same weights on a device (new parameters; gradients start empty). */
+        public Weights to(dev.brasa.Device d) {
+            return new Weights(all.stream().map(p -> new Parameter(p.detach().to(d))).toList());
+        }
+
         private static Parameter p(Tensor t, double v) { return new Parameter(t.mul((float) v)); }
     }
 
@@ -97,7 +104,7 @@ public final class Ffnn {
                                       long seed, PrintStream out) {
         manualSeed(seed);
         RandomBinaryDataset ds = new RandomBinaryDataset(n, features);
-        Weights w = new Weights(features, d1, d2, initV);
+        Weights w = new Weights(features, d1, d2, initV).to(Run.device);
         DataLoader loader = DataLoader.builder(ds).batchSize(batch).shuffle(true).seed(seed).build();
         History h = new History();
         for (int e = 0; e < epochs; e++) {
@@ -105,7 +112,7 @@ public final class Ffnn {
             double lossSum = 0, correct = 0;
             int batches = 0;
             for (Sample b : loader) {
-                double[] r = manualStep(w, b.x(), b.y());
+                double[] r = manualStep(w, Run.on(b.x()), Run.on(b.y()));
                 lossSum += r[0];
                 correct += r[1];
                 batches++;

@@ -1,6 +1,8 @@
 package dev.brasa.examples;
 
 import dev.brasa.Brasa;
+import dev.brasa.Cuda;
+import dev.brasa.Device;
 import dev.brasa.data.TensorDataset;
 import dev.brasa.data.datasets.CIFAR10;
 import dev.brasa.data.datasets.FashionMNIST;
@@ -116,8 +118,16 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--normalize", negatable = true, description = "mlp: standardise pixels with Fashion-MNIST's mean and std (default true)")
         boolean normalize = true;
 
+        @Option(names = "--device", description = "cpu (default) or cuda[:N]: where the model and its batches live")
+        String device = "cpu";
+
         @Override public Integer call() throws IOException {
             PrintStream out = System.out;
+            Run.device = Device.parse(device);
+            if (!Run.device.isCpu() && !Cuda.isAvailable()) {
+                throw new CommandLine.ParameterException(new CommandLine(this),
+                        "--device " + device + ": CUDA is not available (" + Cuda.unavailableReason() + ")");
+            }
             History h;
             switch (program) {
                 case "xor" -> {
@@ -131,6 +141,7 @@ public final class Main implements Callable<Integer> {
                     if (normalize) fm = new Data.Split(Data.normalize(fm.train()), Data.normalize(fm.test()), fm.source());
                     Brasa.manualSeed(0);
                     var model = Mlp.sequential();
+                    model.to(Run.device);
                     dev.brasa.optim.Optimizer opt = switch (optimizer) {
                         case "sgd" -> SGD.builder(model.parameters()).lr(or(lr, 0.01)).momentum(0.9).build();
                         case "adam" -> dev.brasa.optim.Adam.builder(model.parameters()).lr(or(lr, 1e-3)).build();

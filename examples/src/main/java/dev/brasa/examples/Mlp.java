@@ -82,15 +82,16 @@ public final class Mlp {
             int n = 0;
             try (Progress bar = new Progress(label + "epoch " + (e + 1), loader.size())) {
                 for (Sample b : loader) {
-                    Tensor logits = model.forward(b.x().flatten(1, -1));
-                    Tensor loss = lossFn.forward(logits, b.y());
+                    Tensor by = Run.on(b.y());
+                    Tensor logits = model.forward(Run.on(b.x()).flatten(1, -1));
+                    Tensor loss = lossFn.forward(logits, by);
                     if (penalty != null) loss = loss.add(penalty.apply(model));
                     opt.zeroGrad();
                     loss.backward();
                     opt.step();
                     lossSum += loss.item() * b.y().size(0);
                     try (var g = noGrad()) {
-                        correct += logits.argmax(1).eq(b.y()).sum().itemLong();
+                        correct += logits.argmax(1).eq(by).sum().itemLong();
                     }
                     n += b.y().size(0);
                     bar.step();
@@ -133,8 +134,8 @@ public final class Mlp {
     public static double evaluate(Module model, TensorDataset test) {
         model.eval();
         try (var g = noGrad()) {
-            Tensor probs = model.forward(test.x().flatten(1, -1)).softmax(1);
-            return Metrics.accuracy(probs.argmax(1), test.y());
+            Tensor probs = model.forward(Run.on(test.x()).flatten(1, -1)).softmax(1);
+            return Metrics.accuracy(probs.argmax(1).cpu(), test.y());
         } finally {
             model.train();
         }

@@ -40,6 +40,7 @@ public final class Xor {
     public static double[] run(int epochs, int batch, double lr, Path save, PrintStream out, History h) throws IOException {
         manualSeed(42);
         Classifier model = new Classifier(2, 4, 1);
+        model.to(Run.device);
         XORDataset train = new XORDataset(2500, 0.1);
         DataLoader loader = DataLoader.builder(train).batchSize(batch).shuffle(true).seed(42).build();
         BCEWithLogitsLoss lossFn = new BCEWithLogitsLoss();
@@ -52,14 +53,15 @@ public final class Xor {
                 long correct = 0;
                 int n = 0;
                 for (Sample b : loader) {
-                    Tensor logits = model.forward(b.x()).squeeze(1);
-                    Tensor loss = lossFn.forward(logits, b.y().toFloat());
+                    Tensor bx = Run.on(b.x()), by = Run.on(b.y());
+                    Tensor logits = model.forward(bx).squeeze(1);
+                    Tensor loss = lossFn.forward(logits, by.toFloat());
                     opt.zeroGrad();
                     loss.backward();
                     opt.step();
                     sum += loss.item() * b.y().size(0);
                     try (var g = noGrad()) {
-                        correct += logits.ge(0f).toLong().eq(b.y()).sum().itemLong();
+                        correct += logits.ge(0f).toLong().eq(by).sum().itemLong();
                     }
                     n += b.y().size(0);
                 }
