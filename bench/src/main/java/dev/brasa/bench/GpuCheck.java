@@ -1,0 +1,196 @@
+package dev.brasa.bench;
+
+import static dev.brasa.Brasa.*;
+
+import dev.brasa.Cuda;
+import dev.brasa.Device;
+import dev.brasa.Tensor;
+import dev.brasa.backend.cuda.CudaBackend;
+import dev.brasa.cuda.Cudart;
+import dev.brasa.data.DataLoader;
+import dev.brasa.data.Sample;
+import dev.brasa.data.TensorDataset;
+import dev.brasa.data.datasets.FashionMNIST;
+import dev.brasa.data.datasets.RandomBinaryDataset;
+import dev.brasa.data.datasets.XORDataset;
+import dev.brasa.nn.BCELoss;
+import dev.brasa.nn.BCEWithLogitsLoss;
+import dev.brasa.nn.CrossEntropyLoss;
+import dev.brasa.nn.Linear;
+import dev.brasa.nn.Loss;
+import dev.brasa.nn.Module;
+import dev.brasa.nn.ReLU;
+import dev.brasa.nn.Sequential;
+import dev.brasa.nn.Sigmoid;
+import dev.brasa.nn.Tanh;
+import dev.brasa.optim.SGD;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The Brasa half of scripts/gpu-check (scripts/lib/pytorch_gpu.py is the PyTorch half): device
+ * and library versions, SGEMM TFLOP/s through the CUDA backend, seconds per epoch of the FFNN and
+ * the Fashion-MNIST MLP on the GPU, device memory after 1,000 and 10,000 steps, and the XOR and
+ * MLP loss curves on the CPU and the GPU. Prints {@code KEY name value} lines. Not yet run on a GPU.
+ * Usage: {@code GpuCheck [fashion-dir]}.
+ */
+public final class GpuCheck {
+    private GpuCheck() {}
+
+    /** Entry point. */
+    public static void main(String[] args) throws Exception {
+        if (!Cuda.isAvailable()) {
+            System.out.println("ERROR CUDA is not available: " + Cuda.unavailableReason());
+            System.exit(2);
+        }
+        Device gpu = Device.cuda();
+        info();
+        for (int n : new int[] {1024, 4096, 8192}) sgemm(n, gpu);
+        for (int[] d : new int[][] {{500, 800}, {2000, 2000}}) {
+            manualSeed(0);
+            RandomBinaryDataset ds = new RandomBinaryDataset(5000, 300);
+            Module net = ffnn(d[0], d[1]).to(gpu);
+            SGD opt = new SGD(net.parameters(), 0.06);
+            report("ffnn_" + d[0] + "_" + d[1], () -> epoch(net, ds, new BCELoss(), opt, 128, false, gpu));
+        }
+        Path fm = Path.of(args.length > 0 ? args[0] : FashionMNIST.DEBIAN_DIR.toString());
+        TensorDataset train = FashionMNIST.load(fm, true);
+        TensorDataset flat = new TensorDataset(train.x().reshape(train.size(), 784), train.y());
+        manualSeed(0);
+        Module mlp = new Sequential(new Linear(784, 100), new ReLU(), new Linear(100, 10)).to(gpu);
+        SGD mopt = new SGD(mlp.parameters(), 0.1);
+        report("mlp_batch64", () -> epoch(mlp, flat, new CrossEntropyLoss(), mopt, 64, true, gpu));
+        memory(flat, gpu);
+        curves(flat, gpu);
+    }
+
+    private static Module ffnn(int d1, int d2) {
+        return new Sequential(new Linear(300, d1), new Tanh(), new Linear(d1, d2), new Sigmoid(), new Linear(d2, 1), new Sigmoid());
+    }
+
+    private static void info() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment prop = a.allocate(8192);
+            String name = Cudart.cudaGetDeviceProperties_v2(prop, 0) == 0 ? prop.getString(0) : "?";
+            MemorySegment v = a.allocate(ValueLayout.JAVA_INT);
+            Cudart.cudaDriverGetVersion(v);
+            int driver = v.get(ValueLayout.JAVA_INT, 0);
+            Cudart.cudaRuntimeGetVersion(v);
+            int runtime = v.get(ValueLayout.JAVA_INT, 0);
+            System.out.println("KEY device " + name);
+            System.out.println("KEY driver_api " + driver / 1000 + "." + driver % 1000 / 10);
+            System.out.println("KEY runtime " + runtime / 1000 + "." + runtime % 1000 / 10);
+            System.out.println("KEY libraries " + String.join(", ", List.of(Cudart.LIBRARY, dev.brasa.cuda.Nvrtc.LIBRARY,
+                    dev.brasa.cuda.Cublas.LIBRARY, dev.brasa.cuda.CudaDriver.LIBRARY).stream()
+                    .map(l -> l.loadedFrom().map(Path::toString).orElse("?")).toList()));
+        }
+    }
+
+    private static void sgemm(int n, Device gpu) {
+        Tensor a = randn(n, n).to(gpu), b = randn(n, n).to(gpu);
+        for (int i = 0; i < 3; i++) a.matmul(b).close();
+        int reps = n <= 1024 ? 200 : n <= 4096 ? 20 : 5;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < reps; i++) a.matmul(b).close();     // each GEMM waits for its stream
+        double s = (System.nanoTime() - t0) / 1e9 / reps;
+        System.out.printf("KEY sgemm_%d %.3f%n", n, 2.0 * n * n * n / s / 1e12);
+        a.close();
+        b.close();
+    }
+
+    private static void epoch(Module net, TensorDataset ds, Loss lossFn, SGD opt, int batch, boolean shuffle, Device gpu) {
+        for (Sample b : DataLoader.builder(ds).batchSize(batch).shuffle(shuffle).seed(1).build()) {
+            Tensor loss = lossFn.forward(net.forward(b.x().to(gpu)), b.y().to(gpu));
+            opt.zeroGrad();
+            loss.backward();
+            opt.step();
+        }
+        net.parameters().get(0).toFloatArray();                  // wait for the stream
+    }
+
+    private static void report(String name, Runnable epoch) {
+        epoch.run();
+        double[] t = new double[3];
+        for (int i = 0; i < 3; i++) {
+            long t0 = System.nanoTime();
+            epoch.run();
+            t[i] = (System.nanoTime() - t0) / 1e9;
+        }
+        Arrays.sort(t);
+        System.out.printf("KEY epoch_%s %.6f%n", name, t[1]);
+    }
+
+    private static void memory(TensorDataset flat, Device gpu) {
+        manualSeed(0);
+        Module mlp = new Sequential(new Linear(784, 100), new ReLU(), new Linear(100, 10)).to(gpu);
+        SGD opt = new SGD(mlp.parameters(), 0.1);
+        CrossEntropyLoss ce = new CrossEntropyLoss();
+        int step = 0;
+        CudaBackend backend = CudaBackend.get(0);
+        while (step < 10_000) {
+            for (Sample b : DataLoader.builder(flat).batchSize(64).shuffle(true).seed(step).build()) {
+                Tensor loss = ce.forward(mlp.forward(b.x().to(gpu)), b.y().to(gpu));
+                opt.zeroGrad();
+                loss.backward();
+                opt.step();
+                step++;
+                if (step == 1_000 || step == 10_000) {
+                    System.gc();
+                    long[] m = backend.memory();
+                    System.out.printf("KEY memory_%d in_use=%d cached=%d device_used=%d%n", step, m[0], m[1], deviceUsed());
+                }
+                if (step == 10_000) break;
+            }
+        }
+    }
+
+    private static long deviceUsed() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment free = a.allocate(ValueLayout.JAVA_LONG), total = a.allocate(ValueLayout.JAVA_LONG);
+            Cudart.cudaMemGetInfo(free, total);
+            return total.get(ValueLayout.JAVA_LONG, 0) - free.get(ValueLayout.JAVA_LONG, 0);
+        }
+    }
+
+    /** Per-epoch mean loss of XOR and of the MLP, on the CPU and on the GPU, from the same seed. */
+    private static void curves(TensorDataset flat, Device gpu) {
+        for (Device d : new Device[] {Device.CPU, gpu}) {
+            manualSeed(42);
+            XORDataset xor = new XORDataset(2500, 0.1);
+            Module m = new Sequential(new Linear(2, 4), new Tanh(), new Linear(4, 1)).to(d);
+            System.out.println("KEY curve_xor_" + d + " " + losses(m, new TensorDataset(xor.x(), xor.y().toFloat().unsqueeze(1)),
+                    new BCEWithLogitsLoss(), 0.1, 128, 5, d));
+            manualSeed(0);
+            Module mlp = new Sequential(new Linear(784, 100), new ReLU(), new Linear(100, 10)).to(d);
+            TensorDataset small = new TensorDataset(flat.x().slice(0, 0, 6400), flat.y().slice(0, 0, 6400));
+            System.out.println("KEY curve_mlp_" + d + " " + losses(mlp, small, new CrossEntropyLoss(), 0.1, 64, 3, d));
+        }
+    }
+
+    private static String losses(Module m, TensorDataset ds, Loss lossFn, double lr, int batch, int epochs, Device d) {
+        SGD opt = new SGD(m.parameters(), lr);
+        List<String> out = new ArrayList<>();
+        for (int e = 0; e < epochs; e++) {
+            double sum = 0;
+            int n = 0;
+            for (Sample b : DataLoader.builder(ds).batchSize(batch).shuffle(true).seed(e).build()) {
+                Tensor loss = lossFn.forward(m.forward(b.x().to(d)), b.y().to(d));
+                opt.zeroGrad();
+                loss.backward();
+                opt.step();
+                sum += loss.item();
+                n++;
+            }
+            out.add(String.format("%.5f", sum / n));
+        }
+        return String.join(",", out);
+    }
+
+    static boolean exists(Path p) { return Files.exists(p); }
+}
