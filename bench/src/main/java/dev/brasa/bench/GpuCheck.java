@@ -77,7 +77,12 @@ public final class GpuCheck {
     private static void info() {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment prop = a.allocate(8192);
-            String name = Cudart.cudaGetDeviceProperties_v2(prop, 0) == 0 ? prop.getString(0) : "?";
+            String name;
+            try {
+                name = Cudart.cudaGetDeviceProperties_v2(prop, 0) == 0 ? prop.getString(0) : "?";
+            } catch (UnsupportedOperationException e) {
+                name = "? (" + e.getMessage() + ")";
+            }
             MemorySegment v = a.allocate(ValueLayout.JAVA_INT);
             Cudart.cudaDriverGetVersion(v);
             int driver = v.get(ValueLayout.JAVA_INT, 0);

@@ -117,7 +117,19 @@ public final class CudaBackend implements Backend {
 
     // ---------------------------------------------------------------- kernels
 
+    /** Threads that made the primary context current (driver-API calls need it on the calling thread). */
+    private static final ThreadLocal<Boolean> BOUND = ThreadLocal.withInitial(() -> false);
+
+    private static void bindThread() {
+        if (!BOUND.get()) {
+            check(Cudart.cudaSetDevice(0), "cudaSetDevice(0)");
+            check(Cudart.cudaFree(MemorySegment.NULL), "cudaFree(0)");
+            BOUND.set(true);
+        }
+    }
+
     private synchronized MemorySegment function(String source, String name) {
+        bindThread();
         String key = source + "/" + name;
         MemorySegment f = functions.get(key);
         if (f != null) return f;
@@ -150,6 +162,7 @@ public final class CudaBackend implements Backend {
      */
     private void launchBlocks(String source, String name, int blocks, Object... args) {
         MemorySegment f = function(source, name);
+        bindThread();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment params = a.allocate(ValueLayout.ADDRESS, args.length);
             for (int i = 0; i < args.length; i++) {

@@ -67,7 +67,7 @@ public final class KernelCompiler {
                     "nvrtcCreateProgram");
             MemorySegment p = prog.get(ValueLayout.ADDRESS, 0);
             try {
-                String[] opts = {"--gpu-architecture=" + arch, "-std=c++17", "--use_fast_math=false"};
+                String[] opts = {"--gpu-architecture=" + arch, "-std=c++17"};
                 MemorySegment optv = a.allocate(ValueLayout.ADDRESS, opts.length);
                 for (int i = 0; i < opts.length; i++) optv.setAtIndex(ValueLayout.ADDRESS, i, a.allocateFrom(opts[i]));
                 int rc = Nvrtc.nvrtcCompileProgram(p, opts.length, optv);
