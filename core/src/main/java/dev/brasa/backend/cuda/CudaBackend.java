@@ -368,32 +368,46 @@ public final class CudaBackend implements Backend {
             return;
         }
         if (m == 0 || n == 0) return;
+        Blas g = blasArgs(a.strides(), b.strides(), m, n, k);
+        if (g == null) {
+            int[] sa = a.strides();
+            boolean aOk = sa[2] == 1 && sa[1] >= Math.max(1, k) || sa[1] == 1 && sa[2] >= Math.max(1, m);
+            if (aOk) matmul(a, denseBatch(b), c, batch, m, n, k, alpha, beta);
+            else matmul(denseBatch(a), b, c, batch, m, n, k, alpha, beta);
+            return;
+        }
+        int opA = g.opA, lda = g.lda, opB = g.opB, ldb = g.ldb;
         int[] sa = a.strides(), sb = b.strides();
-        boolean aRow = sa[2] == 1 && sa[1] >= Math.max(1, k), aCol = sa[1] == 1 && sa[2] >= Math.max(1, m);
-        boolean bRow = sb[2] == 1 && sb[1] >= Math.max(1, n), bCol = sb[1] == 1 && sb[2] >= Math.max(1, k);
-        if (!(aRow || aCol)) {
-            matmul(denseBatch(a), b, c, batch, m, n, k, alpha, beta);
-            return;
-        }
-        if (!(bRow || bCol)) {
-            matmul(a, denseBatch(b), c, batch, m, n, k, alpha, beta);
-            return;
-        }
-        int opA = aRow ? Cublas.CUBLAS_OP_N : Cublas.CUBLAS_OP_T, lda = aRow ? sa[1] : sa[2];
-        int opB = bRow ? Cublas.CUBLAS_OP_N : Cublas.CUBLAS_OP_T, ldb = bRow ? sb[1] : sb[2];
         try (Arena ar = Arena.ofConfined()) {
             MemorySegment al = ar.allocateFrom(ValueLayout.JAVA_FLOAT, (float) alpha), be = ar.allocateFrom(ValueLayout.JAVA_FLOAT, (float) beta);
             MemorySegment pa = MemorySegment.ofAddress(at(a).address()), pb = MemorySegment.ofAddress(at(b).address());
             MemorySegment pc = MemorySegment.ofAddress(at(c).address());
             if (batch == 1) {
-                checkBlas(Cublas.cublasSgemm_v2(cublas, opB, opA, n, m, k, al, pb, Math.max(1, ldb), pa, Math.max(1, lda), be, pc, n),
+                checkBlas(Cublas.cublasSgemm_v2(cublas, opB, opA, n, m, k, al, pb, ldb, pa, lda, be, pc, n),
                         "cublasSgemm_v2");
             } else {
-                checkBlas(Cublas.cublasSgemmStridedBatched(cublas, opB, opA, n, m, k, al, pb, Math.max(1, ldb), sb[0], pa,
-                        Math.max(1, lda), sa[0], be, pc, n, (long) m * n, batch), "cublasSgemmStridedBatched");
+                checkBlas(Cublas.cublasSgemmStridedBatched(cublas, opB, opA, n, m, k, al, pb, ldb, sb[0], pa, lda, sa[0], be, pc, n,
+                        (long) m * n, batch), "cublasSgemmStridedBatched");
             }
             sync();      // alpha and beta live in this arena
         }
+    }
+
+    /**
+     * cuBLAS arguments for row-major C[m, n] = A[m, k] B[k, n] computed as column-major
+     * C^T = B^T A^T: cuBLAS's first operand is B, its second A. A row-major operand (unit column
+     * stride) is its own transpose in column-major terms (op N, leading dimension = row stride);
+     * a transposed one (unit row stride) is op T with the column stride. Null when an operand has
+     * no unit stride (it is copied dense first).
+     */
+    record Blas(int opA, int lda, int opB, int ldb) {}
+
+    static Blas blasArgs(int[] sa, int[] sb, int m, int n, int k) {
+        boolean aRow = sa[2] == 1 && sa[1] >= Math.max(1, k), aCol = sa[1] == 1 && sa[2] >= Math.max(1, m);
+        boolean bRow = sb[2] == 1 && sb[1] >= Math.max(1, n), bCol = sb[1] == 1 && sb[2] >= Math.max(1, k);
+        if (!(aRow || aCol) || !(bRow || bCol)) return null;
+        return new Blas(aRow ? Cublas.CUBLAS_OP_N : Cublas.CUBLAS_OP_T, Math.max(1, aRow ? sa[1] : sa[2]),
+                bRow ? Cublas.CUBLAS_OP_N : Cublas.CUBLAS_OP_T, Math.max(1, bRow ? sb[1] : sb[2]));
     }
 
     private View denseBatch(View v) {
