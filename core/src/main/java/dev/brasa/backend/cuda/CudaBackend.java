@@ -21,7 +21,8 @@ import java.util.Map;
 /**
  * The CUDA backend (device 0): float32 ops run as the CUDA C kernels of this package (compiled by
  * NVRTC on first use) and GEMM through cuBLAS with the row-major trick; every op runs on one stream,
- * so results are ordered without extra synchronisation, and copies to the host wait for it.
+ * so results are ordered without extra synchronisation, and copies to and from the host go through
+ * one pinned staging buffer and wait for the stream.
  * Inputs the kernels do not take (other dtypes, output layouts that are not dense) run on the CPU
  * backend through a copy of the storages involved: correct, not fast. Not yet run on a GPU.
  */
@@ -237,35 +238,54 @@ public final class CudaBackend implements Backend {
         upload(cpu.toArray(new View(host.get(out.storage()), new int[] {out.storage().size()}, new int[] {1}, 0)), cuda(out));
     }
 
-    /** The whole storage as a Java array of its kind. */
-    private Object download(CudaStorage s) {
-        sync();
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment h = a.allocate(Math.max(1, s.bytes()));
-            check(Cudart.cudaMemcpy(h, MemorySegment.ofAddress(s.ptr), s.bytes(), Cudart.cudaMemcpyDeviceToHost), "cudaMemcpy D2H");
-            return switch (s.kind) {
-                case F32 -> h.asSlice(0, s.bytes()).toArray(ValueLayout.JAVA_FLOAT);
-                case F64 -> h.asSlice(0, s.bytes()).toArray(ValueLayout.JAVA_DOUBLE);
-                case I64 -> h.asSlice(0, s.bytes()).toArray(ValueLayout.JAVA_LONG);
-                case BOOL -> h.asSlice(0, s.bytes()).toArray(ValueLayout.JAVA_BYTE);
-            };
+    /** Pinned host memory for transfers (grown on demand, kept): DMA straight from and to it. */
+    private MemorySegment staging = MemorySegment.NULL;
+    private long stagingBytes;
+
+    private synchronized MemorySegment staging(long bytes) {
+        if (bytes > stagingBytes) {
+            if (stagingBytes > 0) check(Cudart.cudaFreeHost(staging), "cudaFreeHost");
+            long size = Math.max(bytes, 1 << 20);
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment p = a.allocate(ValueLayout.ADDRESS);
+                check(Cudart.cudaMallocHost(p, size), "cudaMallocHost(" + size + ")");
+                staging = p.get(ValueLayout.ADDRESS, 0).reinterpret(size);
+            }
+            stagingBytes = size;
         }
+        return staging.asSlice(0, Math.max(1, bytes));
     }
 
-    private void upload(Object array, CudaStorage s) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment h = switch (array) {
-                case float[] f -> a.allocateFrom(ValueLayout.JAVA_FLOAT, f);
-                case double[] d -> a.allocateFrom(ValueLayout.JAVA_DOUBLE, d);
-                case long[] l -> a.allocateFrom(ValueLayout.JAVA_LONG, l);
-                case byte[] b -> a.allocateFrom(ValueLayout.JAVA_BYTE, b);
-                default -> throw new IllegalArgumentException("cannot upload " + array.getClass());
-            };
-            // pageable host memory: cudaMemcpyAsync stages it before returning, so the arena may close
-            check(Cudart.cudaMemcpyAsync(MemorySegment.ofAddress(s.ptr), h, Math.min(h.byteSize(), s.bytes()),
-                    Cudart.cudaMemcpyHostToDevice, stream), "cudaMemcpyAsync H2D");
-            sync();
-        }
+    /** The whole storage as a Java array of its kind, through the pinned staging buffer. */
+    private synchronized Object download(CudaStorage s) {
+        MemorySegment h = staging(s.bytes());
+        check(Cudart.cudaMemcpyAsync(h, MemorySegment.ofAddress(s.ptr), s.bytes(), Cudart.cudaMemcpyDeviceToHost, stream),
+                "cudaMemcpyAsync D2H");
+        sync();
+        MemorySegment d = h.asSlice(0, s.bytes());
+        return switch (s.kind) {
+            case F32 -> d.toArray(ValueLayout.JAVA_FLOAT);
+            case F64 -> d.toArray(ValueLayout.JAVA_DOUBLE);
+            case I64 -> d.toArray(ValueLayout.JAVA_LONG);
+            case BOOL -> d.toArray(ValueLayout.JAVA_BYTE);
+        };
+    }
+
+    /** A Java array into the storage, through the pinned staging buffer (waits, so the buffer is free again). */
+    private synchronized void upload(Object array, CudaStorage s) {
+        MemorySegment src = switch (array) {
+            case float[] f -> MemorySegment.ofArray(f);
+            case double[] d -> MemorySegment.ofArray(d);
+            case long[] l -> MemorySegment.ofArray(l);
+            case byte[] b -> MemorySegment.ofArray(b);
+            default -> throw new IllegalArgumentException("cannot upload " + array.getClass());
+        };
+        long bytes = Math.min(src.byteSize(), s.bytes());
+        MemorySegment h = staging(bytes);
+        MemorySegment.copy(src, 0, h, 0, bytes);
+        check(Cudart.cudaMemcpyAsync(MemorySegment.ofAddress(s.ptr), h, bytes, Cudart.cudaMemcpyHostToDevice, stream),
+                "cudaMemcpyAsync H2D");
+        sync();
     }
 
     private void sync() { check(Cudart.cudaStreamSynchronize(stream), "cudaStreamSynchronize"); }
