@@ -336,6 +336,10 @@ public final class Brasa {
         if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("dropout probability has to be between 0 and 1, but got " + p);
         if (!training || p == 0) return x;
         if (p == 1) return x.mul(0f);
+        if (x.dtype() == DType.FLOAT32 && !x.device().isCpu()) {       // the CPU draws as PyTorch's CPU kernel does, below
+            Tensor mask = Tensor.empty(x.backend(), DType.FLOAT32, x.shape);
+            if (x.backend().dropoutMask(mask.kernelView(), p, DEFAULT.random64())) return x.mul(mask);
+        }
         float[] keep = Random.bernoulliScalar((int) x.numel(), 1 - p, DEFAULT);
         Tensor noise = fromArray(keep, x.shape).to(x.dtype);
         try (var g = noGrad()) {

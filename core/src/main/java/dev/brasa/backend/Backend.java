@@ -82,6 +82,14 @@ public interface Backend {
     void adamStep(View param, View grad, View m, View v, View vmax, long step, double lr, double beta1, double beta2,
                   double eps, double weightDecay, boolean decoupled, boolean maximize);
 
+    /**
+     * Dropout's scaled keep-mask from a counter-based generator (element i keeps with probability
+     * 1 - p, from (seed, i) alone), for backends whose random numbers are generated on their device.
+     * Returns false when this backend has none; the CPU backends draw from PyTorch's CPU generator
+     * instead, so that seeded CPU runs match PyTorch.
+     */
+    default boolean dropoutMask(View out, double p, long seed) { return false; }
+
     /** Reads one element as a double. */
     double get(Storage s, int i);
 

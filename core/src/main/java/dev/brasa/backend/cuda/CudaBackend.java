@@ -339,6 +339,11 @@ public final class CudaBackend implements Backend {
     }
 
     @Override public void binary(BinaryOp op, View a, View b, View out) {
+        if (op.isComparison() && f32(a, b) && cuda(out).kind == Kind.BOOL && out.isContiguous() && out.shape().length <= 8) {
+            launch("elementwise.cu", "compare_f32", out.numel(), op.ordinal(), at(a), at(b), at(out), (long) out.numel(),
+                    strides(out.shape(), a.strides(), b.strides()));
+            return;
+        }
         if (f32(a, b, out) && !op.isComparison() && out.isContiguous() && out.shape().length <= 8) {
             long n = out.numel();
             if (a.isContiguous() && b.isContiguous() && java.util.Arrays.equals(a.shape(), out.shape())
@@ -354,6 +359,11 @@ public final class CudaBackend implements Backend {
     }
 
     @Override public void reduce(ReduceOp op, View x, int outer, int n, int inner, View out) {
+        if ((op == ReduceOp.ARGMAX || op == ReduceOp.ARGMIN) && f32(x) && cuda(out).kind == Kind.I64 && x.isContiguous()
+                && out.isContiguous() && (long) outer * inner > 0 && n > 0) {
+            launchBlocks("reduce.cu", "argreduce_f32", outer * inner, op == ReduceOp.ARGMAX ? 0 : 1, at(x), at(out), outer, n, inner);
+            return;
+        }
         if (f32(x, out) && x.isContiguous() && out.isContiguous() && op.ordinal() <= ReduceOp.MIN.ordinal() && (long) outer * inner > 0) {
             launchBlocks("reduce.cu", "reduce_f32", outer * inner, op.ordinal(), at(x), at(out), outer, n, inner);
         } else {
@@ -496,6 +506,12 @@ public final class CudaBackend implements Backend {
         launch("optim.cu", "adam_step_f32", param.numel(), at(param), at(grad), at(m), at(v), vmax == null ? new Ptr(0) : at(vmax),
                 (long) param.numel(), (float) (lr / bc1), (float) Math.sqrt(bc2), (float) eps, (float) beta1, (float) beta2,
                 (float) weightDecay, (float) (1 - lr * weightDecay), decoupled ? 1 : 0, maximize ? 1 : 0);
+    }
+
+    @Override public boolean dropoutMask(View out, double p, long seed) {
+        if (!f32(out) || !out.isContiguous()) return false;
+        launch("random.cu", "philox_fill_f32", out.numel(), at(out), (long) out.numel(), seed, 0L, 2, (float) p, (float) (1 / (1 - p)));
+        return true;
     }
 
     @Override public double get(Storage s, int i) {

@@ -133,3 +133,18 @@ extern "C" __global__ void copy_strided_f32(const float* __restrict__ x, long of
 extern "C" __global__ void fill_f32(float* __restrict__ y, long n, float v) {
     for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < n; i += (long) gridDim.x * blockDim.x) y[i] = v;
 }
+
+// comparisons (BinaryOp EQ..LE) into a BOOL output of 0/1 bytes, with broadcasting
+extern "C" __global__ void compare_f32(int op, const float* __restrict__ a, const float* __restrict__ b,
+                                       unsigned char* __restrict__ out, long n, Strides s) {
+    for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < n; i += (long) gridDim.x * blockDim.x) {
+        long rem = i, ia = 0, ib = 0;
+        for (int d = s.rank - 1; d >= 0; d--) {
+            long c = rem % s.shape[d];
+            rem /= s.shape[d];
+            ia += c * s.a[d];
+            ib += c * s.b[d];
+        }
+        out[i] = binary_op(op, a[ia], b[ib]) != 0.0f ? 1 : 0;
+    }
+}

@@ -81,3 +81,34 @@ extern "C" __global__ void softmax_backward_f32(const float* __restrict__ y, con
     dot = buf[0];
     for (int i = threadIdx.x; i < n; i += blockDim.x) o[i] = logMode ? gr[i] - expf(yr[i]) * dot : yr[i] * (gr[i] - dot);
 }
+
+// argmax (op 0) or argmin (op 1) along the middle axis of [outer, n, inner]: the first index of the
+// extreme value, a NaN counting as the extreme (as PyTorch); one block per column, int64 output
+extern "C" __global__ void argreduce_f32(int op, const float* __restrict__ x, long long* __restrict__ out, int outer, int n, int inner) {
+    __shared__ float bv[BLOCK];
+    __shared__ int bi[BLOCK];
+    int col = blockIdx.x;
+    int o = col / inner, in = col % inner;
+    const float* base = x + (long) o * n * inner + in;
+    float best = 0.0f;
+    int idx = -1;
+    for (int i = threadIdx.x; i < n; i += blockDim.x) {
+        float v = base[(long) i * inner];
+        bool take = idx < 0 || (best == best && (v != v || (op == 0 ? v > best : v < best)));
+        if (take) { best = v; idx = i; }
+    }
+    bv[threadIdx.x] = best;
+    bi[threadIdx.x] = idx;
+    __syncthreads();
+    for (int s = blockDim.x / 2; s > 0; s >>= 1) {
+        if (threadIdx.x < s) {
+            float v = bv[threadIdx.x + s], b = bv[threadIdx.x];
+            int j = bi[threadIdx.x + s], k = bi[threadIdx.x];
+            bool take = j >= 0 && (k < 0 || (b == b && (v != v || (op == 0 ? v > b : v < b))
+                                           || ((v == b || (v != v && b != b)) && j < k)));
+            if (take) { bv[threadIdx.x] = v; bi[threadIdx.x] = j; }
+        }
+        __syncthreads();
+    }
+    if (threadIdx.x == 0) out[col] = bi[0];
+}

@@ -130,6 +130,8 @@ class CudaTest {
         ops.put("matmul NT", t -> t[0].matmul(t[0].t()));
         ops.put("matmul TN", t -> t[0].t().matmul(t[0]));
         ops.put("linear tanh", t -> Brasa.fusedLinear(t[0], t[1].t(), t[2], "tanh"));
+        ops.put("argmax as float", t -> t[0].argmax(1).toFloat());
+        ops.put("comparison as float", t -> t[0].gt(t[2]).toFloat());
         for (var e : ops.entrySet()) {
             Brasa.manualSeed(1);
             dev.brasa.Tensor[] cpu = {Brasa.randn(37, 19).requiresGrad_(true), Brasa.randn(19, 23).requiresGrad_(true),
@@ -145,6 +147,20 @@ class CudaTest {
                 if (cpu[i].grad() != null) close(cpu[i].grad().toFloatArray(), gpu[i].grad().toFloatArray(), e.getKey() + " grad " + i);
             }
         }
+    }
+
+    @Test
+    void dropoutOnTheGpuKeepsAboutOneMinusPAndScales() {
+        assumeTrue(Cuda.isAvailable(), "no usable CUDA GPU: " + Cuda.unavailableReason());
+        float[] y = Brasa.dropout(Brasa.ones(100_000).to(Device.cuda()), 0.3, true).toFloatArray();
+        int kept = 0;
+        for (float v : y) {
+            if (v != 0) {
+                assertEquals(1 / 0.7f, v, 1e-6);
+                kept++;
+            }
+        }
+        assertEquals(0.7, kept / 100_000.0, 0.01);
     }
 
     private static void close(float[] e, float[] a, String what) {
