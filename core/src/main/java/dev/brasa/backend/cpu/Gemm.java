@@ -47,6 +47,15 @@ final class Gemm {
         int threads = CpuThreads.threads();
         long work = (long) m * n * k;
         int tasksWanted = work < 2_000_000 ? 1 : threads;
+        int kBlocks0 = ceilDiv(k, KC), kc0 = ceilDiv(k, kBlocks0);
+        if (tasksWanted > 1 && m <= MC_MAX && panels >= 4 * tasksWanted) {
+            // few rows (a batch of 128): split the columns instead, so each thread packs and reads only
+            // its share of B, in one parallel region with no barrier between packing and compute
+            int tasks = Math.min(tasksWanted, panels);
+            CpuThreads.parallelFor(tasks, t -> columns(m, n, k, kc0, alpha, a, ao, ars, acs, b, bo, brs, bcs, c, co, ldc,
+                    t * panels / tasks, (t + 1) * panels / tasks));
+            return;
+        }
         // row blocks of at most MC_MAX rows, balanced, at least one per thread: a thin leftover block
         // would stream all of packed B for a sliver or two of work
         int mBlocks = Math.max(ceilDiv(m, MC_MAX), Math.min(tasksWanted, ceilDiv(m, MR)));
@@ -86,6 +95,28 @@ final class Gemm {
                 }
             }
         });
+    }
+
+    /** All rows of C times panels [p0, p1) of B: B's panels packed per K block into this thread's buffer. */
+    private static void columns(int m, int n, int k, int kcMax, float alpha, float[] a, int ao, int ars, int acs,
+                                float[] b, int bo, int brs, int bcs, float[] c, int co, int ldc, int p0, int p1) {
+        int slivers = (m + MR - 1) / MR;
+        float[] ap = buffer(A_BUF, slivers * kcMax * MR);
+        float[] bp = buffer(B_BUF, (p1 - p0) * NR * kcMax);
+        for (int kk = 0; kk < k; kk += kcMax) {
+            int kc = Math.min(kcMax, k - kk);
+            packA(a, ao + kk * acs, ars, acs, m, kc, ap);
+            for (int jp = p0; jp < p1; jp++) {
+                // packB puts panel jp at base + jp * kc * NR: shift the base so this thread's first panel lands at 0
+                packB(b, bo + kk * brs, brs, bcs, kc, n, bp, -p0 * kc * NR, jp);
+                int j0 = jp * NR, cols = Math.min(NR, n - j0), pb = (jp - p0) * kc * NR;
+                for (int s = 0; s < slivers; s++) {
+                    int r0 = s * MR, cOff = co + r0 * ldc + j0, mr = Math.min(MR, m - r0);
+                    if (mr == MR && cols == NR) kernel(ap, s * kc * MR, bp, pb, kc, alpha, c, cOff, ldc);
+                    else kernelEdge(ap, s * kc * MR, bp, pb, kc, alpha, c, cOff, ldc, mr, cols);
+                }
+            }
+        }
     }
 
     private static int ceilDiv(int x, int y) { return (x + y - 1) / y; }
