@@ -11,7 +11,8 @@ import dev.brasa.backend.View;
  * Sigmoid inside a {@code Sequential}. Forward writes the bias into the output rows and lets the
  * GEMM accumulate onto it, then applies the activation in place. Backward turns the output
  * gradient into the pre-activation gradient once, then gx = g W (A B), gW = g^T x (A^T B, written
- * [out, in] row-major like the weight, so accumulating it is a dense add) and gb = column sums of g.
+ * [out, in] row-major like the weight; added straight into a leaf weight's existing gradient buffer)
+ * and gb = column sums of g.
  */
 final class LinearOp {
     private LinearOp() {}
@@ -44,6 +45,8 @@ final class LinearOp {
         private final int[] xShape;
         private final boolean bias;
         private SavedTensor sx, sw, sy;
+        /** The weight when it is a leaf: its gradient buffer can take the weight gradient directly. */
+        private final Tensor weightLeaf;
 
         LinearNode(Tensor x, Tensor x2, Tensor w, Tensor b, UnaryOp act, Tensor y) {
             super(x, w, b);
@@ -53,6 +56,7 @@ final class LinearOp {
             if (needsGrad(1)) sx = save(x2);
             if (needsGrad(0)) sw = save(w);
             if (act != null) sy = save(y.detach());
+            weightLeaf = needsGrad(1) && w.gradFn() == null ? w : null;
         }
 
         @Override public String name() {
@@ -90,9 +94,18 @@ final class LinearOp {
             if (needsGrad(1)) {
                 Tensor x = sx.get();
                 int in = x.shape[1];
-                gw = Tensor.empty(be, g.dtype, new int[] {out, in});
                 View gT = new View(g.storage, new int[] {1, out, rows}, new int[] {0, g.strides[1], g.strides[0]}, g.offset);
-                be.matmul(gT, rows3(x), rows3(gw), 1, out, in, rows, 1.0, 0.0);
+                Tensor acc = weightLeaf == null ? null : weightLeaf.grad();
+                if (acc != null && acc.dtype == g.dtype && acc.isContiguous() && acc.backend() == be
+                        && java.util.Arrays.equals(acc.shape, new int[] {out, in})) {
+                    // the leaf already has a gradient buffer: the GEMM adds into it (beta = 1), which is what
+                    // AccumulateGrad would do, without a fresh [out, in] tensor and a second pass per step
+                    be.matmul(gT, rows3(x), rows3(acc), 1, out, in, rows, 1.0, 1.0);
+                    acc.storage.bumpVersion();
+                } else {
+                    gw = Tensor.empty(be, g.dtype, new int[] {out, in});
+                    be.matmul(gT, rows3(x), rows3(gw), 1, out, in, rows, 1.0, 0.0);
+                }
             }
             if (needsGrad(2)) {
                 gb = Tensor.empty(be, g.dtype, new int[] {out});

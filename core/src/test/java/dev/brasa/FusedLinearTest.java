@@ -61,6 +61,20 @@ class FusedLinearTest {
     }
 
     @Test
+    void gradientsAccumulateAcrossBackwardCallsAsWithTheComposite() {
+        Generator g = new Generator(21);
+        Tensor x = Brasa.randn(g, 9, 6);
+        Tensor w1 = Brasa.randn(g, 5, 6).requiresGrad_(true), w2 = w1.detach().requiresGrad_(true);
+        Tensor b1 = Brasa.randn(g, 5).requiresGrad_(true), b2 = b1.detach().requiresGrad_(true);
+        for (int i = 0; i < 3; i++) {                   // the 2nd and 3rd add into the existing .grad buffers
+            Brasa.fusedLinear(x.mul((float) (i + 1)), w1, b1, "sigmoid").sum().backward();
+            composite(x.mul((float) (i + 1)), w2, b2, "sigmoid").sum().backward();
+        }
+        close(w2.grad(), w1.grad(), "accumulated weight grad");
+        close(b2.grad(), b1.grad(), "accumulated bias grad");
+    }
+
+    @Test
     void gradCheckInFloat64() {
         Generator g = new Generator(3);
         Tensor x = Brasa.randn(g, 4, 6).to(DType.FLOAT64).requiresGrad_(true);
