@@ -48,9 +48,10 @@ final class Gemm {
         long work = (long) m * n * k;
         int tasksWanted = work < 2_000_000 ? 1 : threads;
         int kBlocks0 = ceilDiv(k, KC), kc0 = ceilDiv(k, kBlocks0);
-        if (tasksWanted > 1 && m <= MC_MAX && panels >= 4 * tasksWanted) {
-            // few rows (a batch of 128): split the columns instead, so each thread packs and reads only
-            // its share of B, in one parallel region with no barrier between packing and compute
+        if (m <= MC_MAX && panels >= 4 * tasksWanted) {
+            // few rows (a batch of 128): each panel of B is packed right before all rows use it, so the
+            // kernels read it from L1 instead of a packed copy of all of B; threads split the columns,
+            // each packing only its share of B, in one parallel region with no barrier
             int tasks = Math.min(tasksWanted, panels);
             CpuThreads.parallelFor(tasks, t -> columns(m, n, k, kc0, alpha, a, ao, ars, acs, b, bo, brs, bcs, c, co, ldc,
                     t * panels / tasks, (t + 1) * panels / tasks));
