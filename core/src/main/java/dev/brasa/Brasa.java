@@ -376,11 +376,7 @@ public final class Brasa {
         if (!fusable) {
             Tensor y = x.matmul(weight.t());
             if (bias != null) y = y.add(bias);
-            return activation == null ? y : switch (activation) {
-                case "relu" -> y.relu();
-                case "tanh" -> y.tanh();
-                default -> y.sigmoid();
-            };
+            return act == null ? y : Unary.apply(act, y, 0, 0);
         }
         return LinearOp.apply(x, weight, bias, act);
     }

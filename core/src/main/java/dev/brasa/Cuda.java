@@ -1,5 +1,6 @@
 package dev.brasa;
 
+import dev.brasa.backend.cuda.CudaBackend;
 import dev.brasa.cuda.Cublas;
 import dev.brasa.cuda.CudaDriver;
 import dev.brasa.cuda.Cudart;
@@ -35,7 +36,7 @@ public final class Cuda {
                 try (Arena a = Arena.ofConfined()) {
                     MemorySegment n = a.allocate(ValueLayout.JAVA_INT);
                     int err = Cudart.cudaGetDeviceCount(n);
-                    if (err != Cudart.cudaSuccess) reason = "cudaGetDeviceCount failed: " + errorString(err);
+                    if (err != Cudart.cudaSuccess) reason = "cudaGetDeviceCount failed: " + CudaBackend.errorString(err);
                     else count = n.get(ValueLayout.JAVA_INT, 0);
                 } catch (RuntimeException | LinkageError e) {
                     reason = "cudaGetDeviceCount failed: " + e;
@@ -45,16 +46,6 @@ public final class Cuda {
             else if (reason == null && count == 0) reason = "the CUDA runtime reports no device";
             COUNT = missing.isEmpty() && reason == null ? count : 0;
             REASON = reason;
-        }
-    }
-
-    /** The runtime's text for a cudaError_t. */
-    static String errorString(int err) {
-        try {
-            MemorySegment s = Cudart.cudaGetErrorString(err);
-            return s.reinterpret(4096).getString(0) + " (cudaError " + err + ")";
-        } catch (RuntimeException e) {
-            return "cudaError " + err;
         }
     }
 

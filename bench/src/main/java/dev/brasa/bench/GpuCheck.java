@@ -21,13 +21,11 @@ import dev.brasa.nn.Loss;
 import dev.brasa.nn.Module;
 import dev.brasa.nn.ReLU;
 import dev.brasa.nn.Sequential;
-import dev.brasa.nn.Sigmoid;
 import dev.brasa.nn.Tanh;
 import dev.brasa.optim.SGD;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -55,7 +53,7 @@ public final class GpuCheck {
         for (int[] d : new int[][] {{500, 800}, {2000, 2000}}) {
             manualSeed(0);
             RandomBinaryDataset ds = new RandomBinaryDataset(5000, 300);
-            Module net = ffnn(d[0], d[1]).to(gpu);
+            Module net = Programs.ffnn(d[0], d[1]).to(gpu);
             SGD opt = new SGD(net.parameters(), 0.06);
             report("ffnn_" + d[0] + "_" + d[1], () -> epoch(net, ds, new BCELoss(), opt, 128, false, gpu));
         }
@@ -68,10 +66,6 @@ public final class GpuCheck {
         report("mlp_batch64", () -> epoch(mlp, flat, new CrossEntropyLoss(), mopt, 64, true, gpu));
         memory(flat, gpu);
         curves(flat, gpu);
-    }
-
-    private static Module ffnn(int d1, int d2) {
-        return new Sequential(new Linear(300, d1), new Tanh(), new Linear(d1, d2), new Sigmoid(), new Linear(d2, 1), new Sigmoid());
     }
 
     private static void info() {
@@ -110,12 +104,7 @@ public final class GpuCheck {
     }
 
     private static void epoch(Module net, TensorDataset ds, Loss lossFn, SGD opt, int batch, boolean shuffle, Device gpu) {
-        for (Sample b : DataLoader.builder(ds).batchSize(batch).shuffle(shuffle).seed(1).build()) {
-            Tensor loss = lossFn.forward(net.forward(b.x().to(gpu)), b.y().to(gpu));
-            opt.zeroGrad();
-            loss.backward();
-            opt.step();
-        }
+        Programs.epoch(net, ds, lossFn, opt, batch, shuffle, gpu);
         net.parameters().get(0).toFloatArray();                  // wait for the stream
     }
 
@@ -196,6 +185,4 @@ public final class GpuCheck {
         }
         return String.join(",", out);
     }
-
-    static boolean exists(Path p) { return Files.exists(p); }
 }

@@ -2,6 +2,7 @@ package dev.brasa.bench;
 
 import static dev.brasa.Brasa.*;
 
+import dev.brasa.Device;
 import dev.brasa.Tensor;
 import dev.brasa.backend.cpu.CpuThreads;
 import dev.brasa.data.DataLoader;
@@ -39,8 +40,7 @@ public final class Programs {
         for (int[] d : new int[][] {{300, 400}, {500, 800}, {1000, 2000}, {2000, 2000}}) {
             manualSeed(0);
             RandomBinaryDataset ds = new RandomBinaryDataset(5000, 300);
-            Module net = new Sequential(new Linear(300, d[0]), new Tanh(), new Linear(d[0], d[1]), new Sigmoid(), new Linear(d[1], 1),
-                    new Sigmoid());
+            Module net = ffnn(d[0], d[1]);
             report("ffnn_" + d[0] + "_" + d[1], epochs, () -> epoch(net, ds, new BCELoss(), new SGD(net.parameters(), 0.06), 128, false));
         }
         TensorDataset fm = FashionMNIST.load(Path.of(System.getProperty("fashion", FashionMNIST.DEBIAN_DIR.toString())), true);
@@ -82,9 +82,19 @@ public final class Programs {
         report("add_1x1", epochs * 20000, () -> one.add(two));
     }
 
+    /** The random-data FFNN of the tutorial: 300 -> d1 (tanh) -> d2 (sigmoid) -> 1 (sigmoid). */
+    static Module ffnn(int d1, int d2) {
+        return new Sequential(new Linear(300, d1), new Tanh(), new Linear(d1, d2), new Sigmoid(), new Linear(d2, 1), new Sigmoid());
+    }
+
     private static void epoch(Module net, TensorDataset ds, dev.brasa.nn.Loss lossFn, SGD opt, int batch, boolean shuffle) {
+        epoch(net, ds, lossFn, opt, batch, shuffle, Device.CPU);
+    }
+
+    /** One epoch with each batch moved to {@code device} (a no-op for the CPU). */
+    static void epoch(Module net, TensorDataset ds, dev.brasa.nn.Loss lossFn, SGD opt, int batch, boolean shuffle, Device device) {
         for (Sample b : DataLoader.builder(ds).batchSize(batch).shuffle(shuffle).seed(1).build()) {
-            Tensor loss = lossFn.forward(net.forward(b.x()), b.y());
+            Tensor loss = lossFn.forward(net.forward(b.x().to(device)), b.y().to(device));
             opt.zeroGrad();
             loss.backward();
             opt.step();

@@ -14,7 +14,6 @@ import dev.brasa.nn.Loss;
 import dev.brasa.nn.Module;
 import dev.brasa.nn.ReLU;
 import dev.brasa.nn.Sequential;
-import dev.brasa.nn.Sigmoid;
 import dev.brasa.nn.Tanh;
 import dev.brasa.optim.SGD;
 import java.util.concurrent.TimeUnit;
@@ -74,8 +73,7 @@ public class StepBenchmark {
             }
             default -> {
                 RandomBinaryDataset d = new RandomBinaryDataset(128, 300);
-                model = new Sequential(new Linear(300, 500), new Tanh(), new Linear(500, 800), new Sigmoid(), new Linear(800, 1),
-                        new Sigmoid());
+                model = Programs.ffnn(500, 800);
                 x = d.x();
                 y = d.y();
                 loss = new BCELoss();

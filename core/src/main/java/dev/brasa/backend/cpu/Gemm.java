@@ -47,13 +47,14 @@ final class Gemm {
         int threads = CpuThreads.threads();
         long work = (long) m * n * k;
         int tasksWanted = work < 2_000_000 ? 1 : threads;
-        int kBlocks0 = ceilDiv(k, KC), kc0 = ceilDiv(k, kBlocks0);
+        // K blocks balanced (784 = 4 x 196, not 3 x 256 + 16)
+        int kBlocks = ceilDiv(k, KC), kcMax = ceilDiv(k, kBlocks);
         if (m <= MC_MAX && panels >= 4 * tasksWanted) {
             // few rows (a batch of 128): each panel of B is packed right before all rows use it, so the
             // kernels read it from L1 instead of a packed copy of all of B; threads split the columns,
             // each packing only its share of B, in one parallel region with no barrier
             int tasks = Math.min(tasksWanted, panels);
-            CpuThreads.parallelFor(tasks, t -> columns(m, n, k, kc0, alpha, a, ao, ars, acs, b, bo, brs, bcs, c, co, ldc,
+            CpuThreads.parallelFor(tasks, t -> columns(m, n, k, kcMax, alpha, a, ao, ars, acs, b, bo, brs, bcs, c, co, ldc,
                     t * panels / tasks, (t + 1) * panels / tasks));
             return;
         }
@@ -62,8 +63,6 @@ final class Gemm {
         int mBlocks = Math.max(ceilDiv(m, MC_MAX), Math.min(tasksWanted, ceilDiv(m, MR)));
         int mc = roundUp(ceilDiv(m, mBlocks), MR);
         mBlocks = ceilDiv(m, mc);
-        // K blocks balanced too (784 = 4 x 196, not 3 x 256 + 16)
-        int kBlocks = ceilDiv(k, KC), kcMax = ceilDiv(k, kBlocks);
         // all of B is packed first (block kb at panels * NR * kb * kcMax), so the compute runs in one
         // parallel region: waking the pool costs tens of microseconds, too much to pay once per K block
         float[] bp = buffer(B_BUF, panels * NR * k);

@@ -80,14 +80,15 @@ public final class CudaBackend implements Backend {
     // ---------------------------------------------------------------- errors
 
     static void check(int rc, String call) {
-        if (rc != Cudart.cudaSuccess) {
-            String msg;
-            try {
-                msg = Cudart.cudaGetErrorString(rc).reinterpret(4096).getString(0);
-            } catch (RuntimeException e) {
-                msg = "?";
-            }
-            throw new IllegalStateException(call + " failed: " + msg + " (cudaError " + rc + ")");
+        if (rc != Cudart.cudaSuccess) throw new IllegalStateException(call + " failed: " + errorString(rc));
+    }
+
+    /** The runtime's text for a cudaError_t, with its number: "out of memory (cudaError 2)". */
+    public static String errorString(int rc) {
+        try {
+            return Cudart.cudaGetErrorString(rc).reinterpret(4096).getString(0) + " (cudaError " + rc + ")";
+        } catch (RuntimeException e) {
+            return "cudaError " + rc;
         }
     }
 
@@ -402,8 +403,8 @@ public final class CudaBackend implements Backend {
         if (g == null) {
             int[] sa = a.strides();
             boolean aOk = sa[2] == 1 && sa[1] >= Math.max(1, k) || sa[1] == 1 && sa[2] >= Math.max(1, m);
-            if (aOk) matmul(a, denseBatch(b), c, batch, m, n, k, alpha, beta);
-            else matmul(denseBatch(a), b, c, batch, m, n, k, alpha, beta);
+            if (aOk) matmul(a, dense(b), c, batch, m, n, k, alpha, beta);
+            else matmul(dense(a), b, c, batch, m, n, k, alpha, beta);
             return;
         }
         int opA = g.opA, lda = g.lda, opB = g.opB, ldb = g.ldb;
@@ -438,12 +439,6 @@ public final class CudaBackend implements Backend {
         if (!(aRow || aCol) || !(bRow || bCol)) return null;
         return new Blas(aRow ? Cublas.CUBLAS_OP_N : Cublas.CUBLAS_OP_T, Math.max(1, aRow ? sa[1] : sa[2]),
                 bRow ? Cublas.CUBLAS_OP_N : Cublas.CUBLAS_OP_T, Math.max(1, bRow ? sb[1] : sb[2]));
-    }
-
-    private View denseBatch(View v) {
-        View d = View.contiguous(allocate(Kind.F32, v.numel()), v.shape());
-        copy(v, d);
-        return d;
     }
 
     @Override public void indexSelect(View x, View index, int rowSize, View out) {

@@ -22,7 +22,7 @@ import java.util.List;
  */
 public final class KernelCompiler {
     /** The kernel sources, by resource name. */
-    public static final List<String> SOURCES = List.of("elementwise.cu", "reduce.cu", "loss.cu", "optim.cu", "random.cu",
+    public static final List<String> SOURCES = List.of("elementwise.cu", "reduce.cu", "optim.cu", "random.cu",
             "norm.cu", "index.cu");
 
     private KernelCompiler() {}

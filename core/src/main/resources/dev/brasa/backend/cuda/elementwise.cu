@@ -148,3 +148,20 @@ extern "C" __global__ void compare_f32(int op, const float* __restrict__ a, cons
         out[i] = binary_op(op, a[ia], b[ib]) != 0.0f ? 1 : 0;
     }
 }
+
+// binary cross-entropy backward for probabilities p and targets y: g * (p - y) / max(p (1 - p), 1e-12)
+extern "C" __global__ void bce_backward_f32(const float* __restrict__ p, const float* __restrict__ y, const float* __restrict__ g,
+                                            float* __restrict__ out, long n, float scale) {
+    for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < n; i += (long) gridDim.x * blockDim.x) {
+        float pi = p[i];
+        out[i] = scale * g[i] * (pi - y[i]) / fmaxf(pi * (1.0f - pi), 1e-12f);
+    }
+}
+
+// BCE with logits backward: g * (sigmoid(x) - y)
+extern "C" __global__ void bce_logits_backward_f32(const float* __restrict__ x, const float* __restrict__ y, const float* __restrict__ g,
+                                                   float* __restrict__ out, long n, float scale) {
+    for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < n; i += (long) gridDim.x * blockDim.x) {
+        out[i] = scale * g[i] * (1.0f / (1.0f + expf(-x[i])) - y[i]);
+    }
+}

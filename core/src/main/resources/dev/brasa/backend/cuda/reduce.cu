@@ -1,7 +1,33 @@
-// Reductions and softmax of the CUDA backend over a contiguous [outer, n, inner] input along the
+// Reductions, softmax and cross-entropy of the CUDA backend over a contiguous [outer, n, inner] input along the
 // middle axis. One block per (outer, inner) column; a shared-memory tree in each block.
 
 #define BLOCK 256
+
+// Block-wide max and sum over blockDim.x threads (a power of two, at most BLOCK): every thread gets the
+// result, and buf is free again on return.
+__device__ float block_max(float v, float* buf) {
+    buf[threadIdx.x] = v;
+    __syncthreads();
+    for (int s = blockDim.x / 2; s > 0; s >>= 1) {
+        if (threadIdx.x < s) buf[threadIdx.x] = fmaxf(buf[threadIdx.x], buf[threadIdx.x + s]);
+        __syncthreads();
+    }
+    float r = buf[0];
+    __syncthreads();
+    return r;
+}
+
+__device__ float block_sum(float v, float* buf) {
+    buf[threadIdx.x] = v;
+    __syncthreads();
+    for (int s = blockDim.x / 2; s > 0; s >>= 1) {
+        if (threadIdx.x < s) buf[threadIdx.x] += buf[threadIdx.x + s];
+        __syncthreads();
+    }
+    float r = buf[0];
+    __syncthreads();
+    return r;
+}
 
 // ReduceOp ordinals: SUM, MEAN, MAX, MIN (ARGMAX and ARGMIN run on the host); 4 = product
 extern "C" __global__ void reduce_f32(int op, const float* __restrict__ x, float* __restrict__ out, int outer, int n, int inner) {
@@ -42,23 +68,10 @@ extern "C" __global__ void softmax_f32(const float* __restrict__ x, float* __res
     float* yr = y + (long) blockIdx.x * n;
     float m = __int_as_float(0xff800000);
     for (int i = threadIdx.x; i < n; i += blockDim.x) m = fmaxf(m, xr[i]);
-    buf[threadIdx.x] = m;
-    __syncthreads();
-    for (int s = blockDim.x / 2; s > 0; s >>= 1) {
-        if (threadIdx.x < s) buf[threadIdx.x] = fmaxf(buf[threadIdx.x], buf[threadIdx.x + s]);
-        __syncthreads();
-    }
-    m = buf[0];
-    __syncthreads();
+    m = block_max(m, buf);
     float sum = 0.0f;
     for (int i = threadIdx.x; i < n; i += blockDim.x) sum += expf(xr[i] - m);
-    buf[threadIdx.x] = sum;
-    __syncthreads();
-    for (int s = blockDim.x / 2; s > 0; s >>= 1) {
-        if (threadIdx.x < s) buf[threadIdx.x] += buf[threadIdx.x + s];
-        __syncthreads();
-    }
-    sum = buf[0];
+    sum = block_sum(sum, buf);
     float lse = m + logf(sum);
     for (int i = threadIdx.x; i < n; i += blockDim.x) yr[i] = logMode ? xr[i] - lse : expf(xr[i] - m) / sum;
 }
@@ -72,13 +85,7 @@ extern "C" __global__ void softmax_backward_f32(const float* __restrict__ y, con
     float* o = out + (long) blockIdx.x * n;
     float dot = 0.0f;
     for (int i = threadIdx.x; i < n; i += blockDim.x) dot += logMode ? gr[i] : gr[i] * yr[i];
-    buf[threadIdx.x] = dot;
-    __syncthreads();
-    for (int s = blockDim.x / 2; s > 0; s >>= 1) {
-        if (threadIdx.x < s) buf[threadIdx.x] += buf[threadIdx.x + s];
-        __syncthreads();
-    }
-    dot = buf[0];
+    dot = block_sum(dot, buf);
     for (int i = threadIdx.x; i < n; i += blockDim.x) o[i] = logMode ? gr[i] - expf(yr[i]) * dot : yr[i] * (gr[i] - dot);
 }
 
@@ -111,4 +118,42 @@ extern "C" __global__ void argreduce_f32(int op, const float* __restrict__ x, lo
         __syncthreads();
     }
     if (threadIdx.x == 0) out[col] = bi[0];
+}
+
+// Cross-entropy over rows of logits [rows, classes] with int64 targets,
+// fused with log-softmax: forward writes each row's loss and keeps the log-probabilities for backward.
+
+extern "C" __global__ void cross_entropy_f32(const float* __restrict__ logits, const long long* __restrict__ target,
+                                             float* __restrict__ logp, float* __restrict__ loss, int rows, int classes,
+                                             long long ignoreIndex, int* __restrict__ badTarget) {
+    __shared__ float buf[BLOCK];
+    int r = blockIdx.x;
+    const float* x = logits + (long) r * classes;
+    float* lp = logp + (long) r * classes;
+    float m = __int_as_float(0xff800000);
+    for (int i = threadIdx.x; i < classes; i += blockDim.x) m = fmaxf(m, x[i]);
+    m = block_max(m, buf);
+    float sum = 0.0f;
+    for (int i = threadIdx.x; i < classes; i += blockDim.x) sum += expf(x[i] - m);
+    sum = block_sum(sum, buf);
+    float lse = m + logf(sum);
+    for (int i = threadIdx.x; i < classes; i += blockDim.x) lp[i] = x[i] - lse;
+    if (threadIdx.x == 0) {
+        long long t = target[r];
+        if (t == ignoreIndex) loss[r] = 0.0f;
+        else if (t < 0 || t >= classes) { loss[r] = 0.0f; atomicExch(badTarget, 1); }
+        else loss[r] = lse - x[t];
+    }
+}
+
+// d loss_r / d logits = scale * (softmax - onehot(target)); scale = upstream gradient / count of used rows
+extern "C" __global__ void cross_entropy_backward_f32(const float* __restrict__ logp, const long long* __restrict__ target,
+                                                      float* __restrict__ grad, int rows, int classes, long long ignoreIndex,
+                                                      const float* __restrict__ scale) {
+    long n = (long) rows * classes;
+    for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < n; i += (long) gridDim.x * blockDim.x) {
+        int r = (int) (i / classes), c = (int) (i % classes);
+        long long t = target[r];
+        grad[i] = t == ignoreIndex ? 0.0f : scale[0] * (expf(logp[i]) - (c == t ? 1.0f : 0.0f));
+    }
 }
