@@ -7,11 +7,9 @@ import java.util.Arrays;
 /**
  * Elementwise binary cross-entropy, fused for stability: on probabilities (logs clamped at -100,
  * gradient (p - t) / max(p (1 - p), 1e-12)) and on logits (log-sum-exp form, gradient
- * sigmoid(x) - t). Reduction is left to the caller.
+ * sigmoid(x) - t). Forward and backward are one backend pass each. Reduction is left to the caller.
  */
 final class BinaryLoss {
-    private static final double EPS = 1e-12;
-
     private BinaryLoss() {}
 
     static Tensor apply(BinaryOp op, Tensor input, Tensor target) {
@@ -58,13 +56,9 @@ final class BinaryLoss {
 
         @Override protected Tensor[] backward(Tensor g) {
             Tensor in = x.get(), tt = t.get().to(in.dtype);
-            Tensor d;
-            if (op == BinaryOp.BCE) {
-                d = in.sub(tt).div(in.mul(in.neg().add(1f)).clampMin((float) EPS));
-            } else {
-                d = in.sigmoid().sub(tt);
-            }
-            return new Tensor[] {d.mul(g)};
+            Tensor d = Tensor.empty(in.backend(), in.dtype, in.shape);
+            in.backend().binaryLossBackward(op, in.kernelView(), tt.kernelView(), g.to(in.dtype).expandedView(in.shape), d.kernelView());
+            return new Tensor[] {d};
         }
     }
 }

@@ -329,6 +329,29 @@ public final class Brasa {
     }
 
     /**
+     * Cross-entropy of logits [N, C] against INT64 class indices [N] as one fused node (the kernel
+     * behind {@code F.crossEntropy}): log-softmax and the negative log-likelihood in one pass,
+     * label smoothing in [0, 1], rows whose target is ignoreIndex left out; reduction "mean" (over
+     * the rows kept), "sum" or "none" (a [N] result).
+     */
+    public static Tensor crossEntropy(Tensor logits, Tensor target, long ignoreIndex, double labelSmoothing, String reduction) {
+        java.util.Objects.requireNonNull(logits, "input");
+        java.util.Objects.requireNonNull(target, "target");
+        if (logits.dim() != 2 || !logits.dtype.isFloatingPoint()) {
+            throw new IllegalArgumentException("crossEntropy: expected floating logits [N, C], got " + logits.dtype + " "
+                    + Shapes.str(logits.shape));
+        }
+        if (target.dtype != DType.INT64 || target.dim() != 1 || target.shape[0] != logits.shape[0]) {
+            throw new IllegalArgumentException("crossEntropy: expected INT64 class indices [" + logits.shape[0] + "], got "
+                    + target.dtype + " " + Shapes.str(target.shape));
+        }
+        if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
+            throw new IllegalArgumentException("label_smoothing must be between 0.0 and 1.0. Got: " + labelSmoothing);
+        }
+        return CrossEntropyOp.apply(logits, target, ignoreIndex, labelSmoothing, reduction);
+    }
+
+    /**
      * Dropout ({@code torch.dropout}): in training, zeroes each element with probability p (drawn
      * from the default generator as PyTorch's CPU kernel draws them) and scales the rest by 1/(1-p).
      */

@@ -27,6 +27,28 @@ class GradCheckTest {
     }
 
     @Test
+    void fusedLossesMatchCentralDifferences() {
+        Brasa.manualSeed(3);
+        Tensor x = Brasa.randn(5, 4).mul(3f).toDouble().requiresGrad_();
+        Tensor t = Brasa.tensor(new long[] {0, 3, -100, 2, 3});
+        for (String reduction : new String[] {"mean", "sum", "none"}) {
+            for (double eps : new double[] {0, 0.3}) {
+                // a non-uniform upstream gradient for "none": weight each row differently
+                Tensor w = Brasa.arange(5).toDouble().add(1f);
+                assertTrue(GradCheck.check(in -> {
+                    Tensor l = Brasa.crossEntropy(in[0], t, -100, eps, reduction);
+                    return reduction.equals("none") ? l.mul(w).sum() : l;
+                }, x), reduction + " eps=" + eps);
+            }
+        }
+        Tensor p = Brasa.rand(3, 4).mul(0.8f).add(0.1f).toDouble().requiresGrad_();
+        Tensor y = Brasa.rand(3, 4).toDouble();
+        assertTrue(GradCheck.check(in -> Brasa.binaryCrossEntropy(in[0], y).mean(), p));
+        assertTrue(GradCheck.check(in -> Brasa.binaryCrossEntropyWithLogits(in[0], y).mul(y).sum(), Brasa.randn(3, 4).mul(3f)
+                .toDouble().requiresGrad_()));
+    }
+
+    @Test
     void aWrongBackwardIsCaught() {
         Tensor x = Brasa.randn(5).toDouble().requiresGrad_();
         // x * x with a deliberately wrong gradient (x instead of 2x)

@@ -44,6 +44,30 @@ public interface Backend {
     void softmaxBackward(View y, View gy, int outer, int n, int inner, View out, boolean log);
 
     /**
+     * Fused cross-entropy of contiguous logits x [rows, classes] against contiguous I64 targets
+     * [rows], each either ignoreIndex or a valid class (the caller checks): lse[r] = log sum_c
+     * exp(x[r, c]), and loss[r] = scale * ((1 - eps) (lse[r] - x[r, t_r]) + eps (lse[r] - mean_c
+     * x[r, c])), 0 where t_r == ignoreIndex; eps is the label smoothing.
+     */
+    void crossEntropy(View x, View target, int rows, int classes, long ignoreIndex, double smoothing, double scale,
+                      View lse, View loss);
+
+    /**
+     * The gradient of {@link #crossEntropy} with respect to x: out[r, c] = scale * g[r] * (exp(x[r, c] -
+     * lse[r]) - (1 - eps) [c == t_r] - eps / classes), 0 where t_r == ignoreIndex; g is a [rows] view
+     * (stride 0 for a reduced loss), out is contiguous.
+     */
+    void crossEntropyBackward(View x, View target, View lse, View g, int rows, int classes, long ignoreIndex,
+                              double smoothing, double scale, View out);
+
+    /**
+     * The gradient of the elementwise binary cross-entropy {@code op} (BCE or BCE_WITH_LOGITS) with
+     * respect to its input a: out = g * (a - t) / max(a (1 - a), 1e-12) for probabilities, g *
+     * (sigmoid(a) - t) for logits; a, t and out have one shape, g arrives expanded to it.
+     */
+    void binaryLossBackward(BinaryOp op, View a, View t, View g, View out);
+
+    /**
      * Batched GEMM: for each b in [0, batch), C[b] = alpha * A[b] B[b] + beta * C[b], with
      * A[b] an m x k view, B[b] k x n, C[b] m x n. Views have rank 3 (batch first); any strides are
      * allowed for A and B (a transposed operand is a view with swapped strides); C is contiguous.

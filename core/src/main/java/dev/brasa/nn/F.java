@@ -123,8 +123,8 @@ public final class F {
 
     /**
      * Cross-entropy of logits [N, C] (or [C]) against INT64 class indices [N] (or a 0-d index), or
-     * against class probabilities of the input's shape; log-softmax then NLL, with ignoreIndex and
-     * label smoothing as in PyTorch.
+     * against class probabilities of the input's shape, with ignoreIndex and label smoothing as in
+     * PyTorch; class indices run as one fused node ({@link Brasa#crossEntropy}).
      */
     public static Tensor crossEntropy(Tensor input, Tensor target, int ignoreIndex, double labelSmoothing, Reduction r) {
         if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
@@ -133,9 +133,9 @@ public final class F {
         checkLogits(input, "cross_entropy");
         boolean single = input.dim() == 1;
         Tensor x = single ? input.unsqueeze(0) : input;
-        Tensor lp = x.logSoftmax(1);
         int n = x.size(0), c = x.size(1);
         if (target.dtype().isFloatingPoint()) {
+            Tensor lp = x.logSoftmax(1);
             if (!Arrays.equals(target.shape(), input.shape())) {
                 throw new IllegalArgumentException("cross_entropy: class-probability target must have the input's shape "
                         + Arrays.toString(input.shape()) + ", got " + Arrays.toString(target.shape()));
@@ -147,7 +147,8 @@ public final class F {
             return single && r == Reduction.NONE ? out.squeeze(0) : out;
         }
         Tensor t = single ? target.reshape(1) : target;
-        Tensor loss = nll(lp, t, ignoreIndex, labelSmoothing, r, "cross_entropy");
+        checkClassTarget(t, n, "cross_entropy");
+        Tensor loss = Brasa.crossEntropy(x, t, ignoreIndex, labelSmoothing, r.name().toLowerCase(java.util.Locale.ROOT));
         return single && r == Reduction.NONE ? loss.squeeze(0) : loss;
     }
 
@@ -155,7 +156,7 @@ public final class F {
     public static Tensor nllLoss(Tensor input, Tensor target, int ignoreIndex, Reduction r) {
         checkLogits(input, "nll_loss");
         boolean single = input.dim() == 1;
-        Tensor loss = nll(single ? input.unsqueeze(0) : input, single ? target.reshape(1) : target, ignoreIndex, 0, r, "nll_loss");
+        Tensor loss = nll(single ? input.unsqueeze(0) : input, single ? target.reshape(1) : target, ignoreIndex, r, "nll_loss");
         return single && r == Reduction.NONE ? loss.squeeze(0) : loss;
     }
 
@@ -166,8 +167,7 @@ public final class F {
         if (!input.dtype().isFloatingPoint()) throw new IllegalArgumentException(fn + ": expected a floating input, got " + input.dtype());
     }
 
-    private static Tensor nll(Tensor lp, Tensor target, int ignoreIndex, double eps, Reduction r, String fn) {
-        int n = lp.size(0), c = lp.size(1);
+    private static void checkClassTarget(Tensor target, int n, String fn) {
         if (target.dtype() != DType.INT64) {
             throw new IllegalArgumentException(fn + ": expected INT64 class indices as target, got " + target.dtype()
                     + " (use target.toLong(), or pass class probabilities as a floating tensor of the input's shape)");
@@ -176,6 +176,11 @@ public final class F {
             throw new IllegalArgumentException("Expected input batch_size (" + n + ") to match target batch_size ("
                     + (target.dim() == 0 ? 1 : target.size(0)) + ").");
         }
+    }
+
+    private static Tensor nll(Tensor lp, Tensor target, int ignoreIndex, Reduction r, String fn) {
+        int n = lp.size(0), c = lp.size(1);
+        checkClassTarget(target, n, fn);
         long[] t = target.toLongArray();
         long[] flat = new long[n];
         float[] keep = new float[n];
@@ -191,10 +196,6 @@ public final class F {
         }
         Tensor mask = Brasa.fromArray(keep, n).to(lp.dtype()).to(lp.device());
         Tensor per = lp.reshape(-1).index(Brasa.tensor(flat)).neg().mul(mask);
-        if (eps > 0) {
-            Tensor smooth = lp.sum(1).neg().div(c).mul(mask);
-            per = per.mul((float) (1 - eps)).add(smooth.mul((float) eps));
-        }
         return switch (r) {
             case NONE -> per;
             case SUM -> per.sum();

@@ -244,6 +244,64 @@ public class ScalarBackend implements Backend {
     }
 
     @Override
+    public void crossEntropy(View x, View target, int rows, int classes, long ignoreIndex, double smoothing, double scale,
+                             View lse, View loss) {
+        CpuStorage xs = cpu(x), ts = cpu(target), ls = cpu(lse), os = cpu(loss);
+        for (int r = 0; r < rows; r++) {
+            int xp = x.offset() + r * classes;
+            double max = Double.NEGATIVE_INFINITY, total = 0;
+            for (int c = 0; c < classes; c++) {
+                double v = xs.get(xp + c);
+                max = Math.max(max, v);
+                total += v;
+            }
+            double sum = 0;
+            for (int c = 0; c < classes; c++) sum += Math.exp(xs.get(xp + c) - max);
+            double l = max + Math.log(sum);
+            ls.set(lse.offset() + r, l);
+            long t = ts.l[target.offset() + r];
+            double v = t == ignoreIndex ? 0
+                    : scale * ((1 - smoothing) * (l - xs.get(xp + (int) t)) + smoothing * (l - total / classes));
+            os.set(loss.offset() + r, v);
+        }
+    }
+
+    @Override
+    public void crossEntropyBackward(View x, View target, View lse, View g, int rows, int classes, long ignoreIndex,
+                                     double smoothing, double scale, View out) {
+        CpuStorage xs = cpu(x), ts = cpu(target), ls = cpu(lse), gs = cpu(g), os = cpu(out);
+        for (int r = 0; r < rows; r++) {
+            int xp = x.offset() + r * classes, op = out.offset() + r * classes;
+            long t = ts.l[target.offset() + r];
+            double l = ls.get(lse.offset() + r), gr = scale * gs.get(g.offset() + r * g.strides()[0]);
+            for (int c = 0; c < classes; c++) {
+                double d = Math.exp(xs.get(xp + c) - l) - (c == t ? 1 - smoothing : 0) - smoothing / classes;
+                os.set(op + c, t == ignoreIndex ? 0 : gr * d);
+            }
+        }
+    }
+
+    @Override
+    public void binaryLossBackward(BinaryOp op, View a, View t, View g, View out) {
+        CpuStorage as = cpu(a), ts = cpu(t), gs = cpu(g), os = cpu(out);
+        Loops.forEach(out.shape(), new int[][] {a.strides(), t.strides(), g.strides(), out.strides()},
+                new int[] {a.offset(), t.offset(), g.offset(), out.offset()},
+                (n, off, str) -> binaryLossBackwardRow(op, as, off[0], str[0], ts, off[1], str[1], gs, off[2], str[2],
+                        os, off[3], str[3], n));
+    }
+
+    /** One row of {@link #binaryLossBackward}; overridden by the SIMD backend for float32. */
+    void binaryLossBackwardRow(BinaryOp op, CpuStorage a, int ao, int as, CpuStorage t, int to, int ts,
+                               CpuStorage g, int go, int gs, CpuStorage o, int oo, int os, int n) {
+        for (int i = 0; i < n; i++, ao += as, to += ts, go += gs, oo += os) {
+            double x = a.get(ao), d;
+            if (op == BinaryOp.BCE) d = (x - t.get(to)) / Math.max(x * (1 - x), 1e-12);
+            else d = UnaryOp.SIGMOID.apply(x, 0, 0) - t.get(to);
+            o.set(oo, g.get(go) * d);
+        }
+    }
+
+    @Override
     public void matmul(View a, View b, View c, int batch, int m, int n, int k, double alpha, double beta) {
         CpuStorage as = cpu(a), bs = cpu(b), cs = cpu(c);
         int[] sa = a.strides(), sb = b.strides(), sc = c.strides();

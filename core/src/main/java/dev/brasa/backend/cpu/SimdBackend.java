@@ -312,6 +312,101 @@ public final class SimdBackend extends ScalarBackend {
         }
     }
 
+    // ---------------------------------------------------------------- fused losses
+
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[256]);
+
+    @Override
+    public void crossEntropy(View x, View target, int rows, int classes, long ignoreIndex, double smoothing, double scale,
+                             View lse, View loss) {
+        if (cpu(x).kind != Kind.F32 || cpu(lse).kind != Kind.F32 || cpu(loss).kind != Kind.F32 || classes < L) {
+            super.crossEntropy(x, target, rows, classes, ignoreIndex, smoothing, scale, lse, loss);
+            return;
+        }
+        float[] a = cpu(x).f, ls = cpu(lse).f, out = cpu(loss).f;
+        long[] t = cpu(target).l;
+        float[] e = SCRATCH.get();
+        if (e.length < classes) SCRATCH.set(e = new float[classes]);
+        int bound = S.loopBound(classes);
+        for (int r = 0; r < rows; r++) {
+            int xp = x.offset() + r * classes;
+            float max = extreme(a, xp, classes, true);
+            VMath.expRow(a, xp, e, 0, bound, 1f, -max, false);
+            FloatVector acc = FloatVector.zero(S), tot = acc;
+            for (int i = 0; i < bound; i += L) {
+                acc = acc.add(FloatVector.fromArray(S, e, i));
+                tot = tot.add(FloatVector.fromArray(S, a, xp + i));
+            }
+            float sum = VMath.hsum(acc), total = VMath.hsum(tot);
+            for (int i = bound; i < classes; i++) {
+                sum += (float) Math.exp(a[xp + i] - max);
+                total += a[xp + i];
+            }
+            float l = max + (float) Math.log(sum);
+            ls[lse.offset() + r] = l;
+            long tr = t[target.offset() + r];
+            out[loss.offset() + r] = tr == ignoreIndex ? 0f
+                    : (float) (scale * ((1 - smoothing) * (l - a[xp + (int) tr]) + smoothing * (l - total / classes)));
+        }
+    }
+
+    @Override
+    public void crossEntropyBackward(View x, View target, View lse, View g, int rows, int classes, long ignoreIndex,
+                                     double smoothing, double scale, View out) {
+        if (cpu(x).kind != Kind.F32 || cpu(lse).kind != Kind.F32 || cpu(g).kind != Kind.F32 || cpu(out).kind != Kind.F32
+                || classes < L) {
+            super.crossEntropyBackward(x, target, lse, g, rows, classes, ignoreIndex, smoothing, scale, out);
+            return;
+        }
+        float[] a = cpu(x).f, ls = cpu(lse).f, gg = cpu(g).f, r = cpu(out).f;
+        long[] t = cpu(target).l;
+        int bound = S.loopBound(classes), gs = g.strides()[0];
+        float uniform = (float) (smoothing / classes), hit = (float) (1 - smoothing);
+        for (int row = 0; row < rows; row++) {
+            int xp = x.offset() + row * classes, op = out.offset() + row * classes;
+            long tr = t[target.offset() + row];
+            if (tr == ignoreIndex) {
+                java.util.Arrays.fill(r, op, op + classes, 0f);
+                continue;
+            }
+            float l = ls[lse.offset() + row], gr = (float) (scale * gg[g.offset() + row * gs]);
+            VMath.expRow(a, xp, r, op, bound, 1f, -l, false);
+            for (int i = bound; i < classes; i++) r[op + i] = (float) Math.exp(a[xp + i] - l);
+            float sub = gr * uniform;
+            int i = 0;
+            for (; i < bound; i += L) FloatVector.fromArray(S, r, op + i).mul(gr).sub(sub).intoArray(r, op + i);
+            for (; i < classes; i++) r[op + i] = r[op + i] * gr - sub;
+            r[op + (int) tr] -= gr * hit;
+        }
+    }
+
+    @Override
+    void binaryLossBackwardRow(BinaryOp op, CpuStorage a, int ao, int as, CpuStorage t, int to, int ts,
+                               CpuStorage g, int go, int gs, CpuStorage o, int oo, int os, int n) {
+        if (a.kind != Kind.F32 || t.kind != Kind.F32 || g.kind != Kind.F32 || o.kind != Kind.F32
+                || as != 1 || ts != 1 || os != 1 || (gs != 0 && gs != 1) || n < L) {
+            super.binaryLossBackwardRow(op, a, ao, as, t, to, ts, g, go, gs, o, oo, os, n);
+            return;
+        }
+        float[] x = a.f, y = t.f, gr = g.f, r = o.f;
+        int bound = S.loopBound(n);
+        if (op == BinaryOp.BCE_WITH_LOGITS) VMath.sigmoidRow(x, ao, r, oo, bound);
+        for (int i = 0; i < bound; i += L) {
+            FloatVector gv = gs == 0 ? FloatVector.broadcast(S, gr[go]) : FloatVector.fromArray(S, gr, go + i);
+            FloatVector yv = FloatVector.fromArray(S, y, to + i), d;
+            if (op == BinaryOp.BCE_WITH_LOGITS) {
+                d = FloatVector.fromArray(S, r, oo + i).sub(yv);
+            } else {
+                FloatVector p = FloatVector.fromArray(S, x, ao + i);
+                d = p.sub(yv).div(p.mul(p.neg().add(1f)).max(1e-12f));
+            }
+            gv.mul(d).intoArray(r, oo + i);
+        }
+        if (bound < n) {
+            super.binaryLossBackwardRow(op, a, ao + bound, 1, t, to + bound, 1, g, go + bound * gs, gs, o, oo + bound, 1, n - bound);
+        }
+    }
+
     // ---------------------------------------------------------------- fused SGD
 
     /** The common SGD update in vectors (same operations and rounding as the scalar loop: no FMA). */

@@ -388,6 +388,42 @@ public final class CudaBackend implements Backend {
         }
     }
 
+    @Override public void crossEntropy(View x, View target, int rows, int classes, long ignoreIndex, double smoothing,
+                                       double scale, View lse, View loss) {
+        if (f32(x, lse, loss) && cuda(target).kind == Kind.I64 && x.isContiguous() && target.isContiguous() && rows > 0) {
+            launchBlocks("reduce.cu", "cross_entropy_f32", rows, at(x), at(target), at(lse), at(loss), rows, classes, ignoreIndex,
+                    (float) smoothing, (float) scale);
+        } else {                                  // two outputs: the host fallback copies back the last view's storage
+            onHost((cpu, v) -> cpu.crossEntropy(v[0], v[1], rows, classes, ignoreIndex, smoothing, scale, v[3], v[2]), x, target, loss, lse);
+            onHost((cpu, v) -> cpu.crossEntropy(v[0], v[1], rows, classes, ignoreIndex, smoothing, scale, v[2], v[3]), x, target, lse, loss);
+        }
+    }
+
+    @Override public void crossEntropyBackward(View x, View target, View lse, View g, int rows, int classes, long ignoreIndex,
+                                               double smoothing, double scale, View out) {
+        int gs = g.strides()[0];
+        if (f32(x, lse, g, out) && cuda(target).kind == Kind.I64 && x.isContiguous() && target.isContiguous()
+                && out.isContiguous() && (gs == 0 || gs == 1)) {
+            launch("reduce.cu", "cross_entropy_backward_f32", (long) rows * classes, at(x), at(target), at(lse), at(g), gs, at(out),
+                    rows, classes, ignoreIndex, (float) smoothing, (float) scale);
+        } else {
+            onHost((cpu, v) -> cpu.crossEntropyBackward(v[0], v[1], v[2], v[3], rows, classes, ignoreIndex, smoothing, scale, v[4]),
+                    x, target, lse, g, out);
+        }
+    }
+
+    @Override public void binaryLossBackward(BinaryOp op, View a, View t, View g, View out) {
+        boolean broadcast = true;
+        for (int st : g.strides()) broadcast &= st == 0;
+        if (f32(a, t, g, out) && out.isContiguous()) {
+            View dg = broadcast ? g : dense(g);
+            launch("elementwise.cu", "binary_loss_backward_f32", out.numel(), op == BinaryOp.BCE_WITH_LOGITS ? 1 : 0, at(dense(a)),
+                    at(dense(t)), at(dg), broadcast ? 0 : 1, at(out), (long) out.numel());
+        } else {
+            onHost((cpu, v) -> cpu.binaryLossBackward(op, v[0], v[1], v[2], v[3]), a, t, g, out);
+        }
+    }
+
     /**
      * C = alpha A B + beta C per batch, row-major, through column-major cuBLAS: C^T = B^T A^T, so
      * cuBLAS gets B as its first operand and A as its second, each transposed or not according to

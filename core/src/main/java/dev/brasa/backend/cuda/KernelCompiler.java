@@ -23,7 +23,7 @@ import java.util.List;
 public final class KernelCompiler {
     /** The kernel sources, by resource name. */
     public static final List<String> SOURCES = List.of("elementwise.cu", "reduce.cu", "optim.cu", "random.cu",
-            "norm.cu", "index.cu");
+            "index.cu");
 
     private KernelCompiler() {}
 

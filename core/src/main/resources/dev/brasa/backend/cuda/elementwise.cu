@@ -149,19 +149,14 @@ extern "C" __global__ void compare_f32(int op, const float* __restrict__ a, cons
     }
 }
 
-// binary cross-entropy backward for probabilities p and targets y: g * (p - y) / max(p (1 - p), 1e-12)
-extern "C" __global__ void bce_backward_f32(const float* __restrict__ p, const float* __restrict__ y, const float* __restrict__ g,
-                                            float* __restrict__ out, long n, float scale) {
+// binary cross-entropy backward: g * (p - y) / max(p (1 - p), 1e-12) for probabilities (logits == 0),
+// g * (sigmoid(x) - y) for logits; g is read at i * gStride (0 for a reduced loss)
+extern "C" __global__ void binary_loss_backward_f32(int logits, const float* __restrict__ a, const float* __restrict__ y,
+                                                    const float* __restrict__ g, int gStride, float* __restrict__ out, long n) {
     for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < n; i += (long) gridDim.x * blockDim.x) {
-        float pi = p[i];
-        out[i] = scale * g[i] * (pi - y[i]) / fmaxf(pi * (1.0f - pi), 1e-12f);
-    }
-}
-
-// BCE with logits backward: g * (sigmoid(x) - y)
-extern "C" __global__ void bce_logits_backward_f32(const float* __restrict__ x, const float* __restrict__ y, const float* __restrict__ g,
-                                                   float* __restrict__ out, long n, float scale) {
-    for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < n; i += (long) gridDim.x * blockDim.x) {
-        out[i] = scale * g[i] * (1.0f / (1.0f + expf(-x[i])) - y[i]);
+        float x = a[i], d;
+        if (logits) d = 1.0f / (1.0f + expf(-x)) - y[i];
+        else d = (x - y[i]) / fmaxf(x * (1.0f - x), 1e-12f);
+        out[i] = g[i * gStride] * d;
     }
 }

@@ -1,6 +1,7 @@
 // Counter-based random numbers of the CUDA backend (Philox-4x32-10, Salmon et al. 2011): each
 // element's numbers depend only on (seed, offset, element index), so a launch needs no state and a
-// run is reproducible for a seed. Used by dropout, rand/randn fills and bernoulli on the device.
+// run is reproducible for a seed. Used for dropout masks on the device (modes 0 and 1, uniform and normal fills, are not wired to
+// rand/randn yet: those draw from PyTorch's CPU generator so that seeded runs match PyTorch).
 
 __device__ __forceinline__ uint4 philox(uint4 c, uint2 k) {
     for (int r = 0; r < 10; r++) {
@@ -32,19 +33,5 @@ extern "C" __global__ void philox_fill_f32(float* __restrict__ out, long n, unsi
         } else {
             out[i] = u >= p ? scale : 0.0f;
         }
-    }
-}
-
-// dropout forward in one pass: y = x * mask, the mask (0 or 1/(1-p)) kept for backward
-extern "C" __global__ void dropout_f32(const float* __restrict__ x, float* __restrict__ y, float* __restrict__ mask, long n,
-                                       unsigned long long seed, unsigned long long offset, float p) {
-    float scale = 1.0f / (1.0f - p);
-    for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < n; i += (long) gridDim.x * blockDim.x) {
-        unsigned long long idx = offset + (unsigned long long) i;
-        uint4 r = philox(make_uint4((unsigned int) idx, (unsigned int) (idx >> 32), 0u, 0u),
-                         make_uint2((unsigned int) seed, (unsigned int) (seed >> 32)));
-        float mk = to_unit(r.x) >= p ? scale : 0.0f;
-        mask[i] = mk;
-        y[i] = x[i] * mk;
     }
 }

@@ -120,40 +120,45 @@ extern "C" __global__ void argreduce_f32(int op, const float* __restrict__ x, lo
     if (threadIdx.x == 0) out[col] = bi[0];
 }
 
-// Cross-entropy over rows of logits [rows, classes] with int64 targets,
-// fused with log-softmax: forward writes each row's loss and keeps the log-probabilities for backward.
-
+// Cross-entropy over rows of logits [rows, classes] with int64 targets (checked on the host: a valid class or
+// ignoreIndex), fused with log-softmax: one block per row writes lse[r] = log sum exp x[r, :] and
+// loss[r] = scale * ((1 - eps) (lse - x[t]) + eps (lse - mean x[r, :])), 0 for an ignored row.
 extern "C" __global__ void cross_entropy_f32(const float* __restrict__ logits, const long long* __restrict__ target,
-                                             float* __restrict__ logp, float* __restrict__ loss, int rows, int classes,
-                                             long long ignoreIndex, int* __restrict__ badTarget) {
+                                             float* __restrict__ lse, float* __restrict__ loss, int rows, int classes,
+                                             long long ignoreIndex, float smoothing, float scale) {
     __shared__ float buf[BLOCK];
     int r = blockIdx.x;
     const float* x = logits + (long) r * classes;
-    float* lp = logp + (long) r * classes;
-    float m = __int_as_float(0xff800000);
-    for (int i = threadIdx.x; i < classes; i += blockDim.x) m = fmaxf(m, x[i]);
+    float m = __int_as_float(0xff800000), total = 0.0f;
+    for (int i = threadIdx.x; i < classes; i += blockDim.x) {
+        m = fmaxf(m, x[i]);
+        total += x[i];
+    }
     m = block_max(m, buf);
+    total = block_sum(total, buf);
     float sum = 0.0f;
     for (int i = threadIdx.x; i < classes; i += blockDim.x) sum += expf(x[i] - m);
     sum = block_sum(sum, buf);
-    float lse = m + logf(sum);
-    for (int i = threadIdx.x; i < classes; i += blockDim.x) lp[i] = x[i] - lse;
+    float l = m + logf(sum);
     if (threadIdx.x == 0) {
+        lse[r] = l;
         long long t = target[r];
-        if (t == ignoreIndex) loss[r] = 0.0f;
-        else if (t < 0 || t >= classes) { loss[r] = 0.0f; atomicExch(badTarget, 1); }
-        else loss[r] = lse - x[t];
+        loss[r] = t == ignoreIndex ? 0.0f
+                : scale * ((1.0f - smoothing) * (l - x[t]) + smoothing * (l - total / classes));
     }
 }
 
-// d loss_r / d logits = scale * (softmax - onehot(target)); scale = upstream gradient / count of used rows
-extern "C" __global__ void cross_entropy_backward_f32(const float* __restrict__ logp, const long long* __restrict__ target,
-                                                      float* __restrict__ grad, int rows, int classes, long long ignoreIndex,
-                                                      const float* __restrict__ scale) {
+// d loss / d logits: out[r, c] = scale * g[r * gStride] * (exp(x - lse[r]) - (1 - eps) [c == t] - eps / classes),
+// 0 for an ignored row; gStride is 0 for a reduced loss.
+extern "C" __global__ void cross_entropy_backward_f32(const float* __restrict__ logits, const long long* __restrict__ target,
+                                                      const float* __restrict__ lse, const float* __restrict__ g, int gStride,
+                                                      float* __restrict__ out, int rows, int classes, long long ignoreIndex,
+                                                      float smoothing, float scale) {
     long n = (long) rows * classes;
     for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < n; i += (long) gridDim.x * blockDim.x) {
         int r = (int) (i / classes), c = (int) (i % classes);
         long long t = target[r];
-        grad[i] = t == ignoreIndex ? 0.0f : scale[0] * (expf(logp[i]) - (c == t ? 1.0f : 0.0f));
+        float d = expf(logits[i] - lse[r]) - (c == t ? 1.0f - smoothing : 0.0f) - smoothing / classes;
+        out[i] = t == ignoreIndex ? 0.0f : scale * g[(long) r * gStride] * d;
     }
 }

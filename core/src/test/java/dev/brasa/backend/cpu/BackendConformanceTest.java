@@ -202,6 +202,69 @@ class BackendConformanceTest {
         }
     }
 
+    @ParameterizedTest(name = "classes={0}")
+    @MethodSource("sizes")
+    void crossEntropyAndItsGradientMatch(int classes) {
+        int rows = 6;
+        float[] x = random(rows * classes, classes, -20, 20), g = random(rows, classes + 1, -1, 1);
+        long[] t = new long[rows];
+        for (int r = 0; r < rows; r++) t[r] = r == 2 ? -100 : (r * 7L) % classes;        // row 2 ignored
+        for (double eps : new double[] {0, 0.1}) {
+            for (int gStride : new int[] {0, 1}) {
+                View[] lse = {out(SCALAR, Kind.F32, rows), out(SIMD, Kind.F32, rows)};
+                View[] loss = {out(SCALAR, Kind.F32, rows), out(SIMD, Kind.F32, rows)};
+                View[] dx = {out(SCALAR, Kind.F32, rows, classes), out(SIMD, Kind.F32, rows, classes)};
+                Backend[] bs = {SCALAR, SIMD};
+                for (int i = 0; i < 2; i++) {
+                    View xv = vec(bs[i], x, rows, classes), tv = View.contiguous(bs[i].wrap(t.clone()), new int[] {rows});
+                    bs[i].crossEntropy(xv, tv, rows, classes, -100, eps, 0.25, lse[i], loss[i]);
+                    View gv = new View(bs[i].wrap(g.clone()), new int[] {rows}, new int[] {gStride}, 1 - gStride);
+                    bs[i].crossEntropyBackward(xv, tv, lse[i], gv, rows, classes, -100, eps, 0.25, dx[i]);
+                }
+                String what = "classes=" + classes + " eps=" + eps + " gStride=" + gStride;
+                same(lse[0], lse[1], 1e-6, 1e-6, "lse " + what);
+                same(loss[0], loss[1], 1e-5, 1e-5, "loss " + what);
+                same(dx[0], dx[1], 1e-5, 1e-6, "grad " + what);
+                assertEquals(0.0, values(SIMD, loss[1])[2], "ignored row's loss");
+            }
+        }
+        // the specification itself, on one row: log-sum-exp, loss = lse - x[t], gradient = softmax - onehot
+        View lse = out(SCALAR, Kind.F32, 1), loss = out(SCALAR, Kind.F32, 1), dx = out(SCALAR, Kind.F32, 1, 3);
+        View xv = vec(SCALAR, new float[] {1, 2, 3}, 1, 3), tv = View.contiguous(SCALAR.wrap(new long[] {1}), new int[] {1});
+        SCALAR.crossEntropy(xv, tv, 1, 3, -100, 0, 1, lse, loss);
+        double l = Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3));
+        assertEquals(l, values(SCALAR, lse)[0], 1e-6);
+        assertEquals(l - 2, values(SCALAR, loss)[0], 1e-6);
+        SCALAR.crossEntropyBackward(xv, tv, lse, vec(SCALAR, new float[] {1}, 1), 1, 3, -100, 0, 1, dx);
+        double[] d = values(SCALAR, dx);
+        assertEquals(Math.exp(1 - l), d[0], 1e-6);
+        assertEquals(Math.exp(2 - l) - 1, d[1], 1e-6);
+    }
+
+    @ParameterizedTest(name = "n={0}")
+    @MethodSource("sizes")
+    void binaryLossGradientsMatch(int n) {
+        float[] p = random(n, n, 0.001f, 0.999f), logits = random(n, n + 1, -30, 30), t = random(n, n + 2, 0, 1);
+        float[] g = random(n, n + 3, -1, 1);
+        for (BinaryOp op : new BinaryOp[] {BinaryOp.BCE, BinaryOp.BCE_WITH_LOGITS}) {
+            float[] a = op == BinaryOp.BCE ? p : logits;
+            for (int gStride : new int[] {0, 1}) {
+                View es = out(SCALAR, Kind.F32, n), as = out(SIMD, Kind.F32, n);
+                SCALAR.binaryLossBackward(op, vec(SCALAR, a, n), vec(SCALAR, t, n), bcast(SCALAR, g, new int[] {gStride}, new int[] {n}), es);
+                SIMD.binaryLossBackward(op, vec(SIMD, a, n), vec(SIMD, t, n), bcast(SIMD, g, new int[] {gStride}, new int[] {n}), as);
+                same(es, as, 1e-5, 1e-6, op + " backward n=" + n + " gStride=" + gStride);
+            }
+        }
+        // the specification: sigmoid(x) - t and (p - t) / (p (1 - p)), times g
+        View e = out(SCALAR, Kind.F32, 1);
+        SCALAR.binaryLossBackward(BinaryOp.BCE_WITH_LOGITS, vec(SCALAR, new float[] {0.5f}, 1), vec(SCALAR, new float[] {1}, 1),
+                vec(SCALAR, new float[] {2}, 1), e);
+        assertEquals(2 * (1 / (1 + Math.exp(-0.5)) - 1), values(SCALAR, e)[0], 1e-6);
+        SCALAR.binaryLossBackward(BinaryOp.BCE, vec(SCALAR, new float[] {0.25f}, 1), vec(SCALAR, new float[] {1}, 1),
+                vec(SCALAR, new float[] {2}, 1), e);
+        assertEquals(2 * (0.25 - 1) / (0.25 * 0.75), values(SCALAR, e)[0], 1e-5);
+    }
+
     @Test
     void matmulMatchesOnTailSizesAndLayouts() {
         int[] dims = {1, 7, 16, 17, 33, 127};

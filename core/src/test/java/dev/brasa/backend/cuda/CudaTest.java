@@ -132,6 +132,14 @@ class CudaTest {
         ops.put("linear tanh", t -> Brasa.fusedLinear(t[0], t[1].t(), t[2], "tanh"));
         ops.put("argmax as float", t -> t[0].argmax(1).toFloat());
         ops.put("comparison as float", t -> t[0].gt(t[2]).toFloat());
+        ops.put("cross entropy", t -> dev.brasa.nn.F.crossEntropy(t[0], classes(t[0])));
+        ops.put("cross entropy smoothed, ignored, per row", t -> dev.brasa.nn.F.crossEntropy(t[0], classes(t[0]), 3, 0.1,
+                dev.brasa.nn.Reduction.NONE));
+        ops.put("bce with logits", t -> dev.brasa.nn.F.binaryCrossEntropyWithLogits(t[0], t[0].detach().sigmoid(), null,
+                dev.brasa.nn.Reduction.MEAN));
+        ops.put("bce", t -> dev.brasa.nn.F.binaryCrossEntropy(t[0].sigmoid(), t[0].detach().gt(0f).toFloat(), null,
+                dev.brasa.nn.Reduction.SUM));
+        ops.put("batch norm", t -> new dev.brasa.nn.BatchNorm1d(19).to(t[0].device()).forward(t[0]));
         for (var e : ops.entrySet()) {
             Brasa.manualSeed(1);
             dev.brasa.Tensor[] cpu = {Brasa.randn(37, 19).requiresGrad_(true), Brasa.randn(19, 23).requiresGrad_(true),
@@ -147,6 +155,13 @@ class CudaTest {
                 if (cpu[i].grad() != null) close(cpu[i].grad().toFloatArray(), gpu[i].grad().toFloatArray(), e.getKey() + " grad " + i);
             }
         }
+    }
+
+    /** Class targets 0..18 cycling over the rows, on x's device. */
+    private static dev.brasa.Tensor classes(dev.brasa.Tensor x) {
+        long[] t = new long[x.size(0)];
+        for (int i = 0; i < t.length; i++) t[i] = i % x.size(1);
+        return Brasa.tensor(t).to(x.device());
     }
 
     @Test

@@ -1,0 +1,82 @@
+package dev.brasa;
+
+import dev.brasa.autograd.Node;
+import dev.brasa.backend.Backend;
+import dev.brasa.backend.ReduceOp;
+import dev.brasa.backend.View;
+
+/**
+ * Cross-entropy of logits [N, C] against class indices [N] as one node ({@code F.cross_entropy}):
+ * forward computes each row's log-sum-exp and loss in one pass (label smoothing and ignored rows
+ * included) and sums them for a reduced loss; backward writes softmax(x) - onehot(t), smoothed and
+ * scaled by the upstream gradient, in one pass from the saved logits and log-sum-exps. The
+ * targets are checked on the host first, so a bad class index is an exception naming it.
+ */
+final class CrossEntropyOp {
+    private CrossEntropyOp() {}
+
+    static Tensor apply(Tensor input, Tensor target, long ignoreIndex, double smoothing, String reduction) {
+        boolean none = reduction.equals("none"), mean = reduction.equals("mean");
+        if (!none && !mean && !reduction.equals("sum")) {
+            throw new IllegalArgumentException(reduction + " is not a valid value for reduction (mean, sum, none)");
+        }
+        int rows = input.shape[0], classes = input.shape[1];
+        long[] t = target.toLongArray();
+        int kept = 0;
+        for (int i = 0; i < rows; i++) {
+            if (t[i] == ignoreIndex) continue;
+            if (t[i] < 0 || t[i] >= classes) {
+                throw new IllegalArgumentException("Target " + t[i] + " is out of bounds (input has " + classes + " classes, sample "
+                        + i + ").");
+            }
+            kept++;
+        }
+        Tensor x = input.contiguous(), tt = target.contiguous();
+        Backend be = x.backend();
+        Tensor lse = Tensor.empty(be, x.dtype, new int[] {rows}), per = Tensor.empty(be, x.dtype, new int[] {rows});
+        double scale = mean ? 1.0 / kept : 1.0;                      // kept == 0: inf, and the loss is NaN below
+        be.crossEntropy(x.kernelView(), tt.kernelView(), rows, classes, ignoreIndex, smoothing, mean && kept == 0 ? 0 : scale,
+                lse.kernelView(), per.kernelView());
+        Tensor out = per;
+        if (!none) {
+            out = Tensor.empty(be, x.dtype, new int[0]);
+            be.reduce(ReduceOp.SUM, per.kernelView(), 1, rows, 1, out.kernelView());
+            if (mean && kept == 0) be.fill(out.kernelView(), Double.NaN);      // 0 / 0, as PyTorch
+        }
+        if (Tensor.recording(x)) out.attach(new CrossEntropyNode(x, tt, lse, ignoreIndex, smoothing, mean && kept > 0 ? scale : 1.0, none));
+        return out;
+    }
+
+    private static final class CrossEntropyNode extends Node {
+        private final SavedTensor sx, st;
+        private final Tensor lse;
+        private final long ignoreIndex;
+        private final double smoothing, scale;
+        private final boolean perRow;
+
+        CrossEntropyNode(Tensor x, Tensor target, Tensor lse, long ignoreIndex, double smoothing, double scale, boolean perRow) {
+            super(x);
+            this.sx = save(x);
+            this.st = save(target);
+            this.lse = lse;
+            this.ignoreIndex = ignoreIndex;
+            this.smoothing = smoothing;
+            this.scale = scale;
+            this.perRow = perRow;
+        }
+
+        /** PyTorch's node: the NLL loss, or the add of its smoothing term. */
+        @Override public String name() { return smoothing > 0 ? "AddBackward0" : "NllLossBackward0"; }
+
+        @Override protected Tensor[] backward(Tensor g) {
+            Tensor x = sx.get(), t = st.get();
+            int rows = x.shape[0], classes = x.shape[1];
+            Tensor gc = perRow ? g.contiguous() : g;
+            View gv = new View(gc.storage, new int[] {rows}, new int[] {perRow ? 1 : 0}, gc.offset);
+            Tensor dx = Tensor.empty(x.backend(), x.dtype, x.shape);
+            x.backend().crossEntropyBackward(x.kernelView(), t.kernelView(), lse.kernelView(), gv, rows, classes, ignoreIndex,
+                    smoothing, scale, dx.kernelView());
+            return new Tensor[] {dx};
+        }
+    }
+}
