@@ -1,16 +1,18 @@
 package dev.brasa.backend.cpu;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
 
 /**
- * The worker threads of the CPU kernels: {@code -Dbrasa.threads} (default: available processors).
- * The pool is created on first parallel use; its threads are daemons.
+ * The worker threads of the CPU kernels: {@code -Dbrasa.threads} (default: available processors),
+ * the calling thread and {@code threads - 1} daemon workers started on first parallel use. Between
+ * jobs a worker spins for 0.2 ms before it parks, so the GEMMs of a training step do not each pay
+ * a thread wake-up (tens of microseconds on a VM).
  */
 public final class CpuThreads {
-    private static volatile ForkJoinPool pool;
     private static final int MAX_THREADS = threadsFromProperty();
     private static volatile int threads = MAX_THREADS;
 
@@ -42,44 +44,100 @@ public final class CpuThreads {
         threads = n;
     }
 
-    private static ForkJoinPool pool() {
-        ForkJoinPool p = pool;
-        if (p == null) {
+    // ---------------------------------------------------------------- the pool
+
+    /** Worker threads, MAX_THREADS - 1 of them (the calling thread takes part), started on first use. */
+    private static volatile Thread[] workers;
+    /** One job at a time; a second caller (or a nested call) runs its tasks itself. */
+    private static final ReentrantLock JOB_LOCK = new ReentrantLock();
+    /** Bumped (volatile write) to publish a job; workers wait for it to change. */
+    private static volatile long generation;
+    private static IntConsumer jobBody;
+    private static int jobTasks;
+    private static final AtomicInteger NEXT = new AtomicInteger(), REMAINING = new AtomicInteger(), SEATS = new AtomicInteger();
+    private static final AtomicReference<Throwable> FAILURE = new AtomicReference<>();
+    private static final ThreadLocal<Boolean> IN_JOB = ThreadLocal.withInitial(() -> false);
+    /** How long an idle worker spins for the next job before parking: GEMMs come back to back in training. */
+    private static final long SPIN_NANOS = 200_000;
+
+    private static Thread[] workers() {
+        Thread[] w = workers;
+        if (w == null) {
             synchronized (CpuThreads.class) {
-                p = pool;
-                if (p == null) {
-                    pool = p = new ForkJoinPool(MAX_THREADS, f -> {
-                        var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(f);
-                        t.setName("brasa-cpu-" + t.getPoolIndex());
-                        t.setDaemon(true);
-                        return t;
-                    }, null, false);
+                w = workers;
+                if (w == null) {
+                    w = new Thread[MAX_THREADS - 1];
+                    for (int i = 0; i < w.length; i++) {
+                        w[i] = new Thread(CpuThreads::work, "brasa-cpu-" + (i + 1));
+                        w[i].setDaemon(true);
+                        w[i].start();
+                    }
+                    workers = w;
                 }
             }
         }
-        return p;
+        return w;
     }
 
-    /** Runs body(0..tasks-1), in parallel when there are several threads and tasks. */
+    private static void work() {
+        IN_JOB.set(true);                       // a kernel that calls parallelFor from a task runs it serially
+        long seen = generation;
+        while (true) {
+            long g = generation, spinStart = System.nanoTime();
+            while (g == seen) {
+                if (System.nanoTime() - spinStart < SPIN_NANOS) Thread.onSpinWait();
+                else LockSupport.park();
+                g = generation;
+            }
+            seen = g;
+            if (SEATS.getAndDecrement() > 0) runTasks(jobBody, jobTasks);
+        }
+    }
+
+    /** Claims and runs tasks of the current job until none is left. */
+    private static void runTasks(IntConsumer body, int tasks) {
+        for (int i; (i = NEXT.getAndIncrement()) < tasks; ) {
+            try {
+                body.accept(i);
+            } catch (Throwable e) {
+                FAILURE.compareAndSet(null, e);
+            } finally {
+                REMAINING.decrementAndGet();
+            }
+        }
+    }
+
+    /**
+     * Runs body(0..tasks-1), in parallel when there are several threads and tasks: the calling
+     * thread takes tasks too, and the workers, spinning briefly between jobs, start without a wake-up.
+     * An exception in a task is rethrown here after every task has finished.
+     */
     public static void parallelFor(int tasks, IntConsumer body) {
-        if (tasks <= 1 || threads == 1) {
+        if (tasks <= 1 || threads == 1 || IN_JOB.get() || !JOB_LOCK.tryLock()) {
             for (int i = 0; i < tasks; i++) body.accept(i);
             return;
         }
-        RecursiveAction[] actions = new RecursiveAction[tasks];
-        for (int i = 0; i < tasks; i++) {
-            int t = i;
-            actions[i] = new RecursiveAction() {
-                @Override protected void compute() { body.accept(t); }
-            };
-        }
-        ForkJoinPool p = pool();
-        if (ForkJoinTask.inForkJoinPool() && ForkJoinTask.getPool() == p) {
-            ForkJoinTask.invokeAll(actions);
-        } else {
-            p.invoke(new RecursiveAction() {
-                @Override protected void compute() { invokeAll(actions); }
-            });
+        try {
+            Thread[] w = workers();
+            IN_JOB.set(true);
+            FAILURE.set(null);
+            jobBody = body;
+            jobTasks = tasks;
+            NEXT.set(0);
+            REMAINING.set(tasks);
+            SEATS.set(Math.min(threads, tasks) - 1);
+            generation = generation + 1;                          // publishes the fields above
+            for (Thread t : w) LockSupport.unpark(t);
+            runTasks(body, tasks);
+            while (REMAINING.get() > 0) Thread.onSpinWait();       // tasks are balanced: the wait is short
+            jobBody = null;
+            Throwable e = FAILURE.getAndSet(null);
+            if (e instanceof RuntimeException r) throw r;
+            if (e instanceof Error r) throw r;
+            if (e != null) throw new IllegalStateException(e);
+        } finally {
+            IN_JOB.set(false);
+            JOB_LOCK.unlock();
         }
     }
 }
