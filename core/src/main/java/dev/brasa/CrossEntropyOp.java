@@ -34,16 +34,16 @@ final class CrossEntropyOp {
         Tensor x = input.contiguous(), tt = target.contiguous();
         Backend be = x.backend();
         Tensor lse = Tensor.empty(be, x.dtype, new int[] {rows}), per = Tensor.empty(be, x.dtype, new int[] {rows});
-        double scale = mean ? 1.0 / kept : 1.0;                      // kept == 0: inf, and the loss is NaN below
-        be.crossEntropy(x.kernelView(), tt.kernelView(), rows, classes, ignoreIndex, smoothing, mean && kept == 0 ? 0 : scale,
-                lse.kernelView(), per.kernelView());
+        double scale = mean && kept > 0 ? 1.0 / kept : 1.0;          // kept == 0: every row is 0, the mean NaN below
+        be.crossEntropy(x.kernelView(), tt.kernelView(), rows, classes, ignoreIndex, smoothing, scale, lse.kernelView(),
+                per.kernelView());
         Tensor out = per;
         if (!none) {
             out = Tensor.empty(be, x.dtype, new int[0]);
             be.reduce(ReduceOp.SUM, per.kernelView(), 1, rows, 1, out.kernelView());
             if (mean && kept == 0) be.fill(out.kernelView(), Double.NaN);      // 0 / 0, as PyTorch
         }
-        if (Tensor.recording(x)) out.attach(new CrossEntropyNode(x, tt, lse, ignoreIndex, smoothing, mean && kept > 0 ? scale : 1.0, none));
+        if (Tensor.recording(x)) out.attach(new CrossEntropyNode(x, tt, lse, ignoreIndex, smoothing, scale, none));
         return out;
     }
 

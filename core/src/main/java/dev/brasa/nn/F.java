@@ -148,7 +148,7 @@ public final class F {
         }
         Tensor t = single ? target.reshape(1) : target;
         checkClassTarget(t, n, "cross_entropy");
-        Tensor loss = Brasa.crossEntropy(x, t, ignoreIndex, labelSmoothing, r.name().toLowerCase(java.util.Locale.ROOT));
+        Tensor loss = Brasa.crossEntropy(x, t, ignoreIndex, labelSmoothing, r.py());
         return single && r == Reduction.NONE ? loss.squeeze(0) : loss;
     }
 

@@ -50,15 +50,42 @@ public final class CpuThreads {
     private static volatile Thread[] workers;
     /** One job at a time; a second caller (or a nested call) runs its tasks itself. */
     private static final ReentrantLock JOB_LOCK = new ReentrantLock();
-    /** Bumped (volatile write) to publish a job; workers wait for it to change. */
-    private static volatile long generation;
-    private static IntConsumer jobBody;
-    private static int jobTasks;
-    private static final AtomicInteger NEXT = new AtomicInteger(), REMAINING = new AtomicInteger(), SEATS = new AtomicInteger();
-    private static final AtomicReference<Throwable> FAILURE = new AtomicReference<>();
+    /** The job being run, or null; workers wait for this reference to change. */
+    private static volatile Job job;
     private static final ThreadLocal<Boolean> IN_JOB = ThreadLocal.withInitial(() -> false);
     /** How long an idle worker spins for the next job before parking: GEMMs come back to back in training. */
     private static final long SPIN_NANOS = 200_000;
+
+    /**
+     * One parallelFor call with its own counters, so a worker that wakes late can only take part in
+     * the job it saw (or find its tasks all claimed), never mix one job's body with another's counters.
+     */
+    private static final class Job {
+        final IntConsumer body;
+        final int tasks;
+        final AtomicInteger next = new AtomicInteger(), remaining, seats;
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        Job(IntConsumer body, int tasks, int workers) {
+            this.body = body;
+            this.tasks = tasks;
+            this.remaining = new AtomicInteger(tasks);
+            this.seats = new AtomicInteger(workers);
+        }
+
+        /** Claims and runs tasks until none is left. */
+        void run() {
+            for (int i; (i = next.getAndIncrement()) < tasks; ) {
+                try {
+                    body.accept(i);
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    remaining.decrementAndGet();
+                }
+            }
+        }
+    }
 
     private static Thread[] workers() {
         Thread[] w = workers;
@@ -81,29 +108,17 @@ public final class CpuThreads {
 
     private static void work() {
         IN_JOB.set(true);                       // a kernel that calls parallelFor from a task runs it serially
-        long seen = generation;
+        Job seen = job;
         while (true) {
-            long g = generation, spinStart = System.nanoTime();
-            while (g == seen) {
+            Job j = job;
+            long spinStart = System.nanoTime();
+            while (j == seen) {
                 if (System.nanoTime() - spinStart < SPIN_NANOS) Thread.onSpinWait();
                 else LockSupport.park();
-                g = generation;
+                j = job;
             }
-            seen = g;
-            if (SEATS.getAndDecrement() > 0) runTasks(jobBody, jobTasks);
-        }
-    }
-
-    /** Claims and runs tasks of the current job until none is left. */
-    private static void runTasks(IntConsumer body, int tasks) {
-        for (int i; (i = NEXT.getAndIncrement()) < tasks; ) {
-            try {
-                body.accept(i);
-            } catch (Throwable e) {
-                FAILURE.compareAndSet(null, e);
-            } finally {
-                REMAINING.decrementAndGet();
-            }
+            seen = j;
+            if (j != null && j.seats.getAndDecrement() > 0) j.run();
         }
     }
 
@@ -120,18 +135,13 @@ public final class CpuThreads {
         try {
             Thread[] w = workers();
             IN_JOB.set(true);
-            FAILURE.set(null);
-            jobBody = body;
-            jobTasks = tasks;
-            NEXT.set(0);
-            REMAINING.set(tasks);
-            SEATS.set(Math.min(threads, tasks) - 1);
-            generation = generation + 1;                          // publishes the fields above
+            Job j = new Job(body, tasks, Math.min(threads, tasks) - 1);
+            job = j;
             for (Thread t : w) LockSupport.unpark(t);
-            runTasks(body, tasks);
-            while (REMAINING.get() > 0) Thread.onSpinWait();       // tasks are balanced: the wait is short
-            jobBody = null;
-            Throwable e = FAILURE.getAndSet(null);
+            j.run();
+            while (j.remaining.get() > 0) Thread.onSpinWait();     // tasks are balanced: the wait is short
+            job = null;                                            // nor keep the body's arrays reachable
+            Throwable e = j.failure.get();
             if (e instanceof RuntimeException r) throw r;
             if (e instanceof Error r) throw r;
             if (e != null) throw new IllegalStateException(e);

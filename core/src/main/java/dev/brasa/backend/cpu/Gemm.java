@@ -134,7 +134,8 @@ final class Gemm {
 
     private static int roundUp(int x, int m) { return Math.max(m, (x + m - 1) / m * m); }
 
-    private static float[] buffer(ThreadLocal<float[]> tl, int size) {
+    /** The thread's buffer from tl, grown to at least size floats. */
+    static float[] buffer(ThreadLocal<float[]> tl, int size) {
         float[] buf = tl.get();
         if (buf == null || buf.length < size) {
             buf = new float[size];
@@ -157,41 +158,39 @@ final class Gemm {
                 System.arraycopy(b, bo + p * brs + j0, bp, dst + p * NR, cols);
                 java.util.Arrays.fill(bp, dst + p * NR + cols, dst + (p + 1) * NR, 0f);
             }
-        } else if (cols == NR && brs == 1 && L == 8) {     // B transposed: 8 x 8 blocks in registers
+        } else if (cols == NR) {                      // B transposed: p-major over NR source streams
             int p = 0;
-            for (; p + L <= kc; p += L) {
-                for (int h = 0; h < NR; h += L) {
-                    int s0 = bo + (j0 + h) * bcs + p;
-                    FloatVector a0 = FloatVector.fromArray(S, b, s0), a1 = FloatVector.fromArray(S, b, s0 + bcs);
-                    FloatVector a2 = FloatVector.fromArray(S, b, s0 + 2 * bcs), a3 = FloatVector.fromArray(S, b, s0 + 3 * bcs);
-                    FloatVector a4 = FloatVector.fromArray(S, b, s0 + 4 * bcs), a5 = FloatVector.fromArray(S, b, s0 + 5 * bcs);
-                    FloatVector a6 = FloatVector.fromArray(S, b, s0 + 6 * bcs), a7 = FloatVector.fromArray(S, b, s0 + 7 * bcs);
-                    FloatVector z0 = a0.rearrange(ZIP_LO, a1), z1 = a0.rearrange(ZIP_HI, a1);
-                    FloatVector z2 = a2.rearrange(ZIP_LO, a3), z3 = a2.rearrange(ZIP_HI, a3);
-                    FloatVector z4 = a4.rearrange(ZIP_LO, a5), z5 = a4.rearrange(ZIP_HI, a5);
-                    FloatVector z6 = a6.rearrange(ZIP_LO, a7), z7 = a6.rearrange(ZIP_HI, a7);
-                    FloatVector y0 = z0.rearrange(PAIR_LO, z2), y1 = z0.rearrange(PAIR_HI, z2);
-                    FloatVector y2 = z1.rearrange(PAIR_LO, z3), y3 = z1.rearrange(PAIR_HI, z3);
-                    FloatVector y4 = z4.rearrange(PAIR_LO, z6), y5 = z4.rearrange(PAIR_HI, z6);
-                    FloatVector y6 = z5.rearrange(PAIR_LO, z7), y7 = z5.rearrange(PAIR_HI, z7);
-                    int d = dst + p * NR + h;
-                    y0.rearrange(HALF_LO, y4).intoArray(bp, d);
-                    y0.rearrange(HALF_HI, y4).intoArray(bp, d + NR);
-                    y1.rearrange(HALF_LO, y5).intoArray(bp, d + 2 * NR);
-                    y1.rearrange(HALF_HI, y5).intoArray(bp, d + 3 * NR);
-                    y2.rearrange(HALF_LO, y6).intoArray(bp, d + 4 * NR);
-                    y2.rearrange(HALF_HI, y6).intoArray(bp, d + 5 * NR);
-                    y3.rearrange(HALF_LO, y7).intoArray(bp, d + 6 * NR);
-                    y3.rearrange(HALF_HI, y7).intoArray(bp, d + 7 * NR);
+            if (brs == 1 && L == 8) {                 // 8 x 8 blocks transposed in registers
+                for (; p + L <= kc; p += L) {
+                    for (int h = 0; h < NR; h += L) {
+                        int s0 = bo + (j0 + h) * bcs + p;
+                        FloatVector a0 = FloatVector.fromArray(S, b, s0), a1 = FloatVector.fromArray(S, b, s0 + bcs);
+                        FloatVector a2 = FloatVector.fromArray(S, b, s0 + 2 * bcs), a3 = FloatVector.fromArray(S, b, s0 + 3 * bcs);
+                        FloatVector a4 = FloatVector.fromArray(S, b, s0 + 4 * bcs), a5 = FloatVector.fromArray(S, b, s0 + 5 * bcs);
+                        FloatVector a6 = FloatVector.fromArray(S, b, s0 + 6 * bcs), a7 = FloatVector.fromArray(S, b, s0 + 7 * bcs);
+                        FloatVector z0 = a0.rearrange(ZIP_LO, a1), z1 = a0.rearrange(ZIP_HI, a1);
+                        FloatVector z2 = a2.rearrange(ZIP_LO, a3), z3 = a2.rearrange(ZIP_HI, a3);
+                        FloatVector z4 = a4.rearrange(ZIP_LO, a5), z5 = a4.rearrange(ZIP_HI, a5);
+                        FloatVector z6 = a6.rearrange(ZIP_LO, a7), z7 = a6.rearrange(ZIP_HI, a7);
+                        FloatVector y0 = z0.rearrange(PAIR_LO, z2), y1 = z0.rearrange(PAIR_HI, z2);
+                        FloatVector y2 = z1.rearrange(PAIR_LO, z3), y3 = z1.rearrange(PAIR_HI, z3);
+                        FloatVector y4 = z4.rearrange(PAIR_LO, z6), y5 = z4.rearrange(PAIR_HI, z6);
+                        FloatVector y6 = z5.rearrange(PAIR_LO, z7), y7 = z5.rearrange(PAIR_HI, z7);
+                        int d = dst + p * NR + h;
+                        y0.rearrange(HALF_LO, y4).intoArray(bp, d);
+                        y0.rearrange(HALF_HI, y4).intoArray(bp, d + NR);
+                        y1.rearrange(HALF_LO, y5).intoArray(bp, d + 2 * NR);
+                        y1.rearrange(HALF_HI, y5).intoArray(bp, d + 3 * NR);
+                        y2.rearrange(HALF_LO, y6).intoArray(bp, d + 4 * NR);
+                        y2.rearrange(HALF_HI, y6).intoArray(bp, d + 5 * NR);
+                        y3.rearrange(HALF_LO, y7).intoArray(bp, d + 6 * NR);
+                        y3.rearrange(HALF_HI, y7).intoArray(bp, d + 7 * NR);
+                    }
                 }
             }
-            for (; p < kc; p++) {
-                for (int j = 0; j < NR; j++) bp[dst + p * NR + j] = b[bo + (j0 + j) * bcs + p];
-            }
-        } else if (cols == NR) {                      // B transposed: p-major over NR source streams
             int[] src = new int[NR];
             for (int j = 0; j < NR; j++) src[j] = bo + (j0 + j) * bcs;
-            for (int p = 0, q = 0; p < kc; p++, q += brs) {
+            for (int q = p * brs; p < kc; p++, q += brs) {
                 int d = dst + p * NR;
                 for (int j = 0; j < NR; j++) bp[d + j] = b[src[j] + q];
             }
@@ -218,33 +217,24 @@ final class Gemm {
         for (int s = 0; s < slivers; s++) {
             int r0 = s * MR, mr = Math.min(MR, rows - r0), dst = s * kc * MR;
             if (mr < MR) java.util.Arrays.fill(ap, dst, dst + kc * MR, 0f);
-            if (mr == MR && acs == 1 && L == 8) {
-                int s0 = ao + r0 * ars, s1 = s0 + ars, s2 = s1 + ars, s3 = s2 + ars;
-                int p = 0;
-                for (; p + L <= kc; p += L) {
-                    FloatVector v0 = FloatVector.fromArray(S, a, s0 + p), v1 = FloatVector.fromArray(S, a, s1 + p);
-                    FloatVector v2 = FloatVector.fromArray(S, a, s2 + p), v3 = FloatVector.fromArray(S, a, s3 + p);
-                    FloatVector t0 = v0.rearrange(ZIP_LO, v1), t1 = v0.rearrange(ZIP_HI, v1);
-                    FloatVector t2 = v2.rearrange(ZIP_LO, v3), t3 = v2.rearrange(ZIP_HI, v3);
-                    int d = dst + p * MR;
-                    t0.rearrange(PAIR_LO, t2).intoArray(ap, d);
-                    t0.rearrange(PAIR_HI, t2).intoArray(ap, d + L);
-                    t1.rearrange(PAIR_LO, t3).intoArray(ap, d + 2 * L);
-                    t1.rearrange(PAIR_HI, t3).intoArray(ap, d + 3 * L);
-                }
-                for (; p < kc; p++) {
-                    int d = dst + p * MR;
-                    ap[d] = a[s0 + p];
-                    ap[d + 1] = a[s1 + p];
-                    ap[d + 2] = a[s2 + p];
-                    ap[d + 3] = a[s3 + p];
-                }
-                continue;
-            }
-            if (mr == MR && ars == 1) continue;   // done above
+            if (mr == MR && ars == 1) continue;               // packed above, p-major
             if (mr == MR) {                                    // four source streams, one contiguous write stream
                 int s0 = ao + r0 * ars, s1 = s0 + ars, s2 = s1 + ars, s3 = s2 + ars;
-                for (int p = 0, q = 0; p < kc; p++, q += acs) {
+                int p = 0;
+                if (acs == 1 && L == 8) {                      // 4 x 8 blocks transposed in registers
+                    for (; p + L <= kc; p += L) {
+                        FloatVector v0 = FloatVector.fromArray(S, a, s0 + p), v1 = FloatVector.fromArray(S, a, s1 + p);
+                        FloatVector v2 = FloatVector.fromArray(S, a, s2 + p), v3 = FloatVector.fromArray(S, a, s3 + p);
+                        FloatVector t0 = v0.rearrange(ZIP_LO, v1), t1 = v0.rearrange(ZIP_HI, v1);
+                        FloatVector t2 = v2.rearrange(ZIP_LO, v3), t3 = v2.rearrange(ZIP_HI, v3);
+                        int d = dst + p * MR;
+                        t0.rearrange(PAIR_LO, t2).intoArray(ap, d);
+                        t0.rearrange(PAIR_HI, t2).intoArray(ap, d + L);
+                        t1.rearrange(PAIR_LO, t3).intoArray(ap, d + 2 * L);
+                        t1.rearrange(PAIR_HI, t3).intoArray(ap, d + 3 * L);
+                    }
+                }
+                for (int q = p * acs; p < kc; p++, q += acs) {
                     int d = dst + p * MR;
                     ap[d] = a[s0 + q];
                     ap[d + 1] = a[s1 + q];

@@ -282,18 +282,8 @@ public final class SimdBackend extends ScalarBackend {
         for (int o = 0; o < outer; o++) {
             int xp = x.offset() + o * n, op = out.offset() + o * n;
             float max = extreme(a, xp, n, true);
-            // r = exp(x - max), sum
-            int i = 0;
-            FloatVector acc = FloatVector.zero(S);
-            int bound = S.loopBound(n);
-            VMath.expRow(a, xp, r, op, bound, 1f, -max, false);     // log: r is scratch, overwritten below
-            for (; i < bound; i += L) acc = acc.add(FloatVector.fromArray(S, r, op + i));
-            float sum = VMath.hsum(acc);
-            for (; i < n; i++) {
-                float e = (float) Math.exp(a[xp + i] - max);
-                sum += e;
-                if (!log) r[op + i] = e;
-            }
+            float sum = expSum(a, xp, r, op, n, max);                   // log: r is scratch, overwritten below
+            int i, bound = S.loopBound(n);
             if (log) {
                 float sub = max + (float) Math.log(sum);
                 i = 0;
@@ -312,9 +302,20 @@ public final class SimdBackend extends ScalarBackend {
         }
     }
 
+    /** r[ro + i] = exp(a[ao + i] - max) for i in [0, n); returns their sum. */
+    private static float expSum(float[] a, int ao, float[] r, int ro, int n, float max) {
+        int bound = S.loopBound(n);
+        VMath.expRow(a, ao, r, ro, bound, 1f, -max, false);
+        FloatVector acc = FloatVector.zero(S);
+        for (int i = 0; i < bound; i += L) acc = acc.add(FloatVector.fromArray(S, r, ro + i));
+        float sum = VMath.hsum(acc);
+        for (int i = bound; i < n; i++) sum += r[ro + i] = (float) Math.exp(a[ao + i] - max);
+        return sum;
+    }
+
     // ---------------------------------------------------------------- fused losses
 
-    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[256]);
+    private static final ThreadLocal<float[]> SCRATCH = new ThreadLocal<>();
 
     @Override
     public void crossEntropy(View x, View target, int rows, int classes, long ignoreIndex, double smoothing, double scale,
@@ -325,23 +326,11 @@ public final class SimdBackend extends ScalarBackend {
         }
         float[] a = cpu(x).f, ls = cpu(lse).f, out = cpu(loss).f;
         long[] t = cpu(target).l;
-        float[] e = SCRATCH.get();
-        if (e.length < classes) SCRATCH.set(e = new float[classes]);
-        int bound = S.loopBound(classes);
+        float[] e = Gemm.buffer(SCRATCH, classes);
         for (int r = 0; r < rows; r++) {
             int xp = x.offset() + r * classes;
             float max = extreme(a, xp, classes, true);
-            VMath.expRow(a, xp, e, 0, bound, 1f, -max, false);
-            FloatVector acc = FloatVector.zero(S), tot = acc;
-            for (int i = 0; i < bound; i += L) {
-                acc = acc.add(FloatVector.fromArray(S, e, i));
-                tot = tot.add(FloatVector.fromArray(S, a, xp + i));
-            }
-            float sum = VMath.hsum(acc), total = VMath.hsum(tot);
-            for (int i = bound; i < classes; i++) {
-                sum += (float) Math.exp(a[xp + i] - max);
-                total += a[xp + i];
-            }
+            float sum = expSum(a, xp, e, 0, classes, max), total = sum(a, xp, classes);
             float l = max + (float) Math.log(sum);
             ls[lse.offset() + r] = l;
             long tr = t[target.offset() + r];

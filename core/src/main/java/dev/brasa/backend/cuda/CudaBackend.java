@@ -224,7 +224,10 @@ public final class CudaBackend implements Backend {
      * Runs an op on the CPU backend: copies every storage involved to the host (once per storage,
      * aliasing kept), runs, and copies the storage of the last view (the output) back.
      */
-    private void onHost(CpuOp op, View... views) {
+    private void onHost(CpuOp op, View... views) { onHost(1, op, views); }
+
+    /** {@link #onHost(CpuOp, View...)} for an op whose last {@code outputs} views are all written. */
+    private void onHost(int outputs, CpuOp op, View... views) {
         Backend cpu = Backends.cpu();
         Map<Storage, Storage> host = new IdentityHashMap<>();
         View[] hv = new View[views.length];
@@ -235,8 +238,10 @@ public final class CudaBackend implements Backend {
             hv[i] = new View(hs, v.shape(), v.strides(), v.offset());
         }
         op.run(cpu, hv);
-        View out = views[views.length - 1];
-        upload(cpu.toArray(new View(host.get(out.storage()), new int[] {out.storage().size()}, new int[] {1}, 0)), cuda(out));
+        for (int i = views.length - outputs; i < views.length; i++) {
+            Storage out = views[i].storage();
+            upload(cpu.toArray(new View(host.get(out), new int[] {out.size()}, new int[] {1}, 0)), cuda(views[i]));
+        }
     }
 
     /** Pinned host memory for transfers (grown on demand, kept): DMA straight from and to it. */
@@ -393,9 +398,9 @@ public final class CudaBackend implements Backend {
         if (f32(x, lse, loss) && cuda(target).kind == Kind.I64 && x.isContiguous() && target.isContiguous() && rows > 0) {
             launchBlocks("reduce.cu", "cross_entropy_f32", rows, at(x), at(target), at(lse), at(loss), rows, classes, ignoreIndex,
                     (float) smoothing, (float) scale);
-        } else {                                  // two outputs: the host fallback copies back the last view's storage
-            onHost((cpu, v) -> cpu.crossEntropy(v[0], v[1], rows, classes, ignoreIndex, smoothing, scale, v[3], v[2]), x, target, loss, lse);
-            onHost((cpu, v) -> cpu.crossEntropy(v[0], v[1], rows, classes, ignoreIndex, smoothing, scale, v[2], v[3]), x, target, lse, loss);
+        } else {
+            onHost(2, (cpu, v) -> cpu.crossEntropy(v[0], v[1], rows, classes, ignoreIndex, smoothing, scale, v[2], v[3]),
+                    x, target, lse, loss);
         }
     }
 
