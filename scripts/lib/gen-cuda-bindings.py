@@ -80,6 +80,7 @@ driver = gen('CudaDriver', 'cuda', ['1'], 'FFM bindings to the CUDA driver (libc
   [('CUDA_SUCCESS', 0, 'No error.')],
   [(I, 'cuInit', [p(I, 'flags')], 'CUresult cuInit(unsigned int flags)'),
    (I, 'cuDriverGetVersion', [p(P, 'version')], 'CUresult cuDriverGetVersion(int *driverVersion)'),
+   (I, 'cuDeviceGetName', [p(P, 'name'), p(I, 'len'), p(I, 'device')], 'CUresult cuDeviceGetName(char *name, int len, CUdevice dev) (cuInit first)'),
    (I, 'cuModuleLoadData', [p(P, 'module'), p(P, 'image')], 'CUresult cuModuleLoadData(CUmodule *module, const void *image)'),
    (I, 'cuModuleUnload', [p(P, 'module')], 'CUresult cuModuleUnload(CUmodule hmod)'),
    (I, 'cuModuleGetFunction', [p(P, 'function'), p(P, 'module'), p(P, 'name')], 'CUresult cuModuleGetFunction(CUfunction *hfunc, CUmodule hmod, const char *name)'),

@@ -55,6 +55,16 @@ public final class Cuda {
     /** The number of usable GPUs (0 when not available). */
     public static int deviceCount() { return State.COUNT; }
 
+    /**
+     * {@code torch.cuda.synchronize()}: waits until every op queued on the GPU has run (ops return
+     * as soon as they are queued; {@code item()}, {@code toFloatArray()} and {@code cpu()} wait by
+     * themselves). Throws when CUDA is not available, with the reason.
+     */
+    public static void synchronize() {
+        if (!isAvailable()) throw new IllegalStateException("CUDA is not available: " + unavailableReason());
+        CudaBackend.get(0).synchronize();
+    }
+
     /** Why CUDA is not available (the libraries searched for and the failing call), or null when it is. */
     public static String unavailableReason() { return State.REASON; }
 }

@@ -19,9 +19,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every Tensor op against PyTorch 1.13 (fixtures from scripts/golden/ops.py): forward values,
  * gradients of sum(out * w) for every floating input, and the grad_fn name. Runs on the backend
- * in use (the build runs it on both CPU backends).
+ * in use (the build runs it on both CPU backends; scripts/gpu-check runs it with the inputs on the GPU,
+ * {@code -Dbrasa.test.device=cuda}).
  */
 class GoldenOpsTest {
+    /** Where the inputs live: the CPU, or the device that {@code -Dbrasa.test.device} names. */
+    static final Device DEVICE = Device.parse(System.getProperty("brasa.test.device", "cpu"));
     static final Fixtures F = Fixtures.load("ops.txt");
     static final Map<String, Function<Tensor[], Tensor>> CASES = new LinkedHashMap<>();
     static final Map<String, Function<Tensor[], Tensor>> FORWARD = new LinkedHashMap<>();
@@ -150,7 +153,7 @@ class GoldenOpsTest {
 
     private static Tensor[] inputs(String name) {
         List<Tensor> in = new ArrayList<>();
-        for (int i = 0; F.has(name + ".in" + i); i++) in.add(F.tensor(name + ".in" + i));
+        for (int i = 0; F.has(name + ".in" + i); i++) in.add(F.tensor(name + ".in" + i).to(DEVICE));
         return in.toArray(new Tensor[0]);
     }
 
@@ -164,7 +167,7 @@ class GoldenOpsTest {
         if (!COMPOSITE.contains(name)) {
             assertEquals(F.text(name + ".grad_fn"), out.gradFn() == null ? "" : out.gradFn().name(), name + " grad_fn");
         }
-        out.mul(F.tensor(name + ".w")).sum().backward();
+        out.mul(F.tensor(name + ".w").to(DEVICE)).sum().backward();
         for (int i = 0; i < xs.length; i++) {
             if (!F.has(name + ".grad" + i)) continue;
             assertNotNull(xs[i].grad(), name + " grad" + i);

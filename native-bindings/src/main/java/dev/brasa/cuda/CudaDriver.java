@@ -49,6 +49,20 @@ public final class CudaDriver {
         }
     }
 
+    private static final MethodHandle cuDeviceGetName$MH = LIBRARY.downcall("cuDeviceGetName", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+
+    /** {@code CUresult cuDeviceGetName(char *name, int len, CUdevice dev) (cuInit first)}. */
+    public static int cuDeviceGetName(MemorySegment name, int len, int device) {
+        if (cuDeviceGetName$MH == null) throw LIBRARY.missing("cuDeviceGetName");
+        try {
+            return (int) cuDeviceGetName$MH.invokeExact(name, len, device);
+        } catch (Throwable t) {
+            if (t instanceof RuntimeException r) throw r;
+            if (t instanceof Error e) throw e;
+            throw new IllegalStateException(t);
+        }
+    }
+
     private static final MethodHandle cuModuleLoadData$MH = LIBRARY.downcall("cuModuleLoadData", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
 
     /** {@code CUresult cuModuleLoadData(CUmodule *module, const void *image)}. */

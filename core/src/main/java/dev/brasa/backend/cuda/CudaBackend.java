@@ -234,7 +234,8 @@ public final class CudaBackend implements Backend {
         for (int i = 0; i < views.length; i++) {
             View v = views[i];
             if (v == null) continue;
-            Storage hs = host.computeIfAbsent(v.storage(), s -> cpu.wrap(download((CudaStorage) s)));
+            CudaStorage dev = cuda(v);     // a CPU tensor here gets PyTorch's device message, not a cast error
+            Storage hs = host.computeIfAbsent(dev, s -> cpu.wrap(download(dev)));
             hv[i] = new View(hs, v.shape(), v.strides(), v.offset());
         }
         op.run(cpu, hv);
@@ -295,6 +296,9 @@ public final class CudaBackend implements Backend {
     }
 
     private void sync() { check(Cudart.cudaStreamSynchronize(stream), "cudaStreamSynchronize"); }
+
+    /** Waits until every op queued on this device's stream has run ({@code torch.cuda.synchronize()}). */
+    public void synchronize() { sync(); }
 
     // ---------------------------------------------------------------- Backend
 
@@ -441,11 +445,14 @@ public final class CudaBackend implements Backend {
         }
         if (m == 0 || n == 0) return;
         Blas g = blasArgs(a.strides(), b.strides(), m, n, k);
-        if (g == null) {
-            int[] sa = a.strides();
-            boolean aOk = sa[2] == 1 && sa[1] >= Math.max(1, k) || sa[1] == 1 && sa[2] >= Math.max(1, m);
-            if (aOk) matmul(a, dense(b), c, batch, m, n, k, alpha, beta);
-            else matmul(dense(a), b, c, batch, m, n, k, alpha, beta);
+        if (g == null) {      // an operand without a unit stride: copy it dense (a dense one always qualifies)
+            View da = blasArgs(a.strides(), new int[] {0, n, 1}, m, n, k) != null ? a : dense(a);
+            View db = blasArgs(new int[] {0, k, 1}, b.strides(), m, n, k) != null ? b : dense(b);
+            if (da == a && db == b) {
+                throw new IllegalStateException("no cuBLAS layout for strides " + java.util.Arrays.toString(a.strides()) + " and "
+                        + java.util.Arrays.toString(b.strides()));
+            }
+            matmul(da, db, c, batch, m, n, k, alpha, beta);
             return;
         }
         int opA = g.opA, lda = g.lda, opB = g.opB, ldb = g.ldb;
@@ -461,8 +468,8 @@ public final class CudaBackend implements Backend {
                 checkBlas(Cublas.cublasSgemmStridedBatched(cublas, opB, opA, n, m, k, al, pb, ldb, sb[0], pa, lda, sa[0], be, pc, n,
                         (long) m * n, batch), "cublasSgemmStridedBatched");
             }
-            sync();      // alpha and beta live in this arena
-        }
+        }       // host pointer mode: cuBLAS reads alpha and beta when it launches, so the arena may go now
+
     }
 
     /**
@@ -475,11 +482,25 @@ public final class CudaBackend implements Backend {
     record Blas(int opA, int lda, int opB, int ldb) {}
 
     static Blas blasArgs(int[] sa, int[] sb, int m, int n, int k) {
+        sa = unitDims(sa, m, k);
+        sb = unitDims(sb, k, n);
         boolean aRow = sa[2] == 1 && sa[1] >= Math.max(1, k), aCol = sa[1] == 1 && sa[2] >= Math.max(1, m);
         boolean bRow = sb[2] == 1 && sb[1] >= Math.max(1, n), bCol = sb[1] == 1 && sb[2] >= Math.max(1, k);
         if (!(aRow || aCol) || !(bRow || bCol)) return null;
         return new Blas(aRow ? Cublas.CUBLAS_OP_N : Cublas.CUBLAS_OP_T, Math.max(1, aRow ? sa[1] : sa[2]),
                 bRow ? Cublas.CUBLAS_OP_N : Cublas.CUBLAS_OP_T, Math.max(1, bRow ? sb[1] : sb[2]));
+    }
+
+    /**
+     * A [rows, cols] operand's strides with those of its size-1 (or empty) dimensions replaced, since
+     * any value indexes them: a vector stored with odd strides there (an unsqueezed 1-d tensor) is
+     * then still a valid row- or column-major matrix for cuBLAS.
+     */
+    private static int[] unitDims(int[] s, int rows, int cols) {
+        int[] t = s.clone();
+        if (cols <= 1) t[2] = 1;
+        if (rows <= 1) t[1] = t[2] == 1 ? Math.max(1, cols) : 1;
+        return t;
     }
 
     @Override public void indexSelect(View x, View index, int rowSize, View out) {

@@ -68,6 +68,9 @@ extern "C" __global__ void unary_backward_f32(int op, const float* __restrict__ 
     }
 }
 
+// log clamped below at -100 as PyTorch's BCE does; NaN (a probability outside [0, 1]) stays NaN, unlike fmaxf
+__device__ __forceinline__ float log_clamped(float l) { return l < -100.0f ? -100.0f : l; }
+
 // BinaryOp ordinals: ADD, SUB, MUL, DIV, POW, MAX, MIN, EQ, NE, GT, GE, LT, LE, MASK_POSITIVE, BCE, BCE_WITH_LOGITS
 __device__ __forceinline__ float binary_op(int op, float a, float b) {
     switch (op) {
@@ -85,7 +88,7 @@ __device__ __forceinline__ float binary_op(int op, float a, float b) {
         case 11: return a < b ? 1.0f : 0.0f;
         case 12: return a <= b ? 1.0f : 0.0f;
         case 13: return b > 0.0f ? a : 0.0f;
-        case 14: return -(b * fmaxf(logf(a), -100.0f) + (1.0f - b) * fmaxf(log1pf(-a), -100.0f));
+        case 14: return -(b * log_clamped(logf(a)) + (1.0f - b) * log_clamped(log1pf(-a)));
         case 15: {
             float m = fmaxf(-a, 0.0f);
             return (1.0f - b) * a + m + logf(expf(-m) + expf(-a - m));

@@ -66,4 +66,30 @@ class CublasArgsTest {
         assertNull(CudaBackend.blasArgs(bad, new int[] {0, 4, 1}, 3, 4, 4));
         assertNull(CudaBackend.blasArgs(new int[] {0, 4, 1}, bad, 3, 4, 4));
     }
+
+    /** Vectors whose size-1 dimension carries an arbitrary stride (unsqueezed 1-d tensors, strided slices). */
+    @ParameterizedTest(name = "{0}x{1}x{2} a {3} b {4}")
+    @CsvSource({"1,5,1,0;7;1,0;1;7", "1,5,1,0;0;1,0;1;0", "1,4,3,0;9;2,0;3;1", "6,4,1,0;4;1,0;1;0", "1,3,1,0;1;3,0;2;5",
+        "3,1,4,0;1;0,0;0;1", "2,1,3,0;1;0,0;0;2"})
+    void sizeOneDimensionsMayCarryAnyStride(int m, int k, int n, String as, String bs) {
+        int[] sa = java.util.Arrays.stream(as.split(";")).mapToInt(Integer::parseInt).toArray();
+        int[] sb = java.util.Arrays.stream(bs.split(";")).mapToInt(Integer::parseInt).toArray();
+        Random r = new Random(m + 10L * k + 100L * n);
+        float[] a = new float[64], b = new float[64];
+        for (int i = 0; i < 64; i++) {
+            a[i] = r.nextFloat() - 0.5f;
+            b[i] = r.nextFloat() - 0.5f;
+        }
+        CudaBackend.Blas g = CudaBackend.blasArgs(sa, sb, m, n, k);
+        org.junit.jupiter.api.Assertions.assertNotNull(g, "a vector operand must not need a copy");
+        float[] c = new float[m * n];
+        cublasSgemm(g.opB(), g.opA(), n, m, k, b, 0, g.ldb(), a, 0, g.lda(), c, n);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int p = 0; p < k; p++) s += a[i * sa[1] + p * sa[2]] * b[p * sb[1] + j * sb[2]];
+                assertEquals((float) s, c[i * n + j], 1e-5, "element " + i + "," + j);
+            }
+        }
+    }
 }
