@@ -89,7 +89,10 @@ public final class GpuCheck {
 
     private static void sgemm(int n, Device gpu) {
         Tensor a = randn(n, n).to(gpu), b = randn(n, n).to(gpu);
-        for (int i = 0; i < 3; i++) a.matmul(b).close();
+        // warm-up: at least 3 products and half a second (the JIT compiles the host path meanwhile;
+        // pytorch_gpu.py warms up by the same rule)
+        long w0 = System.nanoTime();
+        for (int i = 0; i < 3 || System.nanoTime() - w0 < 500_000_000L; i++) a.matmul(b).close();
         Cuda.synchronize();
         int reps = n <= 1024 ? 200 : n <= 4096 ? 20 : 5;
         long t0 = System.nanoTime();
