@@ -1,4 +1,4 @@
-"""The PyTorch half of scripts/gpu-check: torch.mm FP32 TFLOP/s (TF32 off) at 1024, 4096, 8192 and
+"""The PyTorch half of scripts/gpu-check: torch.mm FP32 TFLOP/s (TF32 off) at the squares 256-8192 and the MLP shapes, and
 seconds per epoch of the same FFNN and Fashion-MNIST MLP programs as dev.brasa.bench.GpuCheck, on
 the same GPU. Prints KEY lines. Usage: pytorch_gpu.py FASHION_DIR."""
 import gzip, statistics, sys, time
@@ -9,21 +9,28 @@ import torch.nn as nn
 torch.backends.cuda.matmul.allow_tf32 = False
 dev = torch.device('cuda')
 print('KEY torch', torch.__version__, 'cuda', torch.version.cuda, flush=True)
-for n in (1024, 4096, 8192):
-    a, b = torch.randn(n, n, device=dev), torch.randn(n, n, device=dev)
+SHAPES = ('256x256x256', '512x512x512', '1024x1024x1024', '2048x2048x2048', '4096x4096x4096', '8192x8192x8192',
+          '128x784x100', '128x300x500', '128x500x800', '128x1000x2000', '128x2000x2000', '60000x784x100', '5000x300x500')
+for shape in SHAPES:  # GpuCheck.sgemm's rule: warm up 3 products and 0.5 s, size the run on 3, time ~0.5 s
+    m, k, n = map(int, shape.split('x'))
+    a, b = torch.randn(m, k, device=dev), torch.randn(k, n, device=dev)
     w0, i = time.perf_counter(), 0
-    while i < 3 or time.perf_counter() - w0 < 0.5:  # warm-up by GpuCheck's rule: 3 products and half a second
+    while i < 3 or time.perf_counter() - w0 < 0.5:
         a @ b
         i += 1
         if i % 50 == 0:
             torch.cuda.synchronize()
     torch.cuda.synchronize()
-    reps = 200 if n <= 1024 else 20 if n <= 4096 else 5
+    c0 = time.perf_counter()
+    for _ in range(3):
+        a @ b
+    torch.cuda.synchronize()
+    reps = int(max(5, min(5000, 0.5 / ((time.perf_counter() - c0) / 3))))
     t0 = time.perf_counter()
     for _ in range(reps):
         a @ b
     torch.cuda.synchronize()
-    print(f'KEY sgemm_{n} {2 * n ** 3 / ((time.perf_counter() - t0) / reps) / 1e12:.3f}', flush=True)
+    print(f'KEY sgemm_{shape} {2 * m * k * n / ((time.perf_counter() - t0) / reps) / 1e12:.3f}', flush=True)
 
 
 def epoch(net, ds, loss_fn, opt, batch, shuffle):
@@ -35,14 +42,17 @@ def epoch(net, ds, loss_fn, opt, batch, shuffle):
     torch.cuda.synchronize()
 
 
-def report(name, fn):
+def report(name, fn):  # GpuCheck.report's rule: warm up >= 1 epoch and 3 s, then the median of 5 epochs
+    w0 = time.perf_counter()
     fn()
+    while time.perf_counter() - w0 < 3:
+        fn()
     ts = []
-    for _ in range(3):
+    for _ in range(5):
         t0 = time.perf_counter()
         fn()
         ts.append(time.perf_counter() - t0)
-    print(f'KEY epoch_{name} {sorted(ts)[1]:.6f}', flush=True)
+    print(f'KEY epoch_{name} {sorted(ts)[2]:.6f}', flush=True)
 
 
 for d1, d2 in ((500, 800), (2000, 2000)):

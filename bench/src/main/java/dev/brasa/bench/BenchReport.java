@@ -19,8 +19,9 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 /**
  * Writes bench/results/report.md and its charts: runs {@link GemmBenchmark} (SIMD vs OpenBLAS, 1 and
  * 2 threads, every shape and layout) into gemm-cpu.md / gemm-cpu.png, charts the newest
- * vs-pytorch.md (from scripts/bench-vs-pytorch) into vs-pytorch.png, and names the newest GPU result
- * (bench/results/gpu-*.md from scripts/gpu-check) for the cuBLAS columns, or says there is none.
+ * vs-pytorch.md (from scripts/bench-vs-pytorch) into vs-pytorch.png, and sets the CPU figures beside
+ * the cuBLAS ones of the newest GPU result (bench/results/gpu-*.md from scripts/gpu-check) in
+ * simd-vs-cublas.md / .png, or says there is no GPU result.
  * Usage: {@code BenchReport [results-dir]}; -Dgemm.skip=true reuses gemm-cpu.md's run.
  */
 public final class BenchReport {
@@ -32,7 +33,8 @@ public final class BenchReport {
         Files.createDirectories(dir);
         if (!Boolean.getBoolean("gemm.skip")) gemm(dir);
         vsPytorchChart(dir);
-        report(dir);
+        String gpu = simdVsCublas(dir);
+        report(dir, gpu);
     }
 
     private static void gemm(Path dir) throws IOException, RunnerException {
@@ -108,12 +110,106 @@ public final class BenchReport {
         BitmapEncoder.saveBitmap(ch, dir.resolve("vs-pytorch").toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 
-    private static void report(Path dir) throws IOException {
+    /** Table cells of the markdown rows of a file: {@code | a | b | c |} -> [a, b, c]. */
+    private static List<String[]> rows(Path md) throws IOException {
+        List<String[]> out = new ArrayList<>();
+        for (String line : Files.readAllLines(md)) {
+            if (!line.startsWith("|") || line.startsWith("|---")) continue;
+            String[] c = line.substring(1).split("\\|");
+            for (int i = 0; i < c.length; i++) c[i] = c[i].trim();
+            out.add(c);
+        }
+        return out;
+    }
+
+    private static double number(String s) {
+        try {
+            return Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
+    /**
+     * simd-vs-cublas.md and .png: per GEMM shape (A·B), Brasa's SIMD kernel on 1 and 2 threads and
+     * OpenBLAS on 2 (gemm-cpu.md, measured here) beside Brasa on cuBLAS and torch.mm (the newest
+     * gpu-*.md of scripts/gpu-check, its date and device named). Returns that file's name, or null
+     * (and writes nothing) when there is no GPU result or no CPU table.
+     */
+    private static String simdVsCublas(Path dir) throws IOException {
         String gpu;
         try (var s = Files.list(dir)) {
             gpu = s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("gpu-") && n.endsWith(".md")).sorted()
                     .reduce((a, b) -> b).orElse(null);
         }
+        Path cpuMd = dir.resolve("gemm-cpu.md");
+        if (gpu == null || !Files.exists(cpuMd)) return null;
+        Map<String, double[]> cpu = new LinkedHashMap<>();      // shape -> simd 1t, simd 2t, openblas 2t (GFLOP/s)
+        for (String[] c : rows(cpuMd)) {
+            if (c.length < 6 || !c[1].equals("NN")) continue;
+            double[] v = cpu.computeIfAbsent(c[0], k -> new double[] {Double.NaN, Double.NaN, Double.NaN});
+            if (c[2].equals("1")) v[0] = number(c[3]);
+            else if (c[2].equals("2")) {
+                v[1] = number(c[3]);
+                v[2] = number(c[4]);
+            }
+        }
+        Map<String, double[]> cuda = new LinkedHashMap<>();     // shape -> brasa cuBLAS, torch.mm (TFLOP/s)
+        for (String[] c : rows(dir.resolve(gpu))) {
+            if (c.length >= 4 && c[0].matches("\\d+x\\d+x\\d+")) cuda.put(c[0], new double[] {number(c[1]), number(c[2])});
+        }
+        String device = "?";
+        for (String line : Files.readAllLines(dir.resolve(gpu))) {
+            int i = line.indexOf("Device: ");
+            if (i >= 0) {
+                device = line.substring(i + 8, line.indexOf(';', i) > 0 ? line.indexOf(';', i) : line.length());
+                break;
+            }
+        }
+        String date = gpu.substring(4, gpu.length() - 3);
+        StringBuilder md = new StringBuilder("# SGEMM A·B: Brasa on the CPU (Vector API) vs Brasa on cuBLAS\n\n");
+        md.append("CPU columns from [gemm-cpu.md](gemm-cpu.md) (`scripts/bench`, this machine); GPU columns from [").append(gpu)
+                .append("](").append(gpu).append(") (`scripts/gpu-check`, ").append(date).append(", ").append(device)
+                .append(", FP32 with TF32 off). GFLOP/s; a dash where a shape was not measured.\n\n");
+        md.append("| M x K x N | SIMD 1 thread | SIMD 2 threads | OpenBLAS 2 threads | Brasa cuBLAS | torch.mm | cuBLAS / SIMD 2 threads |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|\n");
+        List<String> cats = new ArrayList<>();
+        List<Double> s1 = new ArrayList<>(), s2 = new ArrayList<>(), cu = new ArrayList<>();
+        java.util.Set<String> shapes = new java.util.LinkedHashSet<>(cpu.keySet());
+        shapes.addAll(cuda.keySet());
+        for (String shape : shapes) {
+            double[] c = cpu.getOrDefault(shape, new double[] {Double.NaN, Double.NaN, Double.NaN});
+            double[] g = cuda.getOrDefault(shape, new double[] {Double.NaN, Double.NaN});
+            double b = g[0] * 1e3, t = g[1] * 1e3;
+            md.append(String.format("| %s | %s | %s | %s | %s | %s | %s |%n", shape, cell(c[0]), cell(c[1]), cell(c[2]), cell(b), cell(t),
+                    Double.isNaN(b / c[1]) ? "-" : String.format("%.0fx", b / c[1])));
+            if (!Double.isNaN(c[1]) && !Double.isNaN(b)) {
+                cats.add(shape);
+                s1.add(c[0]);
+                s2.add(c[1]);
+                cu.add(b);
+            }
+        }
+        Files.writeString(dir.resolve("simd-vs-cublas.md"), md.toString());
+        if (!cats.isEmpty()) {
+            CategoryChart ch = new CategoryChartBuilder().width(1400).height(650)
+                    .title("SGEMM A*B, GFLOP/s (log scale): CPU SIMD here vs cuBLAS on " + device + " (" + date + ")")
+                    .xAxisTitle("M x K x N").yAxisTitle("GFLOP/s").build();
+            ch.getStyler().setXAxisLabelRotation(30);
+            ch.getStyler().setYAxisLogarithmic(true);
+            ch.getStyler().setYAxisMin(10.0);       // bars start at the axis minimum; a log axis has no 0
+            ch.getStyler().setDefaultSeriesRenderStyle(org.knowm.xchart.CategorySeries.CategorySeriesRenderStyle.Line);
+            ch.addSeries("Brasa SIMD, 1 thread", cats, s1);
+            ch.addSeries("Brasa SIMD, 2 threads", cats, s2);
+            ch.addSeries("Brasa cuBLAS", cats, cu);
+            BitmapEncoder.saveBitmap(ch, dir.resolve("simd-vs-cublas").toString(), BitmapEncoder.BitmapFormat.PNG);
+        }
+        return gpu;
+    }
+
+    private static String cell(double v) { return Double.isNaN(v) ? "-" : String.format("%.1f", v); }
+
+    private static void report(Path dir, String gpu) throws IOException {
         StringBuilder md = new StringBuilder("# Brasa benchmark report\n\n");
         md.append("Written ").append(LocalDate.now()).append(" by `scripts/bench`. Every figure names its command and machine.\n\n");
         md.append("- CPU SGEMM, Brasa vs OpenBLAS, every shape and layout, 1 and 2 threads: [gemm-cpu.md](gemm-cpu.md), chart ")
@@ -123,7 +219,10 @@ public final class BenchReport {
                 .append("![vs-pytorch](vs-pytorch.png)\n");
         md.append("- CPU SIMD vs cuBLAS: ").append(gpu == null
                 ? "**not measured** — no scripts/gpu-check result yet (no GPU machine was available).\n"
-                : "cuBLAS figures from [" + gpu + "](" + gpu + ").\n");
+                : "[simd-vs-cublas.md](simd-vs-cublas.md) (cuBLAS columns from [" + gpu + "](" + gpu + ")), chart "
+                        + "![simd-vs-cublas](simd-vs-cublas.png)\n");
+        if (gpu != null) md.append("- GPU: Brasa's CUDA backend vs PyTorch on the same GPU (SGEMM, epochs, memory, curves): [")
+                .append(gpu).append("](").append(gpu).append(")\n");
         md.append("- Reliability: [fuzz.md](fuzz.md), [soak.md](soak.md)\n");
         Files.writeString(dir.resolve("report.md"), md.toString());
     }

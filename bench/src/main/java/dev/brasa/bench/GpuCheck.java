@@ -49,7 +49,7 @@ public final class GpuCheck {
         }
         Device gpu = Device.cuda();
         info();
-        for (int n : new int[] {1024, 4096, 8192}) sgemm(n, gpu);
+        for (String shape : SGEMM_SHAPES) sgemm(shape, gpu);
         for (int[] d : new int[][] {{500, 800}, {2000, 2000}}) {
             manualSeed(0);
             RandomBinaryDataset ds = new RandomBinaryDataset(5000, 300);
@@ -87,19 +87,32 @@ public final class GpuCheck {
         }
     }
 
-    private static void sgemm(int n, Device gpu) {
-        Tensor a = randn(n, n).to(gpu), b = randn(n, n).to(gpu);
-        // warm-up: at least 3 products and half a second (the JIT compiles the host path meanwhile;
-        // pytorch_gpu.py warms up by the same rule)
+    /** M x K x N: the squares of issue 4 and of the CPU report (gemm-cpu.md), and its MLP shapes. */
+    static final String[] SGEMM_SHAPES = {"256x256x256", "512x512x512", "1024x1024x1024", "2048x2048x2048", "4096x4096x4096",
+        "8192x8192x8192", "128x784x100", "128x300x500", "128x500x800", "128x1000x2000", "128x2000x2000", "60000x784x100",
+        "5000x300x500"};
+
+    /**
+     * TFLOP/s of C = A B (A [M, K], B [K, N]) by the rule pytorch_gpu.py follows too: warm up with at
+     * least 3 products and half a second (the JIT compiles the host path meanwhile), time 3 to size
+     * the run, then time enough products for about half a second, queued back to back.
+     */
+    private static void sgemm(String shape, Device gpu) {
+        String[] d = shape.split("x");
+        int m = Integer.parseInt(d[0]), k = Integer.parseInt(d[1]), n = Integer.parseInt(d[2]);
+        Tensor a = randn(m, k).to(gpu), b = randn(k, n).to(gpu);
         long w0 = System.nanoTime();
         for (int i = 0; i < 3 || System.nanoTime() - w0 < 500_000_000L; i++) a.matmul(b).close();
         Cuda.synchronize();
-        int reps = n <= 1024 ? 200 : n <= 4096 ? 20 : 5;
+        long c0 = System.nanoTime();
+        for (int i = 0; i < 3; i++) a.matmul(b).close();
+        Cuda.synchronize();
+        int reps = (int) Math.max(5, Math.min(5000, 0.5e9 / ((System.nanoTime() - c0) / 3.0)));
         long t0 = System.nanoTime();
         for (int i = 0; i < reps; i++) a.matmul(b).close();     // queued on the stream
         Cuda.synchronize();
         double s = (System.nanoTime() - t0) / 1e9 / reps;
-        System.out.printf("KEY sgemm_%d %.3f%n", n, 2.0 * n * n * n / s / 1e12);
+        System.out.printf("KEY sgemm_%s %.3f%n", shape, 2.0 * m * k * n / s / 1e12);
         a.close();
         b.close();
     }
@@ -109,16 +122,22 @@ public final class GpuCheck {
         net.parameters().get(0).toFloatArray();                  // wait for the stream
     }
 
+    /**
+     * Median seconds of 5 epochs after a warm-up of at least one epoch and 3 seconds (the JIT
+     * compiles the host path meanwhile; a 40-step FFNN epoch is otherwise timed half interpreted).
+     * pytorch_gpu.py follows the same rule.
+     */
     private static void report(String name, Runnable epoch) {
-        epoch.run();
-        double[] t = new double[3];
-        for (int i = 0; i < 3; i++) {
+        long w0 = System.nanoTime();
+        do epoch.run(); while (System.nanoTime() - w0 < 3_000_000_000L);
+        double[] t = new double[5];
+        for (int i = 0; i < t.length; i++) {
             long t0 = System.nanoTime();
             epoch.run();
             t[i] = (System.nanoTime() - t0) / 1e9;
         }
         Arrays.sort(t);
-        System.out.printf("KEY epoch_%s %.6f%n", name, t[1]);
+        System.out.printf("KEY epoch_%s %.6f%n", name, t[2]);
     }
 
     private static void memory(TensorDataset flat, Device gpu) {

@@ -13,11 +13,18 @@ import java.util.Map;
  * in per-size free lists when released, so a training loop that allocates the same shapes every
  * step stops calling cudaMalloc after its first steps. Out of memory: release the cached blocks,
  * run the garbage collector (so unreachable tensors hand theirs back), retry once, then throw with
- * the allocator's figures.
+ * the allocator's figures. Tensors nobody closes give their blocks back only when the garbage
+ * collector finds them, and a roomy Java heap may not collect for a long time: so once the pool
+ * (blocks in use and cached) would pass a soft limit, a cache miss first runs the collector and
+ * takes a returned block if one fits, else gives the cached blocks of other sizes back to the
+ * driver; the limit then becomes twice what is still in use (at least {@link #MIN_SOFT_LIMIT}).
  */
 final class CudaAllocator {
+    /** The smallest soft limit on the pool, 1 GiB. */
+    static final long MIN_SOFT_LIMIT = 1L << 30;
+
     private final Map<Long, ArrayDeque<Long>> free = new HashMap<>();
-    private long inUse, cached, mallocs;
+    private long inUse, cached, mallocs, softLimit = MIN_SOFT_LIMIT;
 
     static long roundUp(long bytes) {
         if (bytes < (1 << 20)) return (bytes + 511) & ~511L;
@@ -27,21 +34,19 @@ final class CudaAllocator {
 
     synchronized long allocate(long bytes) {
         long size = roundUp(bytes);
-        ArrayDeque<Long> list = free.get(size);
-        if (list != null && !list.isEmpty()) {
-            cached -= size;
-            inUse += size;
-            return list.pop();
+        long p = fromCache(size);
+        if (p != 0) return p;
+        if (inUse + cached + size > softLimit) {
+            p = collect(size);
+            if (p != 0) return p;
+            if (inUse + cached + size > softLimit) releaseCached();
+            softLimit = Math.max(MIN_SOFT_LIMIT, 2 * (inUse + size));
         }
-        long p = malloc(size);
+        p = malloc(size);
         if (p == 0) {
+            p = collect(size);
+            if (p != 0) return p;
             releaseCached();
-            System.gc();
-            try {
-                wait(20);      // let the cleaner thread return unreachable tensors' blocks
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
             p = malloc(size);
         }
         if (p == 0) {
@@ -49,6 +54,34 @@ final class CudaAllocator {
                     + inUse + " bytes, cached: " + cached + " bytes, cudaMalloc calls: " + mallocs + ")");
         }
         inUse += size;
+        return p;
+    }
+
+    private long fromCache(long size) {
+        ArrayDeque<Long> list = free.get(size);
+        if (list == null || list.isEmpty()) return 0;
+        cached -= size;
+        inUse += size;
+        return list.pop();
+    }
+
+    /**
+     * Runs the garbage collector, then waits up to 20 ms for the cleaner thread to return a block of
+     * this size (free() notifies; the monitor is released while waiting). Returns it, or 0.
+     */
+    private long collect(long size) {
+        System.gc();
+        long deadline = System.nanoTime() + 20_000_000L, p;
+        while ((p = fromCache(size)) == 0) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) break;
+            try {
+                wait(Math.max(1, left / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         return p;
     }
 
@@ -62,6 +95,7 @@ final class CudaAllocator {
 
     /** Gives every cached block back to the driver. */
     synchronized void releaseCached() {
+        if (cached > 0) Cudart.cudaDeviceSynchronize();     // queued kernels may still read blocks freed to the cache
         for (var e : free.values()) {
             for (long p : e) Cudart.cudaFree(MemorySegment.ofAddress(p));
             e.clear();
