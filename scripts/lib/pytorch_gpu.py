@@ -1,10 +1,10 @@
 """The PyTorch half of scripts/gpu-check: torch.mm FP32 TFLOP/s (TF32 off) at the squares 256-8192 and the MLP shapes, and
 seconds per epoch of the same FFNN and Fashion-MNIST MLP programs as dev.brasa.bench.GpuCheck, on
 the same GPU. Prints KEY lines. Usage: pytorch_gpu.py FASHION_DIR."""
-import gzip, statistics, sys, time
-import numpy as np
+import sys, time
 import torch
 import torch.nn as nn
+import pytorch_nets
 
 torch.backends.cuda.matmul.allow_tf32 = False
 dev = torch.device('cuda')
@@ -34,11 +34,7 @@ for shape in SHAPES:  # GpuCheck.sgemm's rule: warm up 3 products and 0.5 s, siz
 
 
 def epoch(net, ds, loss_fn, opt, batch, shuffle):
-    for xb, yb in torch.utils.data.DataLoader(ds, batch_size=batch, shuffle=shuffle):
-        loss = loss_fn(net(xb.to(dev)), yb.to(dev))
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
+    pytorch_nets.epoch(net, ds, loss_fn, opt, batch, shuffle, dev)
     torch.cuda.synchronize()
 
 
@@ -56,20 +52,11 @@ def report(name, fn):  # GpuCheck.report's rule: warm up >= 1 epoch and 3 s, the
 
 
 for d1, d2 in ((500, 800), (2000, 2000)):
-    torch.manual_seed(0)
-    x = torch.bernoulli(torch.full((5000, 300), 0.5))
-    y = torch.bernoulli(torch.full((5000, 1), 0.5))
-    ds = torch.utils.data.TensorDataset(x, y)
-    net = nn.Sequential(nn.Linear(300, d1), nn.Tanh(), nn.Linear(d1, d2), nn.Sigmoid(), nn.Linear(d2, 1), nn.Sigmoid()).to(dev)
+    ds = pytorch_nets.ffnn_data()
+    net = pytorch_nets.ffnn(d1, d2).to(dev)
     opt = torch.optim.SGD(net.parameters(), lr=0.06)
     report(f'ffnn_{d1}_{d2}', lambda: epoch(net, ds, nn.BCELoss(), opt, 128, False))
-root = sys.argv[1]
-with gzip.open(f'{root}/train-images-idx3-ubyte.gz') as f:
-    xs = torch.tensor(np.frombuffer(f.read()[16:], dtype=np.uint8).reshape(-1, 784).astype(np.float32) / 255.0)
-with gzip.open(f'{root}/train-labels-idx1-ubyte.gz') as f:
-    ys = torch.tensor(np.frombuffer(f.read()[8:], dtype=np.uint8).astype(np.int64))
-fm = torch.utils.data.TensorDataset(xs, ys)
-torch.manual_seed(0)
-mlp = nn.Sequential(nn.Linear(784, 100), nn.ReLU(), nn.Linear(100, 10)).to(dev)
+fm = torch.utils.data.TensorDataset(*pytorch_nets.fashion_train(sys.argv[1]))
+mlp = pytorch_nets.mlp().to(dev)
 mopt = torch.optim.SGD(mlp.parameters(), lr=0.1)
 report('mlp_batch64', lambda: epoch(mlp, fm, nn.CrossEntropyLoss(), mopt, 64, True))

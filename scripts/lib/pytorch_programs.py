@@ -1,9 +1,10 @@
 """The teaching programs timed per epoch in PyTorch, the same as dev.brasa.bench.Programs does in
 Brasa: prints RESULT name seconds (median after three warm-up epochs). Usage: pytorch_programs.py THREADS [EPOCHS]."""
-import gzip, statistics, sys, time
-import numpy as np
+import sys, time
 import torch
 import torch.nn as nn
+import pytorch_nets
+from pytorch_nets import epoch
 
 threads = int(sys.argv[1])
 epochs = int(sys.argv[2]) if len(sys.argv) > 2 else 3
@@ -22,35 +23,18 @@ def report(name, reps, fn):
     print(f'RESULT {name} {ts[len(ts) // 2]:.9f}', flush=True)
 
 
-def epoch(net, ds, loss_fn, opt, batch, shuffle):
-    for xb, yb in torch.utils.data.DataLoader(ds, batch_size=batch, shuffle=shuffle):
-        loss = loss_fn(net(xb), yb)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-
-
 for d1, d2 in ((300, 400), (500, 800), (1000, 2000), (2000, 2000)):
-    torch.manual_seed(0)
-    x = torch.bernoulli(torch.full((5000, 300), 0.5))
-    y = torch.bernoulli(torch.full((5000, 1), 0.5))
-    ds = torch.utils.data.TensorDataset(x, y)
-    net = nn.Sequential(nn.Linear(300, d1), nn.Tanh(), nn.Linear(d1, d2), nn.Sigmoid(), nn.Linear(d2, 1), nn.Sigmoid())
+    ds = pytorch_nets.ffnn_data()
+    net = pytorch_nets.ffnn(d1, d2)
     opt = torch.optim.SGD(net.parameters(), lr=0.06)
     report(f'ffnn_{d1}_{d2}', epochs, lambda: epoch(net, ds, nn.BCELoss(), opt, 128, False))
 
-root = '/usr/share/datasets/fashion-mnist'
-with gzip.open(f'{root}/train-images-idx3-ubyte.gz') as f:
-    xs = torch.tensor(np.frombuffer(f.read()[16:], dtype=np.uint8).reshape(-1, 784).astype(np.float32) / 255.0)
-with gzip.open(f'{root}/train-labels-idx1-ubyte.gz') as f:
-    ys = torch.tensor(np.frombuffer(f.read()[8:], dtype=np.uint8).astype(np.int64))
+xs, ys = pytorch_nets.fashion_train('/usr/share/datasets/fashion-mnist')
 fm = torch.utils.data.TensorDataset(xs, ys)
-torch.manual_seed(0)
-mlp = nn.Sequential(nn.Linear(784, 100), nn.ReLU(), nn.Linear(100, 10))
+mlp = pytorch_nets.mlp()
 mopt = torch.optim.SGD(mlp.parameters(), lr=0.1)
 report('mlp_batch64', epochs, lambda: epoch(mlp, fm, nn.CrossEntropyLoss(), mopt, 64, True))
-torch.manual_seed(0)
-full = nn.Sequential(nn.Linear(784, 100), nn.ReLU(), nn.Linear(100, 10))
+full = pytorch_nets.mlp()
 fopt = torch.optim.SGD(full.parameters(), lr=0.8)
 ce = nn.CrossEntropyLoss()
 

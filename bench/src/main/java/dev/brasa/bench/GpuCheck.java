@@ -70,9 +70,9 @@ public final class GpuCheck {
 
     private static void info() {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment prop = a.allocate(8192);
+            MemorySegment buf = a.allocate(256);
             CudaBackend.get(0);                                   // initialises the driver (cuInit)
-            String name = dev.brasa.cuda.CudaDriver.cuDeviceGetName(prop, 256, 0) == 0 ? prop.getString(0) : "?";
+            String name = dev.brasa.cuda.CudaDriver.cuDeviceGetName(buf, 256, 0) == 0 ? buf.getString(0) : "?";
             MemorySegment v = a.allocate(ValueLayout.JAVA_INT);
             Cudart.cudaDriverGetVersion(v);
             int driver = v.get(ValueLayout.JAVA_INT, 0);

@@ -1,0 +1,46 @@
+"""The teaching programs' data, networks and epoch loop in PyTorch, as dev.brasa.bench.Programs
+builds them in Brasa: shared by pytorch_programs.py (CPU, scripts/bench-vs-pytorch) and
+pytorch_gpu.py (GPU, scripts/gpu-check) so both time the same programs."""
+import gzip
+import numpy as np
+import torch
+import torch.nn as nn
+
+
+def ffnn_data():
+    """The random FFNN data set (seed 0): 5000 rows of 300 Bernoulli(0.5) inputs, one 0/1 label each."""
+    torch.manual_seed(0)
+    x = torch.bernoulli(torch.full((5000, 300), 0.5))
+    y = torch.bernoulli(torch.full((5000, 1), 0.5))
+    return torch.utils.data.TensorDataset(x, y)
+
+
+def ffnn(d1, d2):
+    """300 -> d1 (tanh) -> d2 (sigmoid) -> 1 (sigmoid), initialised from the generator's current state."""
+    return nn.Sequential(nn.Linear(300, d1), nn.Tanh(), nn.Linear(d1, d2), nn.Sigmoid(), nn.Linear(d2, 1), nn.Sigmoid())
+
+
+def fashion_train(root):
+    """Fashion-MNIST's training images (60000 x 784, scaled to [0, 1]) and labels from the IDX files in root."""
+    with gzip.open(f'{root}/train-images-idx3-ubyte.gz') as f:
+        xs = torch.tensor(np.frombuffer(f.read()[16:], dtype=np.uint8).reshape(-1, 784).astype(np.float32) / 255.0)
+    with gzip.open(f'{root}/train-labels-idx1-ubyte.gz') as f:
+        ys = torch.tensor(np.frombuffer(f.read()[8:], dtype=np.uint8).astype(np.int64))
+    return xs, ys
+
+
+def mlp():
+    """The Fashion-MNIST MLP 784 -> 100 (ReLU) -> 10, initialised from seed 0."""
+    torch.manual_seed(0)
+    return nn.Sequential(nn.Linear(784, 100), nn.ReLU(), nn.Linear(100, 10))
+
+
+def epoch(net, ds, loss_fn, opt, batch, shuffle, dev=None):
+    """One epoch of SGD steps through a DataLoader; each batch is moved to dev when one is given."""
+    for xb, yb in torch.utils.data.DataLoader(ds, batch_size=batch, shuffle=shuffle):
+        if dev is not None:
+            xb, yb = xb.to(dev), yb.to(dev)
+        loss = loss_fn(net(xb), yb)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
