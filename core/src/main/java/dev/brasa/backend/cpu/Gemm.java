@@ -42,7 +42,11 @@ final class Gemm {
                       float[] b, int bo, int brs, int bcs,
                       float beta, float[] c, int co, int ldc) {
         if (m == 0 || n == 0) return;
-        if (beta != 1f) {
+        boolean direct = k > 0 && alpha != 0f && (long) m * n * k > SMALL && n >= L;
+        // beta = 0 on the blocked paths: the first K block's kernels write C without reading it (no pass
+        // that zeroes C first, no loads of C that miss the cache); C's old values, NaN included, are dropped
+        boolean overwrite = direct && beta == 0f;
+        if (beta != 1f && !overwrite) {
             for (int i = 0; i < m; i++) {
                 int r = co + i * ldc;
                 if (beta == 0f) java.util.Arrays.fill(c, r, r + n, 0f);
@@ -50,7 +54,7 @@ final class Gemm {
             }
         }
         if (k == 0 || alpha == 0f) return;
-        if ((long) m * n * k <= SMALL || n < L) {
+        if (!direct) {
             small(m, n, k, alpha, a, ao, ars, acs, b, bo, brs, bcs, c, co, ldc);
             return;
         }
@@ -61,73 +65,98 @@ final class Gemm {
         // K blocks balanced (784 = 4 x 196, not 3 x 256 + 16)
         int kBlocks = ceilDiv(k, KC), kcMax = ceilDiv(k, kBlocks);
         if (m <= MC_MAX && panels >= 4 * tasksWanted) {
-            // few rows (a batch of 128): each panel of B is packed right before all rows use it, so the
-            // kernels read it from L1 instead of a packed copy of all of B; threads split the columns,
-            // each packing only its share of B, in one parallel region with no barrier
-            int tasks = Math.min(tasksWanted, panels);
-            CpuThreads.parallelFor(tasks, t -> columns(m, n, k, kcMax, alpha, a, ao, ars, acs, b, bo, brs, bcs, c, co, ldc,
-                    t * panels / tasks, (t + 1) * panels / tasks));
+            columns(m, n, k, kBlocks, kcMax, panels, tasksWanted, overwrite, alpha, a, ao, ars, acs, b, bo, brs, bcs, c, co, ldc);
             return;
         }
-        // row blocks of at most MC_MAX rows, balanced, at least one per thread: a thin leftover block
-        // would stream all of packed B for a sliver or two of work
-        int mBlocks = Math.max(ceilDiv(m, MC_MAX), Math.min(tasksWanted, ceilDiv(m, MR)));
+        // row blocks of at most MC_MAX rows, balanced, several per thread (claimed as threads come free:
+        // on a shared machine one core often runs slower) but no thinner than 8 slivers, since each
+        // block streams all of packed B
+        int mBlocks = Math.max(ceilDiv(m, MC_MAX), Math.min(tasksWanted == 1 ? 1 : 4 * tasksWanted, ceilDiv(m, 8 * MR)));
+        mBlocks = Math.max(mBlocks, Math.min(tasksWanted, ceilDiv(m, MR)));
         int mc = roundUp(ceilDiv(m, mBlocks), MR);
         mBlocks = ceilDiv(m, mc);
         // all of B is packed first (block kb at panels * NR * kb * kcMax), so the compute runs in one
         // parallel region: waking the pool costs tens of microseconds, too much to pay once per K block
         float[] bp = buffer(B_BUF, panels * NR * k);
-        int units = kBlocks * panels;
-        int packTasks = (long) panels * NR * k < (1 << 17) ? 1 : Math.min(units, threads);
-        CpuThreads.parallelFor(packTasks, t -> {
-            for (int u = t; u < units; u += packTasks) {
-                int kk = (u / panels) * kcMax, jp = u % panels;
-                packB(b, bo + kk * brs, brs, bcs, Math.min(kcMax, k - kk), n, bp, panels * NR * kk, jp);
-            }
+        int groups = ceilDiv(panels, GROUP), units = kBlocks * groups;
+        forEach((long) panels * NR * k >= (1 << 17), units, u -> {
+            int kk = (u / groups) * kcMax, g = u % groups;
+            packB(b, bo + kk * brs, brs, bcs, Math.min(kcMax, k - kk), n, bp, panels * NR * kk,
+                    g * GROUP, Math.min(panels, (g + 1) * GROUP));
         });
-        int mcF = mc, mBlocksF = mBlocks;
-        CpuThreads.parallelFor(Math.min(mBlocksF, threads), t -> {
-            for (int blk = t; blk < mBlocksF; blk += Math.min(mBlocksF, threads)) {
-                int i0 = blk * mcF, rows = Math.min(mcF, m - i0);
-                int slivers = (rows + MR - 1) / MR;
-                float[] ap = buffer(A_BUF, slivers * kcMax * MR);
-                for (int kk = 0; kk < k; kk += kcMax) {
-                    int kc = Math.min(kcMax, k - kk), bBase = panels * NR * kk;
-                    packA(a, ao + i0 * ars + kk * acs, ars, acs, rows, kc, ap);
-                    for (int jp = 0; jp < panels; jp++) {
-                        int j0 = jp * NR, cols = Math.min(NR, n - j0);
-                        int pb = bBase + jp * kc * NR;
-                        for (int s = 0; s < slivers; s++) {
-                            int r0 = s * MR, cOff = co + (i0 + r0) * ldc + j0, mr = Math.min(MR, rows - r0);
-                            if (mr == MR && cols == NR) kernel(ap, s * kc * MR, bp, pb, kc, alpha, c, cOff, ldc);
-                            else kernelEdge(ap, s * kc * MR, bp, pb, kc, alpha, c, cOff, ldc, mr, cols);
-                        }
-                    }
+        int mcF = mc;
+        CpuThreads.parallelFor(mBlocks, blk -> {
+            int i0 = blk * mcF, rows = Math.min(mcF, m - i0);
+            int slivers = (rows + MR - 1) / MR;
+            float[] ap = buffer(A_BUF, slivers * kcMax * MR);
+            for (int kk = 0; kk < k; kk += kcMax) {
+                int kc = Math.min(kcMax, k - kk), bBase = panels * NR * kk;
+                packA(a, ao + i0 * ars + kk * acs, ars, acs, rows, kc, ap, 0);
+                for (int jp = 0; jp < panels; jp++) {
+                    int j0 = jp * NR;
+                    panel(ap, 0, bp, bBase + jp * kc * NR, kc, alpha, !(overwrite && kk == 0), c, co + i0 * ldc + j0, ldc, rows,
+                            Math.min(NR, n - j0));
                 }
             }
         });
     }
 
-    /** All rows of C times panels [p0, p1) of B: B's panels packed per K block into this thread's buffer. */
-    private static void columns(int m, int n, int k, int kcMax, float alpha, float[] a, int ao, int ars, int acs,
-                                float[] b, int bo, int brs, int bcs, float[] c, int co, int ldc, int p0, int p1) {
-        int slivers = (m + MR - 1) / MR;
-        float[] ap = buffer(A_BUF, slivers * kcMax * MR);
-        float[] bp = buffer(B_BUF, (p1 - p0) * NR * kcMax);
-        for (int kk = 0; kk < k; kk += kcMax) {
-            int kc = Math.min(kcMax, k - kk);
-            packA(a, ao + kk * acs, ars, acs, m, kc, ap);
-            for (int jp = p0; jp < p1; jp++) {
-                // packB puts panel jp at base + jp * kc * NR: shift the base so this thread's first panel lands at 0
-                packB(b, bo + kk * brs, brs, bcs, kc, n, bp, -p0 * kc * NR, jp);
-                int j0 = jp * NR, cols = Math.min(NR, n - j0), pb = (jp - p0) * kc * NR;
-                for (int s = 0; s < slivers; s++) {
-                    int r0 = s * MR, cOff = co + r0 * ldc + j0, mr = Math.min(MR, m - r0);
-                    if (mr == MR && cols == NR) kernel(ap, s * kc * MR, bp, pb, kc, alpha, c, cOff, ldc);
-                    else kernelEdge(ap, s * kc * MR, bp, pb, kc, alpha, c, cOff, ldc, mr, cols);
+    /** Panels of B packed together: one pass reads GROUP * NR consecutive floats of each row of B. */
+    private static final int GROUP = 8;
+
+    /**
+     * Few rows (a batch of 128): all of A is packed once (K block kb at slivers * MR * kcMax * kb),
+     * then tasks of up to GROUP panels of B, claimed as threads come free, each pack their panels per
+     * K block right before every row uses them, so the kernels read B from L1/L2.
+     */
+    private static void columns(int m, int n, int k, int kBlocks, int kcMax, int panels, int tasksWanted, boolean overwrite, float alpha,
+                                float[] a, int ao, int ars, int acs, float[] b, int bo, int brs, int bcs,
+                                float[] c, int co, int ldc) {
+        int slivers = (m + MR - 1) / MR, aBlock = slivers * MR * kcMax;
+        float[] ap = buffer(A_BUF, aBlock * kBlocks);
+        forEach((long) m * k >= (1 << 16), kBlocks, kb -> {
+            int kk = kb * kcMax;
+            packA(a, ao + kk * acs, ars, acs, m, Math.min(kcMax, k - kk), ap, aBlock * kb);
+        });
+        int group = Math.max(1, Math.min(GROUP, panels / (4 * tasksWanted)));
+        int tasks = ceilDiv(panels, group);
+        CpuThreads.parallelFor(tasks, t -> {
+            int p0 = t * group, p1 = Math.min(panels, p0 + group);
+            float[] bp = buffer(B_BUF, (p1 - p0) * NR * kcMax);
+            for (int kb = 0, kk = 0; kk < k; kb++, kk += kcMax) {
+                int kc = Math.min(kcMax, k - kk), pa = aBlock * kb;
+                // packB puts panel jp at base + jp * kc * NR: shift the base so this task's first panel lands at 0
+                packB(b, bo + kk * brs, brs, bcs, kc, n, bp, -p0 * kc * NR, p0, p1);
+                for (int jp = p0; jp < p1; jp++) {
+                    int j0 = jp * NR;
+                    panel(ap, pa, bp, (jp - p0) * kc * NR, kc, alpha, !(overwrite && kb == 0), c, co + j0, ldc, m, Math.min(NR, n - j0));
                 }
             }
+        });
+    }
+
+    /**
+     * C[rows x cols] += alpha * Ap Bp for one packed panel of B (at pb) against the slivers of A from
+     * pa: full tiles in the 4 x 2-vector kernel; a panel of at most L columns (the last one of n = 100,
+     * say) in the 8 x 1-vector kernel, two slivers at a time, rather than computing 16 columns for a few.
+     */
+    private static void panel(float[] ap, int pa, float[] bp, int pb, int kc, float alpha, boolean add, float[] c, int co, int ldc,
+                              int rows, int cols) {
+        int slivers = (rows + MR - 1) / MR, s = 0;
+        if (cols <= L) {
+            for (; s + 2 <= rows / MR; s += 2) kernelNarrow(ap, pa + s * kc * MR, bp, pb, kc, alpha, add, c, co + s * MR * ldc, ldc, cols);
         }
+        for (; s < slivers; s++) {
+            int r0 = s * MR, cOff = co + r0 * ldc, mr = Math.min(MR, rows - r0);
+            if (mr == MR && cols == NR) kernel(ap, pa + s * kc * MR, bp, pb, kc, alpha, add, c, cOff, ldc);
+            else kernelEdge(ap, pa + s * kc * MR, bp, pb, kc, alpha, add, c, cOff, ldc, mr, cols);
+        }
+    }
+
+    /** body(0..tasks-1) on the pool, or all on this thread when the work is too small to share. */
+    private static void forEach(boolean parallel, int tasks, java.util.function.IntConsumer body) {
+        if (parallel) CpuThreads.parallelFor(tasks, body);
+        else for (int i = 0; i < tasks; i++) body.accept(i);
     }
 
     private static int ceilDiv(int x, int y) { return (x + y - 1) / y; }
@@ -142,6 +171,26 @@ final class Gemm {
             tl.set(buf);
         }
         return buf;
+    }
+
+    /**
+     * Packs panels [jp0, jp1) of one K block. Row-major B is read a row at a time across all of them
+     * (consecutive floats, where one panel at a time would touch a new cache line and page per row);
+     * the rest panel by panel.
+     */
+    private static void packB(float[] b, int bo, int brs, int bcs, int kc, int n, float[] bp, int base, int jp0, int jp1) {
+        int full = Math.min(jp1, n / NR);
+        if (bcs == 1 && full - jp0 > 1) {
+            for (int p = 0; p < kc; p++) {
+                int src = bo + p * brs + jp0 * NR, d = base + jp0 * kc * NR + p * NR;
+                for (int jp = jp0; jp < full; jp++, src += NR, d += kc * NR) {
+                    FloatVector.fromArray(S, b, src).intoArray(bp, d);
+                    FloatVector.fromArray(S, b, src + L).intoArray(bp, d + L);
+                }
+            }
+            jp0 = full;
+        }
+        for (int jp = jp0; jp < jp1; jp++) packB(b, bo, brs, bcs, kc, n, bp, base, jp);
     }
 
     /** Packs panel jp of one K block: bp[base + jp*kc*NR + p*NR + j] = B[p, jp*NR + j], zero-padded past n. */
@@ -203,19 +252,19 @@ final class Gemm {
         }
     }
 
-    /** ap[sliver][p][r] = A[sliver*MR + r, p], zero-padded past rows. */
-    private static void packA(float[] a, int ao, int ars, int acs, int rows, int kc, float[] ap) {
+    /** ap[o + sliver*kc*MR + p*MR + r] = A[sliver*MR + r, p], zero-padded past rows. */
+    private static void packA(float[] a, int ao, int ars, int acs, int rows, int kc, float[] ap, int o) {
         int slivers = (rows + MR - 1) / MR;
         if (ars == 1) {
             // A transposed: the four rows of a sliver at each p are adjacent; read each p's rows once, in
             // order (one sliver at a time would touch a new page per p), and copy four at a time
             int full = rows / MR;
             for (int p = 0, q = ao; p < kc; p++, q += acs) {
-                for (int s = 0; s < full; s++) FloatVector.fromArray(S4, a, q + s * MR).intoArray(ap, s * kc * MR + p * MR);
+                for (int s = 0; s < full; s++) FloatVector.fromArray(S4, a, q + s * MR).intoArray(ap, o + s * kc * MR + p * MR);
             }
         }
         for (int s = 0; s < slivers; s++) {
-            int r0 = s * MR, mr = Math.min(MR, rows - r0), dst = s * kc * MR;
+            int r0 = s * MR, mr = Math.min(MR, rows - r0), dst = o + s * kc * MR;
             if (mr < MR) java.util.Arrays.fill(ap, dst, dst + kc * MR, 0f);
             if (mr == MR && ars == 1) continue;               // packed above, p-major
             if (mr == MR) {                                    // four source streams, one contiguous write stream
@@ -251,7 +300,7 @@ final class Gemm {
     }
 
     /** C[MR x NR] += alpha * Ap Bp over kc, with 8 vector accumulators (more spill on AVX2). */
-    private static void kernel(float[] ap, int pa, float[] bp, int pb, int kc, float alpha,
+    private static void kernel(float[] ap, int pa, float[] bp, int pb, int kc, float alpha, boolean add,
                                float[] c, int co, int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         for (int p = 0; p < kc; p++) {
@@ -270,17 +319,17 @@ final class Gemm {
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
         }
-        store(c00, c01, alpha, c, co);
-        store(c10, c11, alpha, c, co + ldc);
-        store(c20, c21, alpha, c, co + 2 * ldc);
-        store(c30, c31, alpha, c, co + 3 * ldc);
+        store(c00, c01, alpha, add, c, co);
+        store(c10, c11, alpha, add, c, co + ldc);
+        store(c20, c21, alpha, add, c, co + 2 * ldc);
+        store(c30, c31, alpha, add, c, co + 3 * ldc);
     }
 
     /**
      * The tile at the bottom or right edge: the packed operands are zero-padded, so the full tile
      * is computed and only its rows x cols corner is added to C.
      */
-    private static void kernelEdge(float[] ap, int pa, float[] bp, int pb, int kc, float alpha,
+    private static void kernelEdge(float[] ap, int pa, float[] bp, int pb, int kc, float alpha, boolean add,
                                    float[] c, int co, int ldc, int rows, int cols) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         for (int p = 0; p < kc; p++) {
@@ -309,14 +358,54 @@ final class Gemm {
         c30.intoArray(t, 3 * NR);
         c31.intoArray(t, 3 * NR + L);
         for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < cols; j++) c[co + r * ldc + j] += alpha * t[r * NR + j];
+            for (int j = 0, q = co + r * ldc; j < cols; j++) c[q + j] = add ? c[q + j] + alpha * t[r * NR + j] : alpha * t[r * NR + j];
         }
     }
 
-    private static void store(FloatVector v0, FloatVector v1, float alpha, float[] c, int p) {
+    /**
+     * C[2 MR x cols] += alpha * Ap Bp for cols <= L: the first L columns of the panel against two
+     * consecutive slivers (8 accumulators, one vector of B per step).
+     */
+    private static void kernelNarrow(float[] ap, int pa, float[] bp, int pb, int kc, float alpha, boolean add,
+                                     float[] c, int co, int ldc, int cols) {
+        int pa2 = pa + kc * MR;
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+        for (int p = 0; p < kc; p++) {
+            int a = pa + p * MR, a2 = pa2 + p * MR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, pb + p * NR);
+            c0 = FloatVector.broadcast(S, ap[a]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, ap[a + 1]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, ap[a + 2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, ap[a + 3]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, ap[a2]).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, ap[a2 + 1]).fma(b0, c5);
+            c6 = FloatVector.broadcast(S, ap[a2 + 2]).fma(b0, c6);
+            c7 = FloatVector.broadcast(S, ap[a2 + 3]).fma(b0, c7);
+        }
+        float[] t = new float[2 * MR * L];              // scalar-replaced by C2 (it does not escape)
+        c0.intoArray(t, 0);
+        c1.intoArray(t, L);
+        c2.intoArray(t, 2 * L);
+        c3.intoArray(t, 3 * L);
+        c4.intoArray(t, 4 * L);
+        c5.intoArray(t, 5 * L);
+        c6.intoArray(t, 6 * L);
+        c7.intoArray(t, 7 * L);
+        for (int r = 0; r < 2 * MR; r++) {
+            for (int j = 0, q = co + r * ldc; j < cols; j++) c[q + j] = add ? c[q + j] + alpha * t[r * L + j] : alpha * t[r * L + j];
+        }
+    }
+
+    /** C[p, p + 2L) = alpha * (v0, v1), plus the old values when add. */
+    private static void store(FloatVector v0, FloatVector v1, float alpha, boolean add, float[] c, int p) {
         FloatVector a = FloatVector.broadcast(S, alpha);
-        v0.fma(a, FloatVector.fromArray(S, c, p)).intoArray(c, p);
-        v1.fma(a, FloatVector.fromArray(S, c, p + L)).intoArray(c, p + L);
+        if (add) {
+            v0.fma(a, FloatVector.fromArray(S, c, p)).intoArray(c, p);
+            v1.fma(a, FloatVector.fromArray(S, c, p + L)).intoArray(c, p + L);
+        } else {
+            v0.mul(a).intoArray(c, p);
+            v1.mul(a).intoArray(c, p + L);
+        }
     }
 
     /** Unpacked path for small products: C[i,:] += alpha * A[i,p] * B[p,:], rows of B in SIMD. */

@@ -286,12 +286,19 @@ class BackendConformanceTest {
         checkGemm(33, 1021, 300, true, false, 1, 0, 1);
         checkGemm(130, 260, 520, false, true, 0.5, 1.5, 1);
         checkGemm(17, 33, 15, true, true, 2, 0, 3);
+        // the blocked paths, every layout: a batch of rows against grouped panels of B, several K
+        // blocks, an edge panel (n = 300, 100); more rows than one block (m = 200)
+        for (int layout = 0; layout < 4; layout++) {
+            checkGemm(128, 300, 784, layout % 2 == 1, layout >= 2, 1, 0, 1);
+            checkGemm(200, 100, 520, layout % 2 == 1, layout >= 2, 1, 0.5, 1);
+        }
     }
 
     /** C = alpha * op(A) op(B) + beta * C, with A stored transposed when ta, B when tb. */
     private static void checkGemm(int m, int n, int k, boolean ta, boolean tb, double alpha, double beta, int batch) {
         float[] a = random(batch * m * k, m * 131L + k, -1, 1), b = random(batch * k * n, n * 17L + k, -1, 1);
         float[] c = random(batch * m * n, m + n, -1, 1);
+        if (beta == 0) java.util.Arrays.fill(c, 0, c.length / 2, Float.NaN);   // beta = 0 ignores C, NaN too
         int[] sa = ta ? new int[] {m * k, 1, m} : new int[] {m * k, k, 1};
         int[] sb = tb ? new int[] {k * n, 1, k} : new int[] {k * n, n, 1};
         View es = View.contiguous(SCALAR.wrap(c.clone()), new int[] {batch, m, n});
