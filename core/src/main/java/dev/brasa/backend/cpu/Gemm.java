@@ -79,7 +79,7 @@ final class Gemm {
         // parallel region: waking the pool costs tens of microseconds, too much to pay once per K block
         float[] bp = buffer(B_BUF, panels * NR * k);
         int groups = ceilDiv(panels, GROUP), units = kBlocks * groups;
-        forEach((long) panels * NR * k >= (1 << 17), units, u -> {
+        forEach((long) panels * NR * k >= (1 << 15), units, u -> {
             int kk = (u / groups) * kcMax, g = u % groups;
             packB(b, bo + kk * brs, brs, bcs, Math.min(kcMax, k - kk), n, bp, panels * NR * kk,
                     g * GROUP, Math.min(panels, (g + 1) * GROUP));
