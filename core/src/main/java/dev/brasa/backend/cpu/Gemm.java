@@ -105,35 +105,44 @@ final class Gemm {
     private static final int GROUP = 8;
 
     /**
-     * Few rows (a batch of 128): all of A is packed once (K block kb at slivers * MR * kcMax * kb),
-     * then tasks of up to GROUP panels of B, claimed as threads come free, each pack their panels per
-     * K block right before every row uses them, so the kernels read B from L1/L2.
+     * Few rows (a batch of 128): A is packed in chunks of whole K blocks of about L2's size (all of it
+     * when k is moderate; block kb of a chunk at slivers * MR * kcMax * kb), then, per chunk, tasks of
+     * up to GROUP panels of B, claimed as threads come free, pack their panels per K block right before
+     * every row uses them, so the kernels read B from L1/L2 and A from L2.
      */
     private static void columns(int m, int n, int k, int kBlocks, int kcMax, int panels, int tasksWanted, boolean overwrite, float alpha,
                                 float[] a, int ao, int ars, int acs, float[] b, int bo, int brs, int bcs,
                                 float[] c, int co, int ldc) {
         int slivers = (m + MR - 1) / MR, aBlock = slivers * MR * kcMax;
-        float[] ap = buffer(A_BUF, aBlock * kBlocks);
-        forEach((long) m * k >= (1 << 16), kBlocks, kb -> {
-            int kk = kb * kcMax;
-            packA(a, ao + kk * acs, ars, acs, m, Math.min(kcMax, k - kk), ap, aBlock * kb);
-        });
+        int chunk = Math.max(1, Math.min(kBlocks, A_CHUNK / aBlock));
+        float[] ap = buffer(A_BUF, aBlock * chunk);
         int group = Math.max(1, Math.min(GROUP, panels / (4 * tasksWanted)));
         int tasks = ceilDiv(panels, group);
-        CpuThreads.parallelFor(tasks, t -> {
-            int p0 = t * group, p1 = Math.min(panels, p0 + group);
-            float[] bp = buffer(B_BUF, (p1 - p0) * NR * kcMax);
-            for (int kb = 0, kk = 0; kk < k; kb++, kk += kcMax) {
-                int kc = Math.min(kcMax, k - kk), pa = aBlock * kb;
-                // packB puts panel jp at base + jp * kc * NR: shift the base so this task's first panel lands at 0
-                packB(b, bo + kk * brs, brs, bcs, kc, n, bp, -p0 * kc * NR, p0, p1);
-                for (int jp = p0; jp < p1; jp++) {
-                    int j0 = jp * NR;
-                    panel(ap, pa, bp, (jp - p0) * kc * NR, kc, alpha, !(overwrite && kb == 0), c, co + j0, ldc, m, Math.min(NR, n - j0));
+        for (int kb0 = 0; kb0 < kBlocks; kb0 += chunk) {
+            int first = kb0, blocks = Math.min(chunk, kBlocks - kb0);
+            forEach((long) m * k >= (1 << 16), blocks, i -> {
+                int kk = (first + i) * kcMax;
+                packA(a, ao + kk * acs, ars, acs, m, Math.min(kcMax, k - kk), ap, aBlock * i);
+            });
+            CpuThreads.parallelFor(tasks, t -> {
+                int p0 = t * group, p1 = Math.min(panels, p0 + group);
+                float[] bp = buffer(B_BUF, (p1 - p0) * NR * kcMax);
+                for (int i = 0; i < blocks; i++) {
+                    int kk = (first + i) * kcMax, kc = Math.min(kcMax, k - kk);
+                    // packB puts panel jp at base + jp * kc * NR: shift the base so this task's first panel lands at 0
+                    packB(b, bo + kk * brs, brs, bcs, kc, n, bp, -p0 * kc * NR, p0, p1);
+                    boolean add = !(overwrite && first + i == 0);
+                    for (int jp = p0; jp < p1; jp++) {
+                        int j0 = jp * NR;
+                        panel(ap, aBlock * i, bp, (jp - p0) * kc * NR, kc, alpha, add, c, co + j0, ldc, m, Math.min(NR, n - j0));
+                    }
                 }
-            }
-        });
+            });
+        }
     }
+
+    /** Floats of packed A that columns() keeps at once: about L2's size. */
+    private static final int A_CHUNK = 1 << 17;
 
     /**
      * C[rows x cols] += alpha * Ap Bp for one packed panel of B (at pb) against the slivers of A from
