@@ -99,8 +99,10 @@ final class LinearOp {
                 if (acc != null && acc.dtype == g.dtype && acc.isContiguous() && acc.backend() == be
                         && java.util.Arrays.equals(acc.shape, new int[] {out, in})) {
                     // the leaf already has a gradient buffer: the GEMM adds into it (beta = 1), which is what
-                    // AccumulateGrad would do, without a fresh [out, in] tensor and a second pass per step
-                    be.matmul(gT, rows3(x), rows3(acc), 1, out, in, rows, 1.0, 1.0);
+                    // AccumulateGrad would do, without a fresh [out, in] tensor and a second pass per step;
+                    // a buffer zeroed by zero_grad() since its last write is overwritten (beta = 0: C is not read)
+                    double beta = acc.coversStorage() && acc.storage.knownZero() ? 0.0 : 1.0;
+                    be.matmul(gT, rows3(x), rows3(acc), 1, out, in, rows, 1.0, beta);
                     acc.storage.bumpVersion();
                 } else {
                     gw = Tensor.empty(be, g.dtype, new int[] {out, in});

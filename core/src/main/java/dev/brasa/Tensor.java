@@ -657,8 +657,12 @@ public class Tensor {
         checkInPlace();
         backend().fill(kernelView(), v);
         storage.bumpVersion();
+        if (v == 0 && coversStorage()) storage.markZeroed();
         return this;
     }
+
+    /** True when this tensor is a contiguous view of its whole storage. */
+    boolean coversStorage() { return offset == 0 && isContiguous() && numel() == storage.size(); }
 
     /** this += other (broadcast to this shape). */
     public Tensor add_(Tensor other) { return Binary.inPlace(BinaryOp.ADD, this, other); }

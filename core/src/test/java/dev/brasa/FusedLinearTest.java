@@ -75,6 +75,37 @@ class FusedLinearTest {
     }
 
     @Test
+    void aZeroedGradientIsOverwrittenButAWriteAfterTheZeroingIsKept() {
+        Generator g = new Generator(5);
+        Tensor x = Brasa.randn(g, 9, 6);
+        Tensor w1 = Brasa.randn(g, 5, 6).requiresGrad_(true), w2 = w1.detach().requiresGrad_(true);
+        Brasa.fusedLinear(x, w1, null, "tanh").sum().backward();
+        Tensor fresh = w1.grad().clone();
+        Tensor buffer = w1.grad();
+        buffer.zero_();                                 // zero_grad(): the next backward overwrites the buffer
+        Brasa.fusedLinear(x, w1, null, "tanh").sum().backward();
+        assertTrue(buffer == w1.grad(), "the gradient buffer is reused");
+        close(fresh, w1.grad(), "after zero_");
+        buffer.zero_();
+        buffer.add_(1f);                                // written after the zeroing: the GEMM must add to it
+        Brasa.fusedLinear(x, w1, null, "tanh").sum().backward();
+        close(fresh.add(1f), w1.grad(), "after zero_ then add_");
+        buffer.zero_();
+        buffer.slice(0, 1, 3).fill_(2);                // a write through a view of the same storage
+        Brasa.fusedLinear(x, w1, null, "tanh").sum().backward();
+        Tensor expected = fresh.clone();
+        expected.slice(0, 1, 3).add_(2f);
+        close(expected, w1.grad(), "after zero_ then a view's fill_");
+        Tensor big = Brasa.zeros(2, 5, 6);              // a gradient that is a view of part of a larger storage
+        big.fill_(3);
+        w2.setGrad(big.select(0, 1));
+        w2.grad().zero_();                              // zeroes only its half: the other half is not known zero
+        Brasa.fusedLinear(x, w2, null, "tanh").sum().backward();
+        close(fresh, w2.grad(), "view gradient after zero_");
+        close(Brasa.full(3f, 5, 6), big.select(0, 0), "the rest of the storage");
+    }
+
+    @Test
     void gradCheckInFloat64() {
         Generator g = new Generator(3);
         Tensor x = Brasa.randn(g, 4, 6).to(DType.FLOAT64).requiresGrad_(true);

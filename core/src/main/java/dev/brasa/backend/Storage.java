@@ -7,6 +7,8 @@ package dev.brasa.backend;
  */
 public abstract class Storage {
     private int version;
+    /** The version at which the whole storage was last filled with zeros, or -1. */
+    private int zeroedAt = -1;
     private volatile boolean closed;
 
     /** The element kind. */
@@ -23,6 +25,16 @@ public abstract class Storage {
 
     /** Marks an in-place write. */
     public final void bumpVersion() { version++; }
+
+    /** Records that the whole storage holds zeros now (after the write that zeroed it bumped the version). */
+    public final void markZeroed() { zeroedAt = version; }
+
+    /**
+     * True while every element is known to be zero: the whole storage was zeroed and no in-place
+     * write has bumped the version since. Lets an accumulation into a freshly zeroed gradient
+     * overwrite instead of adding.
+     */
+    public final boolean knownZero() { return zeroedAt == version; }
 
     /** True once {@link #close()} was called. */
     public final boolean isClosed() { return closed; }
