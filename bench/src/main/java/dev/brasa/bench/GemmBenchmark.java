@@ -33,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
+@Measurement(iterations = 4, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx6g"})
 public class GemmBenchmark {
     /** M x K x N. */
@@ -45,9 +45,13 @@ public class GemmBenchmark {
     @Param({"NN", "NT", "TN"})
     public String layout;
 
-    /** simd or openblas. */
+    /**
+     * simd or openblas. JMH walks the parameters in the order of their names, the last one fastest:
+     * named to sort after the others, this one puts the two libraries' runs of one row back to back,
+     * so both see the same load on a shared machine (as "impl" they ran ten minutes apart).
+     */
     @Param({"simd", "openblas"})
-    public String impl;
+    public String variant;
 
     /** Threads for both libraries. */
     @Param({"1", "2"})
@@ -70,7 +74,7 @@ public class GemmBenchmark {
         ta = layout.charAt(0) == 'T';
         tb = layout.charAt(1) == 'T';
         float[] x = MatmulBenchmark.random(m * k, 1), y = MatmulBenchmark.random(k * n, 2);
-        if (impl.equals("openblas")) {
+        if (variant.equals("openblas")) {
             if (!OpenBlas.available()) throw new IllegalStateException("OpenBLAS not available: " + OpenBlas.reason());
             OpenBlas.setThreads(threads);
             arena = Arena.ofShared();

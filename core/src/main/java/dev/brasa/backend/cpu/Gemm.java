@@ -22,14 +22,35 @@ final class Gemm {
     private static final long SMALL = 16 * 1024;
 
     private static final VectorSpecies<Float> S4 = FloatVector.SPECIES_128;
-    /** Two-vector shuffles of the in-register transposes (8 lanes): 32-bit zips, 64-bit pairs, 128-bit halves. */
-    private static final jdk.incubator.vector.VectorShuffle<Float> ZIP_LO = shuffle(0, 8, 1, 9, 2, 10, 3, 11),
-            ZIP_HI = shuffle(4, 12, 5, 13, 6, 14, 7, 15), PAIR_LO = shuffle(0, 1, 8, 9, 2, 3, 10, 11),
-            PAIR_HI = shuffle(4, 5, 12, 13, 6, 7, 14, 15), HALF_LO = shuffle(0, 1, 2, 3, 8, 9, 10, 11),
-            HALF_HI = shuffle(4, 5, 6, 7, 12, 13, 14, 15);
+    /*
+     * In-register transposes (8 lanes) as a recursive block swap between pairs of rows: 4-lane halves,
+     * then 2-lane pairs, then single lanes. Each output is one permute of one row blended with the
+     * other row (lo keeps x's low part of each block and takes y's low part; hi takes x's high part
+     * and keeps y's), half the permutes of two-vector shuffles.
+     */
+    private static final jdk.incubator.vector.VectorShuffle<Float> LO4 = shuffle(0, 1, 2, 3, 0, 1, 2, 3), HI4 = shuffle(4, 5, 6, 7, 4, 5, 6, 7),
+            LO2 = shuffle(0, 1, 0, 1, 4, 5, 4, 5), HI2 = shuffle(2, 3, 2, 3, 6, 7, 6, 7),
+            LO1 = shuffle(0, 0, 2, 2, 4, 4, 6, 6), HI1 = shuffle(1, 1, 3, 3, 5, 5, 7, 7);
+    private static final jdk.incubator.vector.VectorMask<Float> M4 = mask(0xF0), M2 = mask(0xCC), M1 = mask(0xAA);
 
     private static jdk.incubator.vector.VectorShuffle<Float> shuffle(int... lanes) {
         return S.length() == 8 ? jdk.incubator.vector.VectorShuffle.fromValues(S, lanes) : null;
+    }
+
+    private static jdk.incubator.vector.VectorMask<Float> mask(int bits) {
+        return S.length() == 8 ? jdk.incubator.vector.VectorMask.fromLong(S, bits) : null;
+    }
+
+    /** x's low element of each block, then y's (blocks of 4, 2 or 1 lanes, by sh and mk). */
+    private static FloatVector lo(FloatVector x, FloatVector y, jdk.incubator.vector.VectorShuffle<Float> sh,
+                                  jdk.incubator.vector.VectorMask<Float> mk) {
+        return x.blend(y.rearrange(sh), mk);
+    }
+
+    /** x's high element of each block, then y's. */
+    private static FloatVector hi(FloatVector x, FloatVector y, jdk.incubator.vector.VectorShuffle<Float> sh,
+                                  jdk.incubator.vector.VectorMask<Float> mk) {
+        return x.rearrange(sh).blend(y, mk);
     }
 
     private static final ThreadLocal<float[]> A_BUF = new ThreadLocal<>();
@@ -226,23 +247,20 @@ final class Gemm {
                         FloatVector a2 = FloatVector.fromArray(S, b, s0 + 2 * bcs), a3 = FloatVector.fromArray(S, b, s0 + 3 * bcs);
                         FloatVector a4 = FloatVector.fromArray(S, b, s0 + 4 * bcs), a5 = FloatVector.fromArray(S, b, s0 + 5 * bcs);
                         FloatVector a6 = FloatVector.fromArray(S, b, s0 + 6 * bcs), a7 = FloatVector.fromArray(S, b, s0 + 7 * bcs);
-                        FloatVector z0 = a0.rearrange(ZIP_LO, a1), z1 = a0.rearrange(ZIP_HI, a1);
-                        FloatVector z2 = a2.rearrange(ZIP_LO, a3), z3 = a2.rearrange(ZIP_HI, a3);
-                        FloatVector z4 = a4.rearrange(ZIP_LO, a5), z5 = a4.rearrange(ZIP_HI, a5);
-                        FloatVector z6 = a6.rearrange(ZIP_LO, a7), z7 = a6.rearrange(ZIP_HI, a7);
-                        FloatVector y0 = z0.rearrange(PAIR_LO, z2), y1 = z0.rearrange(PAIR_HI, z2);
-                        FloatVector y2 = z1.rearrange(PAIR_LO, z3), y3 = z1.rearrange(PAIR_HI, z3);
-                        FloatVector y4 = z4.rearrange(PAIR_LO, z6), y5 = z4.rearrange(PAIR_HI, z6);
-                        FloatVector y6 = z5.rearrange(PAIR_LO, z7), y7 = z5.rearrange(PAIR_HI, z7);
+                        // rows a_i = B^T row j0+h+i at p..p+7; out row q = column q: 4-lane blocks, then 2, then 1
+                        FloatVector z0 = lo(a0, a4, LO4, M4), z4 = hi(a0, a4, HI4, M4), z1 = lo(a1, a5, LO4, M4), z5 = hi(a1, a5, HI4, M4);
+                        FloatVector z2 = lo(a2, a6, LO4, M4), z6 = hi(a2, a6, HI4, M4), z3 = lo(a3, a7, LO4, M4), z7 = hi(a3, a7, HI4, M4);
+                        FloatVector y0 = lo(z0, z2, LO2, M2), y2 = hi(z0, z2, HI2, M2), y1 = lo(z1, z3, LO2, M2), y3 = hi(z1, z3, HI2, M2);
+                        FloatVector y4 = lo(z4, z6, LO2, M2), y6 = hi(z4, z6, HI2, M2), y5 = lo(z5, z7, LO2, M2), y7 = hi(z5, z7, HI2, M2);
                         int d = dst + p * NR + h;
-                        y0.rearrange(HALF_LO, y4).intoArray(bp, d);
-                        y0.rearrange(HALF_HI, y4).intoArray(bp, d + NR);
-                        y1.rearrange(HALF_LO, y5).intoArray(bp, d + 2 * NR);
-                        y1.rearrange(HALF_HI, y5).intoArray(bp, d + 3 * NR);
-                        y2.rearrange(HALF_LO, y6).intoArray(bp, d + 4 * NR);
-                        y2.rearrange(HALF_HI, y6).intoArray(bp, d + 5 * NR);
-                        y3.rearrange(HALF_LO, y7).intoArray(bp, d + 6 * NR);
-                        y3.rearrange(HALF_HI, y7).intoArray(bp, d + 7 * NR);
+                        lo(y0, y1, LO1, M1).intoArray(bp, d);
+                        hi(y0, y1, HI1, M1).intoArray(bp, d + NR);
+                        lo(y2, y3, LO1, M1).intoArray(bp, d + 2 * NR);
+                        hi(y2, y3, HI1, M1).intoArray(bp, d + 3 * NR);
+                        lo(y4, y5, LO1, M1).intoArray(bp, d + 4 * NR);
+                        hi(y4, y5, HI1, M1).intoArray(bp, d + 5 * NR);
+                        lo(y6, y7, LO1, M1).intoArray(bp, d + 6 * NR);
+                        hi(y6, y7, HI1, M1).intoArray(bp, d + 7 * NR);
                     }
                 }
             }
@@ -283,13 +301,14 @@ final class Gemm {
                     for (; p + L <= kc; p += L) {
                         FloatVector v0 = FloatVector.fromArray(S, a, s0 + p), v1 = FloatVector.fromArray(S, a, s1 + p);
                         FloatVector v2 = FloatVector.fromArray(S, a, s2 + p), v3 = FloatVector.fromArray(S, a, s3 + p);
-                        FloatVector t0 = v0.rearrange(ZIP_LO, v1), t1 = v0.rearrange(ZIP_HI, v1);
-                        FloatVector t2 = v2.rearrange(ZIP_LO, v3), t3 = v2.rearrange(ZIP_HI, v3);
+                        // 2-lane blocks, then 1: w0 = (column 0 | column 4), w1 = (1 | 5), w2 = (2 | 6), w3 = (3 | 7)
+                        FloatVector u0 = lo(v0, v2, LO2, M2), u2 = hi(v0, v2, HI2, M2), u1 = lo(v1, v3, LO2, M2), u3 = hi(v1, v3, HI2, M2);
+                        FloatVector w0 = lo(u0, u1, LO1, M1), w1 = hi(u0, u1, HI1, M1), w2 = lo(u2, u3, LO1, M1), w3 = hi(u2, u3, HI1, M1);
                         int d = dst + p * MR;
-                        t0.rearrange(PAIR_LO, t2).intoArray(ap, d);
-                        t0.rearrange(PAIR_HI, t2).intoArray(ap, d + L);
-                        t1.rearrange(PAIR_LO, t3).intoArray(ap, d + 2 * L);
-                        t1.rearrange(PAIR_HI, t3).intoArray(ap, d + 3 * L);
+                        lo(w0, w1, LO4, M4).intoArray(ap, d);
+                        lo(w2, w3, LO4, M4).intoArray(ap, d + L);
+                        hi(w0, w1, HI4, M4).intoArray(ap, d + 2 * L);
+                        hi(w2, w3, HI4, M4).intoArray(ap, d + 3 * L);
                     }
                 }
                 for (int q = p * acs; p < kc; p++, q += acs) {
