@@ -27,7 +27,8 @@ import java.util.Arrays;
 /**
  * The teaching programs timed per epoch, for scripts/bench-vs-pytorch (scripts/lib/pytorch_programs.py
  * runs the same programs in PyTorch). Prints one line per program: {@code RESULT name seconds}, the
- * median of the measured epochs after three warm-up epochs. Usage: {@code Programs THREADS [EPOCHS]}.
+ * median of the measured epochs after three warm-up epochs. Usage: {@code Programs THREADS [EPOCHS]};
+ * {@code -Dprograms=NAME,...} runs only the programs whose names start with one of those (for profiling).
  */
 public final class Programs {
     private Programs() {}
@@ -101,7 +102,10 @@ public final class Programs {
         }
     }
 
+    private static final String[] ONLY = System.getProperty("programs", "").isBlank() ? null : System.getProperty("programs").split(",");
+
     private static void report(String name, int reps, Runnable r) {
+        if (ONLY != null && Arrays.stream(ONLY).noneMatch(name::startsWith)) return;
         // warm-up: three epochs, or 20,000 calls of a step (the JIT has compiled a step's code after
         // about 10,000 calls; PyTorch has nothing to warm up, so the steady state is compared;
         // scripts/lib/pytorch_programs.py warms up the same way)
