@@ -40,7 +40,8 @@ public final class BenchReport {
     private static void gemm(Path dir) throws IOException, RunnerException {
         var results = new Runner(new OptionsBuilder().include(GemmBenchmark.class.getSimpleName()).build()).run();
         // key: shape|layout|threads -> variant -> microseconds of the best measurement iteration (on a shared
-        // machine other tenants only ever slow a run down, so the fastest second is the least disturbed one)
+        // machine other tenants only ever slow a run down, and for stretches of a second or so: the fastest
+        // of ten short iterations is the least disturbed one)
         Map<String, Map<String, Double>> t = new LinkedHashMap<>();
         for (RunResult r : results) {
             var p = r.getParams();
@@ -49,7 +50,7 @@ public final class BenchReport {
         }
         StringBuilder md = new StringBuilder("# CPU SGEMM: Brasa's Vector API kernel vs OpenBLAS\n\n");
         md.append("Measured ").append(LocalDate.now()).append(" by `scripts/bench` (JMH GemmBenchmark: 1 fork per row and library, ")
-                .append("Brasa's and OpenBLAS's back to back, 2 x 1 s warm-up, 4 x 1 s measurement, the best second of each; OpenBLAS ").append(OpenBlas.available() ? "via FFM" : "absent: " + OpenBlas.reason())
+                .append("Brasa's and OpenBLAS's back to back, 3 x 0.5 s warm-up, 10 x 0.3 s measurement, the fastest iteration of each; OpenBLAS ").append(OpenBlas.available() ? "via FFM" : "absent: " + OpenBlas.reason())
                 .append(").\n").append(Report.Machine.describe()).append("\nRatio = Brasa GFLOP/s / OpenBLAS GFLOP/s (target >= 0.9).\n\n");
         md.append("| M x K x N | layout | threads | Brasa GFLOP/s | OpenBLAS GFLOP/s | ratio |\n|---|---|---:|---:|---:|---:|\n");
         List<String> cats = new ArrayList<>();
