@@ -14,8 +14,12 @@ only = sys.argv[3].split(',') if len(sys.argv) > 3 and sys.argv[3] else None
 torch.set_num_threads(threads)
 
 
+def selected(name):
+    return not only or any(name.startswith(o) for o in only)
+
+
 def report(name, reps, fn):
-    if only and not any(name.startswith(o) for o in only):
+    if not selected(name):
         return
     start, i = time.perf_counter(), 0
     while i < (max(reps, 20000) if reps >= 100 else 3) or time.perf_counter() - start < 3:   # as Programs.java
@@ -32,29 +36,36 @@ def report(name, reps, fn):
 
 
 for d1, d2 in ((300, 400), (500, 800), (1000, 2000), (2000, 2000)):
+    if not selected(f'ffnn_{d1}_{d2}'):
+        continue
     ds = pytorch_nets.ffnn_data()
     net = pytorch_nets.ffnn(d1, d2)
     opt = torch.optim.SGD(net.parameters(), lr=0.06)
     report(f'ffnn_{d1}_{d2}', epochs, lambda: epoch(net, ds, nn.BCELoss(), opt, 128, False))
 
-xs, ys = pytorch_nets.fashion_train('/usr/share/datasets/fashion-mnist')
-fm = torch.utils.data.TensorDataset(xs, ys)
-mlp = pytorch_nets.mlp()
-mopt = torch.optim.SGD(mlp.parameters(), lr=0.1)
-report('mlp_batch64', epochs, lambda: epoch(mlp, fm, nn.CrossEntropyLoss(), mopt, 64, True))
-full = pytorch_nets.mlp()
-fopt = torch.optim.SGD(full.parameters(), lr=0.8)
-ce = nn.CrossEntropyLoss()
+
+def mlps():
+    """The Fashion-MNIST MLP, batch 64 and full batch (loading the images takes seconds: only when wanted)."""
+    xs, ys = pytorch_nets.fashion_train('/usr/share/datasets/fashion-mnist')
+    fm = torch.utils.data.TensorDataset(xs, ys)
+    mlp = pytorch_nets.mlp()
+    mopt = torch.optim.SGD(mlp.parameters(), lr=0.1)
+    report('mlp_batch64', epochs, lambda: epoch(mlp, fm, nn.CrossEntropyLoss(), mopt, 64, True))
+    full = pytorch_nets.mlp()
+    fopt = torch.optim.SGD(full.parameters(), lr=0.8)
+    ce = nn.CrossEntropyLoss()
+
+    def full_step():
+        loss = ce(full(xs), ys)
+        fopt.zero_grad()
+        loss.backward()
+        fopt.step()
+
+    report('mlp_fullbatch_step', epochs, full_step)
 
 
-def full_step():
-    loss = ce(full(xs), ys)
-    fopt.zero_grad()
-    loss.backward()
-    fopt.step()
-
-
-report('mlp_fullbatch_step', epochs, full_step)
+if selected('mlp_batch64') or selected('mlp_fullbatch_step'):
+    mlps()
 torch.manual_seed(0)
 data = torch.randint(0, 2, (2500, 2)).float()
 label = (data.sum(1) == 1).long()

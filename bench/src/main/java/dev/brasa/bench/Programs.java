@@ -40,11 +40,19 @@ public final class Programs {
         int epochs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         CpuThreads.setThreads(threads);
         for (int[] d : new int[][] {{300, 400}, {500, 800}, {1000, 2000}, {2000, 2000}}) {
+            String name = "ffnn_" + d[0] + "_" + d[1];
+            if (!selected(name)) continue;
             manualSeed(0);
             RandomBinaryDataset ds = new RandomBinaryDataset(5000, 300);
             Module net = ffnn(d[0], d[1]);
-            report("ffnn_" + d[0] + "_" + d[1], epochs, () -> epoch(net, ds, new BCELoss(), new SGD(net.parameters(), 0.06), 128, false));
+            report(name, epochs, () -> epoch(net, ds, new BCELoss(), new SGD(net.parameters(), 0.06), 128, false));
         }
+        if (selected("mlp_batch64") || selected("mlp_fullbatch_step")) mlps(epochs);
+        xor(epochs);
+    }
+
+    /** The Fashion-MNIST MLP, batch 64 and full batch. */
+    private static void mlps(int epochs) throws java.io.IOException {
         TensorDataset fm = FashionMNIST.load(Path.of(System.getProperty("fashion", FashionMNIST.DEBIAN_DIR.toString())), true);
         TensorDataset flat = new TensorDataset(fm.x().reshape(fm.size(), 784), fm.y());
         manualSeed(0);
@@ -60,6 +68,10 @@ public final class Programs {
             loss.backward();
             fullOpt.step();
         });
+    }
+
+    /** XOR: an epoch, a step; and a 1x1 add. */
+    private static void xor(int epochs) {
         manualSeed(0);
         XORDataset xor = new XORDataset(2500, 0.1);
         Module xm = new Sequential(new Linear(2, 4), new Tanh(), new Linear(4, 1));
@@ -105,8 +117,11 @@ public final class Programs {
 
     private static final String[] ONLY = System.getProperty("programs", "").isBlank() ? null : System.getProperty("programs").split(",");
 
+    /** True when -Dprograms is unset or names a prefix of name. */
+    private static boolean selected(String name) { return ONLY == null || Arrays.stream(ONLY).anyMatch(name::startsWith); }
+
     private static void report(String name, int reps, Runnable r) {
-        if (ONLY != null && Arrays.stream(ONLY).noneMatch(name::startsWith)) return;
+        if (!selected(name)) return;
         // warm-up: three epochs, or 20,000 calls of a step, and at least 3 s (the JIT has compiled a step's
         // code after about 10,000 calls, and each program runs in a JVM of its own; PyTorch has nothing to
         // warm up, so the steady state is compared; scripts/lib/pytorch_programs.py warms up the same way)
