@@ -10,7 +10,12 @@ from pytorch_nets import epoch
 
 threads = int(sys.argv[1])
 epochs = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+NAMES = ('ffnn_300_400', 'ffnn_500_800', 'ffnn_1000_2000', 'ffnn_2000_2000', 'mlp_batch64', 'mlp_fullbatch_step',
+         'xor_epoch', 'xor_step', 'add_1x1')
 only = sys.argv[3].split(',') if len(sys.argv) > 3 and sys.argv[3] else None
+for o in only or ():
+    if not o or not any(n.startswith(o) for n in NAMES):
+        sys.exit(f"pytorch_programs.py: '{o}' starts none of the programs {', '.join(NAMES)}")
 torch.set_num_threads(threads)
 
 

@@ -23,6 +23,7 @@ import dev.brasa.nn.Tanh;
 import dev.brasa.optim.SGD;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The teaching programs timed per epoch, for scripts/bench-vs-pytorch (scripts/lib/pytorch_programs.py
@@ -38,6 +39,7 @@ public final class Programs {
     public static void main(String[] args) throws Exception {
         int threads = Integer.parseInt(args[0]);
         int epochs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        prefixes = only(System.getProperty("programs"));
         CpuThreads.setThreads(threads);
         for (int[] d : new int[][] {{300, 400}, {500, 800}, {1000, 2000}, {2000, 2000}}) {
             String name = "ffnn_" + d[0] + "_" + d[1];
@@ -115,10 +117,26 @@ public final class Programs {
         }
     }
 
-    private static final String[] ONLY = System.getProperty("programs", "").isBlank() ? null : System.getProperty("programs").split(",");
+    /** Every program's name, in the order they run. */
+    static final List<String> NAMES = List.of("ffnn_300_400", "ffnn_500_800", "ffnn_1000_2000", "ffnn_2000_2000", "mlp_batch64",
+            "mlp_fullbatch_step", "xor_epoch", "xor_step", "add_1x1");
+    /** The -Dprograms prefixes main() runs, or null for all. */
+    private static String[] prefixes;
+
+    /** The prefixes of -Dprograms (null when unset or blank); one that starts no program's name is refused. */
+    static String[] only(String spec) {
+        if (spec == null || spec.isBlank()) return null;
+        String[] prefixes = spec.split(",", -1);
+        for (String p : prefixes) {
+            if (p.isEmpty() || NAMES.stream().noneMatch(n -> n.startsWith(p))) {
+                throw new IllegalArgumentException("-Dprograms=" + spec + ": '" + p + "' starts none of the programs " + NAMES);
+            }
+        }
+        return prefixes;
+    }
 
     /** True when -Dprograms is unset or names a prefix of name. */
-    private static boolean selected(String name) { return ONLY == null || Arrays.stream(ONLY).anyMatch(name::startsWith); }
+    private static boolean selected(String name) { return prefixes == null || Arrays.stream(prefixes).anyMatch(name::startsWith); }
 
     private static void report(String name, int reps, Runnable r) {
         if (!selected(name)) return;
