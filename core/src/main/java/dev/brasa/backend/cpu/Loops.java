@@ -3,7 +3,10 @@ package dev.brasa.backend.cpu;
 /**
  * Strided iteration shared by the CPU kernels: drops size-1 dimensions, merges dimensions that
  * are contiguous for every operand, and calls the body once per innermost row with that row's
- * offsets and strides. A dense elementwise op thus becomes one call over all its elements.
+ * offsets and strides. A dense elementwise op thus becomes one call over all its elements. An op
+ * of at least {@link #PARALLEL_MIN} elements per thread is cut along its outermost dimension (a
+ * dense op: its one row) and the slices run on {@link CpuThreads}; the body must write only the
+ * elements of its own rows, as every elementwise op does.
  */
 final class Loops {
     private Loops() {}
@@ -39,12 +42,58 @@ final class Loops {
             for (int o = 0; o < ops; o++) st[o][r] = strides[o][d];
             r++;
         }
-        int[] off = offsets.clone();
         int[] inner = new int[ops];
         if (r == 0) {
-            row.run(1, off, inner);
+            row.run(1, offsets.clone(), inner);
             return;
         }
+        long total = 1;
+        for (int d = 0; d < r; d++) total *= sh[d];
+        int tasks = (int) Math.min(CpuThreads.threads(), total / PARALLEL_MIN);
+        // a large op is cut along its outermost dimension (or its one row) into a slice per thread;
+        // never when the output (the last operand) repeats an element along that dimension
+        if (tasks > 1 && sh[0] >= tasks && st[ops - 1][0] != 0) {
+            int merged = r, chunk = (sh[0] + tasks - 1) / tasks;
+            CpuThreads.parallelFor((sh[0] + chunk - 1) / chunk, t -> {
+                int lo = t * chunk;
+                int[] part = sh.clone(), base = offsets.clone();
+                part[0] = Math.min(chunk, sh[0] - lo);
+                for (int o = 0; o < ops; o++) base[o] += lo * st[o][0];
+                rows(part, st, merged, base, row);
+            });
+            return;
+        }
+        rows(sh, st, r, offsets.clone(), row);
+    }
+
+    /** Elements per thread below which an op runs on the calling thread: waking the pool costs more. */
+    static final int PARALLEL_MIN = 1 << 17;
+
+    /** A range [from, to) of a flat loop. */
+    @FunctionalInterface
+    interface Range {
+        void run(int from, int to);
+    }
+
+    /**
+     * body over [0, n): in one call, or in a slice per thread (cut at multiples of 64 elements) when
+     * there are at least {@link #PARALLEL_MIN} elements per thread; body writes only its slice.
+     */
+    static void split(int n, Range body) {
+        int tasks = Math.min(CpuThreads.threads(), n / PARALLEL_MIN);
+        if (tasks <= 1) {
+            body.run(0, n);
+            return;
+        }
+        int chunk = ((n + tasks - 1) / tasks + 63) & ~63;
+        CpuThreads.parallelFor((n + chunk - 1) / chunk, t -> body.run(t * chunk, Math.min(n, (t + 1) * chunk)));
+    }
+
+    /** The rows of a merged shape sh[0..r) with strides st, starting at base (which this moves). */
+    private static void rows(int[] sh, int[][] st, int r, int[] base, Row row) {
+        int ops = st.length;
+        int[] off = base.clone();
+        int[] inner = new int[ops];
         int n = sh[r - 1];
         for (int o = 0; o < ops; o++) inner[o] = st[o][r - 1];
         if (r == 1) {
@@ -52,7 +101,6 @@ final class Loops {
             return;
         }
         int[] idx = new int[r - 1];
-        int[] base = offsets.clone();
         while (true) {
             System.arraycopy(base, 0, off, 0, ops);
             row.run(n, off, inner);

@@ -120,18 +120,20 @@ public final class SimdBackend extends ScalarBackend {
             return;
         }
         float[] g = cpu(grad).f, yy = cpu(y).f, r = cpu(out).f;
-        int go = grad.offset(), yo = y.offset(), oo = out.offset(), n = out.numel();
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector gv = FloatVector.fromArray(S, g, go + i), yv = FloatVector.fromArray(S, yy, yo + i);
-            FloatVector res = switch (op) {
-                case TANH -> gv.mul(yv.mul(yv).neg().add(1f));
-                case SIGMOID -> gv.mul(yv.mul(yv.neg().add(1f)));
-                default -> gv.blend(0f, yv.compare(VectorOperators.LE, 0f));
-            };
-            res.intoArray(r, oo + i);
-        }
-        for (; i < n; i++) r[oo + i] = (float) (g[go + i] * op.derivative(0, yy[yo + i], p, q));
+        int go = grad.offset(), yo = y.offset(), oo = out.offset();
+        Loops.split(out.numel(), (from, to) -> {
+            int i = from;
+            for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
+                FloatVector gv = FloatVector.fromArray(S, g, go + i), yv = FloatVector.fromArray(S, yy, yo + i);
+                FloatVector res = switch (op) {
+                    case TANH -> gv.mul(yv.mul(yv).neg().add(1f));
+                    case SIGMOID -> gv.mul(yv.mul(yv.neg().add(1f)));
+                    default -> gv.blend(0f, yv.compare(VectorOperators.LE, 0f));
+                };
+                res.intoArray(r, oo + i);
+            }
+            for (; i < to; i++) r[oo + i] = (float) (g[go + i] * op.derivative(0, yy[yo + i], p, q));
+        });
     }
 
     @Override

@@ -292,14 +292,29 @@ class BackendConformanceTest {
             checkGemm(128, 300, 784, layout % 2 == 1, layout >= 2, 1, 0, 1);
             checkGemm(200, 100, 520, layout % 2 == 1, layout >= 2, 1, 0.5, 1);
         }
+        // A's rows read in place at a stride past k (a slice), or packed first when the stride is a
+        // multiple of 1024 floats; few rows and many, with a partial last sliver (m = 130, 126)
+        for (boolean tb : new boolean[] {false, true}) {
+            checkGemm(130, 100, 300, false, tb, 1, 0, 1, 307);
+            checkGemm(128, 300, 300, false, tb, 1, 0, 1, 301);
+            checkGemm(126, 300, 300, false, tb, 1, 0.5, 1, 1024);
+            checkGemm(300, 40, 300, false, tb, 1, 0, 1, 2048);
+            checkGemm(126, 300, 520, true, tb, 1, 0, 1, 133);
+        }
     }
 
     /** C = alpha * op(A) op(B) + beta * C, with A stored transposed when ta, B when tb. */
     private static void checkGemm(int m, int n, int k, boolean ta, boolean tb, double alpha, double beta, int batch) {
-        float[] a = random(batch * m * k, m * 131L + k, -1, 1), b = random(batch * k * n, n * 17L + k, -1, 1);
+        checkGemm(m, n, k, ta, tb, alpha, beta, batch, ta ? m : k);
+    }
+
+    /** As above, with A's leading stride lda (at least k, or m when ta): its rows, or columns, apart in memory. */
+    private static void checkGemm(int m, int n, int k, boolean ta, boolean tb, double alpha, double beta, int batch, int lda) {
+        int aSize = (ta ? k : m) * lda;
+        float[] a = random(batch * aSize, m * 131L + k, -1, 1), b = random(batch * k * n, n * 17L + k, -1, 1);
         float[] c = random(batch * m * n, m + n, -1, 1);
         if (beta == 0) java.util.Arrays.fill(c, 0, c.length / 2, Float.NaN);   // beta = 0 ignores C, NaN too
-        int[] sa = ta ? new int[] {m * k, 1, m} : new int[] {m * k, k, 1};
+        int[] sa = ta ? new int[] {aSize, 1, lda} : new int[] {aSize, lda, 1};
         int[] sb = tb ? new int[] {k * n, 1, k} : new int[] {k * n, n, 1};
         View es = View.contiguous(SCALAR.wrap(c.clone()), new int[] {batch, m, n});
         View as = View.contiguous(TESTED.wrap(c.clone()), new int[] {batch, m, n});
