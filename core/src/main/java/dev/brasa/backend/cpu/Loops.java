@@ -1,5 +1,7 @@
 package dev.brasa.backend.cpu;
 
+import dev.brasa.backend.View;
+
 /**
  * Strided iteration shared by the CPU kernels: drops size-1 dimensions, merges dimensions that
  * are contiguous for every operand, and calls the body once per innermost row with that row's
@@ -17,7 +19,27 @@ final class Loops {
         void run(int n, int[] off, int[] str);
     }
 
+    /**
+     * Whether the slices of an op that writes out may run at once: every input lies in another
+     * storage, or reads exactly out's elements (an in-place op). An input that overlaps out at a
+     * shift (x[1:].copy_(x[:-1])) would read elements that another slice has already written, so such
+     * an op runs in one piece, in order.
+     */
+    static boolean separable(View out, View... inputs) {
+        for (View in : inputs) {
+            if (in != null && in.storage() == out.storage()
+                    && !(in.offset() == out.offset() && java.util.Arrays.equals(in.strides(), out.strides()))) return false;
+        }
+        return true;
+    }
+
+    /** As below, never sliced. */
     static void forEach(int[] shape, int[][] strides, int[] offsets, Row row) {
+        forEach(shape, strides, offsets, false, row);
+    }
+
+    /** The rows of the op; sliced across threads when parallel (see {@link #separable}) and large enough. */
+    static void forEach(int[] shape, int[][] strides, int[] offsets, boolean parallel, Row row) {
         int ops = strides.length;
         int rank = shape.length;
         for (int s : shape) if (s == 0) return;
@@ -52,7 +74,7 @@ final class Loops {
         int tasks = (int) Math.min(CpuThreads.threads(), total / PARALLEL_MIN);
         // a large op is cut along its outermost dimension (or its one row) into a slice per thread;
         // never when the output (the last operand) repeats an element along that dimension
-        if (tasks > 1 && sh[0] >= tasks && st[ops - 1][0] != 0) {
+        if (parallel && tasks > 1 && sh[0] >= tasks && st[ops - 1][0] != 0) {
             int merged = r, chunk = (sh[0] + tasks - 1) / tasks;
             CpuThreads.parallelFor((sh[0] + chunk - 1) / chunk, t -> {
                 int lo = t * chunk;
@@ -76,11 +98,11 @@ final class Loops {
     }
 
     /**
-     * body over [0, n): in one call, or in a slice per thread (cut at multiples of 64 elements) when
-     * there are at least {@link #PARALLEL_MIN} elements per thread; body writes only its slice.
+     * body over [0, n): in one call, or, when parallel, in a slice per thread (cut at multiples of 64
+     * elements) when there are at least {@link #PARALLEL_MIN} elements per thread; body writes only its slice.
      */
-    static void split(int n, Range body) {
-        int tasks = Math.min(CpuThreads.threads(), n / PARALLEL_MIN);
+    static void split(int n, boolean parallel, Range body) {
+        int tasks = parallel ? Math.min(CpuThreads.threads(), n / PARALLEL_MIN) : 1;
         if (tasks <= 1) {
             body.run(0, n);
             return;

@@ -66,7 +66,7 @@ public class ScalarBackend implements Backend {
     @Override
     public void fill(View out, double value) {
         CpuStorage o = cpu(out);
-        Loops.forEach(out.shape(), new int[][] {out.strides()}, new int[] {out.offset()}, (n, off, str) -> {
+        Loops.forEach(out.shape(), new int[][] {out.strides()}, new int[] {out.offset()}, true, (n, off, str) -> {
             if (o.kind == Kind.F32 && str[0] == 1) java.util.Arrays.fill(o.f, off[0], off[0] + n, (float) value);
             else for (int i = 0, p = off[0]; i < n; i++, p += str[0]) o.set(p, value);
         });
@@ -78,7 +78,7 @@ public class ScalarBackend implements Backend {
         if (s.kind == Kind.F32 && d.kind == Kind.F32) {
             float[] a = s.f, b = d.f;
             Loops.forEach(dst.shape(), new int[][] {src.strides(), dst.strides()}, new int[] {src.offset(), dst.offset()},
-                    (n, off, str) -> {
+                    Loops.separable(dst, src), (n, off, str) -> {
                         if (str[0] == 1 && str[1] == 1) System.arraycopy(a, off[0], b, off[1], n);
                         else for (int i = 0, p = off[0], q = off[1]; i < n; i++, p += str[0], q += str[1]) b[q] = a[p];
                     });
@@ -87,13 +87,13 @@ public class ScalarBackend implements Backend {
         if (s.kind == Kind.I64 && d.kind == Kind.I64) {
             long[] a = s.l, b = d.l;
             Loops.forEach(dst.shape(), new int[][] {src.strides(), dst.strides()}, new int[] {src.offset(), dst.offset()},
-                    (n, off, str) -> {
+                    Loops.separable(dst, src), (n, off, str) -> {
                         for (int i = 0, p = off[0], q = off[1]; i < n; i++, p += str[0], q += str[1]) b[q] = a[p];
                     });
             return;
         }
         Loops.forEach(dst.shape(), new int[][] {src.strides(), dst.strides()}, new int[] {src.offset(), dst.offset()},
-                (n, off, str) -> {
+                Loops.separable(dst, src), (n, off, str) -> {
                     for (int i = 0, p = off[0], q = off[1]; i < n; i++, p += str[0], q += str[1]) d.set(q, s.get(p));
                 });
     }
@@ -102,7 +102,7 @@ public class ScalarBackend implements Backend {
     public void unary(UnaryOp op, View x, View out, double p, double q) {
         CpuStorage xs = cpu(x), os = cpu(out);
         Loops.forEach(out.shape(), new int[][] {x.strides(), out.strides()}, new int[] {x.offset(), out.offset()},
-                (n, off, str) -> unaryRow(op, xs, off[0], str[0], os, off[1], str[1], n, p, q));
+                Loops.separable(out, x), (n, off, str) -> unaryRow(op, xs, off[0], str[0], os, off[1], str[1], n, p, q));
     }
 
     /** One row of a unary op; overridden by the SIMD backend for float32. */
@@ -121,7 +121,7 @@ public class ScalarBackend implements Backend {
         CpuStorage gs = cpu(grad), xs = cpu(xv), ys = cpu(yv), os = cpu(out);
         boolean f32 = gs.kind == Kind.F32 && xs.kind == Kind.F32 && ys.kind == Kind.F32 && os.kind == Kind.F32;
         Loops.forEach(out.shape(), new int[][] {grad.strides(), xv.strides(), yv.strides(), out.strides()},
-                new int[] {grad.offset(), xv.offset(), yv.offset(), out.offset()}, (n, off, str) -> {
+                new int[] {grad.offset(), xv.offset(), yv.offset(), out.offset()}, Loops.separable(out, grad, x, y), (n, off, str) -> {
                     if (f32) {
                         float[] gf = gs.f, xf = xs.f, yf = ys.f, of = os.f;
                         for (int i = 0, g = off[0], a = off[1], b = off[2], o = off[3]; i < n;
@@ -141,7 +141,7 @@ public class ScalarBackend implements Backend {
     public void binary(BinaryOp op, View a, View b, View out) {
         CpuStorage as = cpu(a), bs = cpu(b), os = cpu(out);
         Loops.forEach(out.shape(), new int[][] {a.strides(), b.strides(), out.strides()},
-                new int[] {a.offset(), b.offset(), out.offset()},
+                new int[] {a.offset(), b.offset(), out.offset()}, Loops.separable(out, a, b),
                 (n, off, str) -> binaryRow(op, as, off[0], str[0], bs, off[1], str[1], os, off[2], str[2], n));
     }
 
@@ -285,7 +285,7 @@ public class ScalarBackend implements Backend {
     public void binaryLossBackward(BinaryOp op, View a, View t, View g, View out) {
         CpuStorage as = cpu(a), ts = cpu(t), gs = cpu(g), os = cpu(out);
         Loops.forEach(out.shape(), new int[][] {a.strides(), t.strides(), g.strides(), out.strides()},
-                new int[] {a.offset(), t.offset(), g.offset(), out.offset()},
+                new int[] {a.offset(), t.offset(), g.offset(), out.offset()}, Loops.separable(out, a, t, g),
                 (n, off, str) -> binaryLossBackwardRow(op, as, off[0], str[0], ts, off[1], str[1], gs, off[2], str[2],
                         os, off[3], str[3], n));
     }

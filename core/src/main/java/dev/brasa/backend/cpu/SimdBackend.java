@@ -121,7 +121,7 @@ public final class SimdBackend extends ScalarBackend {
         }
         float[] g = cpu(grad).f, yy = cpu(y).f, r = cpu(out).f;
         int go = grad.offset(), yo = y.offset(), oo = out.offset();
-        Loops.split(out.numel(), (from, to) -> {
+        Loops.split(out.numel(), Loops.separable(out, grad, y), (from, to) -> {
             int i = from;
             for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
                 FloatVector gv = FloatVector.fromArray(S, g, go + i), yv = FloatVector.fromArray(S, yy, yo + i);

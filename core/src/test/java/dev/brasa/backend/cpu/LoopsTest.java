@@ -1,8 +1,10 @@
 package dev.brasa.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.brasa.backend.View;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
@@ -22,7 +24,7 @@ class LoopsTest {
         int inBase = 5, outBase = 11;
         AtomicIntegerArray visits = new AtomicIntegerArray(outBase + d0 * d1 * d2);
         AtomicIntegerArray source = new AtomicIntegerArray(visits.length());
-        Loops.forEach(shape, new int[][] {inStrides, outStrides}, new int[] {inBase, outBase}, (n, off, str) -> {
+        Loops.forEach(shape, new int[][] {inStrides, outStrides}, new int[] {inBase, outBase}, true, (n, off, str) -> {
             for (int i = 0; i < n; i++) {
                 int o = off[1] + i * str[1];
                 visits.incrementAndGet(o);
@@ -42,11 +44,30 @@ class LoopsTest {
     }
 
     @Test
+    void aCopyBetweenOverlappingViewsOfOneStorageRunsInOrderAndMovesEveryElement() {
+        // x[1:] = x[:-1] on a large tensor: slices run at once would read elements another one had written
+        int n = 3 * Loops.PARALLEL_MIN + 7;
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = i;
+        dev.brasa.backend.Backend be = new SimdBackend();
+        dev.brasa.backend.Storage s = be.wrap(x);
+        View src = new View(s, new int[] {n - 1}, new int[] {1}, 0), dst = new View(s, new int[] {n - 1}, new int[] {1}, 1);
+        assertFalse(Loops.separable(dst, src));
+        assertTrue(Loops.separable(dst, dst), "an in-place op reads exactly what it writes");
+        assertTrue(Loops.separable(dst, new View(be.wrap(new float[n]), new int[] {n - 1}, new int[] {1}, 1)), "another storage");
+        be.copy(src, dst);
+        float[] got = new float[n];
+        for (int i = 0; i < n; i++) got[i] = (float) be.get(s, i);
+        for (int i = 1; i < n; i++) assertEquals(i - 1, got[i], "x[" + i + "]");
+        assertEquals(0, got[0]);
+    }
+
+    @Test
     void aDenseOpIsCutIntoOneSlicePerThread() {
         int rows = 3 * Loops.PARALLEL_MIN / 5 + 1, n = rows * 5;     // just over 3 threads' worth
         AtomicIntegerArray visits = new AtomicIntegerArray(n);
         AtomicInteger calls = new AtomicInteger();
-        Loops.forEach(new int[] {rows, 5}, new int[][] {{5, 1}}, new int[] {0}, (len, off, str) -> {
+        Loops.forEach(new int[] {rows, 5}, new int[][] {{5, 1}}, new int[] {0}, true, (len, off, str) -> {
             calls.incrementAndGet();
             for (int i = 0; i < len; i++) visits.incrementAndGet(off[0] + i * str[0]);
         });
@@ -55,7 +76,7 @@ class LoopsTest {
 
         AtomicIntegerArray seen = new AtomicIntegerArray(n);
         AtomicInteger ranges = new AtomicInteger();
-        Loops.split(n, (from, to) -> {
+        Loops.split(n, true, (from, to) -> {
             ranges.incrementAndGet();
             assertTrue(from % 64 == 0 && from < to && to <= n, "range [" + from + ", " + to + ")");
             for (int i = from; i < to; i++) seen.incrementAndGet(i);
