@@ -27,6 +27,7 @@ final class Binary {
     static Tensor inPlace(BinaryOp op, Tensor self, Tensor other) {
         if (other.dim() == 0 && other.device().isCpu() && !self.device().isCpu()) other = other.to(self.device());
         self.checkInPlace(other);
+        self.checkOverlap(other);
         int[] shape = self.shapeForInPlace(other);
         DType rt = resultType(self, other);
         if (op == BinaryOp.DIV && !rt.isFloatingPoint()) rt = DType.FLOAT32;

@@ -693,6 +693,7 @@ public class Tensor {
     /** Copies other's values into this (broadcast, converting dtype), like {@code p.data = ...} / {@code copy_}. */
     public Tensor copy_(Tensor other) {
         checkInPlace(other);
+        checkOverlap(other);
         backend().copy(other.expandedView(shapeForInPlace(other)), kernelView());
         storage.bumpVersion();
         return this;
@@ -741,6 +742,49 @@ public class Tensor {
                     + " doesn't match the broadcast shape " + Shapes.str(b));
         }
         return shape;
+    }
+
+    /**
+     * PyTorch's memory-overlap checks before an op writes this from inputs ({@code copy_}, {@code add_}
+     * and the other binary in-place ops): this may not hold one element at two places (an expanded
+     * view), and an input may not share only some of this tensor's memory (x[1:] from x[:-1]): it would
+     * read elements the op had already written. An input that is this tensor's memory exactly is fine.
+     * Like PyTorch, only dense views are compared; strided ones (x[::2]) pass.
+     */
+    void checkOverlap(Tensor... inputs) {
+        if (numel() == 0) return;
+        if (!nonOverlappingAndDense()) {
+            for (int d = 0; d < shape.length; d++) {
+                if (strides[d] == 0 && shape[d] > 1) {
+                    throw new IllegalArgumentException("unsupported operation: more than one element of the written-to tensor refers "
+                            + "to a single memory location. Please clone() the tensor before performing the operation.");
+                }
+            }
+            return;
+        }
+        for (Tensor in : inputs) {
+            if (in == this || in.storage != storage || in.numel() == 0 || !in.nonOverlappingAndDense()) continue;
+            int begin = offset, end = offset + (int) numel(), inBegin = in.offset, inEnd = in.offset + (int) in.numel();
+            boolean same = begin == inBegin && end == inEnd && java.util.Arrays.equals(strides, in.strides);
+            if (!same && begin < inEnd && inBegin < end) {
+                throw new IllegalArgumentException("unsupported operation: some elements of the input tensor and the written-to tensor "
+                        + "refer to a single memory location. Please clone() the tensor before performing the operation.");
+            }
+        }
+    }
+
+    /** Whether the elements fill one range of memory without gaps or repeats, in some order of the dims. */
+    private boolean nonOverlappingAndDense() {
+        Integer[] dims = new Integer[shape.length];
+        for (int d = 0; d < dims.length; d++) dims[d] = d;
+        java.util.Arrays.sort(dims, (x, y) -> Integer.compare(strides[x], strides[y]));
+        long expected = 1;
+        for (int d : dims) {
+            if (shape[d] == 1) continue;
+            if (strides[d] != expected) return false;
+            expected *= shape[d];
+        }
+        return true;
     }
 
     void checkInPlace(Tensor... others) {

@@ -1,5 +1,6 @@
 package dev.brasa;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,6 +51,37 @@ class MisuseTest {
         assertThrows(IllegalStateException.class, x::toFloatArray);
         assertThrows(IllegalStateException.class, () -> x.select(0, 0).item());
         assertThrows(IllegalStateException.class, () -> Brasa.randn(3).add(v.select(0, 0)));
+    }
+
+    @Test
+    void writingATensorFromMemoryItPartlySharesIsRefusedAsInPyTorch() {
+        String partial = "unsupported operation: some elements of the input tensor and the written-to tensor refer to a single "
+                + "memory location. Please clone() the tensor before performing the operation.";
+        String internal = "unsupported operation: more than one element of the written-to tensor refers to a single memory "
+                + "location. Please clone() the tensor before performing the operation.";
+        Tensor x = Brasa.arange(6).toFloat();
+        float[] before = x.toFloatArray();
+        // PyTorch 1.13 refuses these (checked with Debian's python3-torch), and writes nothing
+        assertEquals(partial, assertThrows(IllegalArgumentException.class, () -> x.slice(0, 1, 6).copy_(x.slice(0, 0, 5))).getMessage());
+        assertEquals(partial, assertThrows(IllegalArgumentException.class, () -> x.slice(0, 0, 3).add_(x.slice(0, 1, 4))).getMessage());
+        assertEquals(partial, assertThrows(IllegalArgumentException.class, () -> x.slice(0, 0, 3).copy_(x.slice(0, 2, 5))).getMessage());
+        Tensor sq = x.slice(0, 0, 4).view(2, 2);
+        assertEquals(partial, assertThrows(IllegalArgumentException.class, () -> sq.t().copy_(sq)).getMessage());
+        Tensor one = Brasa.zeros(1);
+        assertEquals(internal, assertThrows(IllegalArgumentException.class, () -> one.expand(3).copy_(Brasa.ones(3))).getMessage());
+        assertEquals(internal, assertThrows(IllegalArgumentException.class, () -> one.expand(3).add_(1f)).getMessage());
+        assertArrayEquals(before, x.toFloatArray());
+        assertArrayEquals(new float[] {0}, one.toFloatArray());
+        // and allows these: disjoint parts, the same memory, strided views, fills of an expanded view
+        x.slice(0, 0, 3).copy_(x.slice(0, 3, 6));
+        assertArrayEquals(new float[] {3, 4, 5, 3, 4, 5}, x.toFloatArray());
+        x.copy_(x).add_(x);
+        assertArrayEquals(new float[] {6, 8, 10, 6, 8, 10}, x.toFloatArray());
+        Tensor y = Brasa.arange(6).toFloat();
+        y.slice(0, 0, 6, 2).copy_(y.slice(0, 1, 6, 2));
+        assertArrayEquals(new float[] {1, 1, 3, 3, 5, 5}, y.toFloatArray());
+        one.expand(3).fill_(2);
+        assertArrayEquals(new float[] {2}, one.toFloatArray());
     }
 
     @Test

@@ -22,8 +22,9 @@ final class Loops {
     /**
      * Whether the slices of an op that writes out may run at once: every input lies in another
      * storage, or reads exactly out's elements (an in-place op). An input that overlaps out at a
-     * shift (x[1:].copy_(x[:-1])) would read elements that another slice has already written, so such
-     * an op runs in one piece, in order.
+     * shift would read elements that another slice has already written, so such an op runs in one
+     * piece, in order. (Tensor refuses dense ones, x[1:].copy_(x[:-1]), as PyTorch does; strided
+     * ones, x[2::2] from x[::2], pass there as in PyTorch and reach this.)
      */
     static boolean separable(View out, View... inputs) {
         for (View in : inputs) {
