@@ -753,17 +753,15 @@ public class Tensor {
      */
     void checkOverlap(Tensor... inputs) {
         if (numel() == 0) return;
-        if (!nonOverlappingAndDense()) {
-            for (int d = 0; d < shape.length; d++) {
-                if (strides[d] == 0 && shape[d] > 1) {
-                    throw new IllegalArgumentException("unsupported operation: more than one element of the written-to tensor refers "
-                            + "to a single memory location. Please clone() the tensor before performing the operation.");
-                }
+        for (int d = 0; d < shape.length; d++) {
+            if (strides[d] == 0 && shape[d] > 1) {
+                throw new IllegalArgumentException("unsupported operation: more than one element of the written-to tensor refers "
+                        + "to a single memory location. Please clone() the tensor before performing the operation.");
             }
-            return;
         }
         for (Tensor in : inputs) {
-            if (in == this || in.storage != storage || in.numel() == 0 || !in.nonOverlappingAndDense()) continue;
+            if (in == this || in.storage != storage || in.numel() == 0) continue;
+            if (!nonOverlappingAndDense() || !in.nonOverlappingAndDense()) continue;
             int begin = offset, end = offset + (int) numel(), inBegin = in.offset, inEnd = in.offset + (int) in.numel();
             boolean same = begin == inBegin && end == inEnd && java.util.Arrays.equals(strides, in.strides);
             if (!same && begin < inEnd && inBegin < end) {
@@ -775,6 +773,7 @@ public class Tensor {
 
     /** Whether the elements fill one range of memory without gaps or repeats, in some order of the dims. */
     private boolean nonOverlappingAndDense() {
+        if (isContiguous()) return true;
         Integer[] dims = new Integer[shape.length];
         for (int d = 0; d < dims.length; d++) dims[d] = d;
         java.util.Arrays.sort(dims, (x, y) -> Integer.compare(strides[x], strides[y]));

@@ -34,11 +34,6 @@ final class Loops {
         return true;
     }
 
-    /** As below, never sliced. */
-    static void forEach(int[] shape, int[][] strides, int[] offsets, Row row) {
-        forEach(shape, strides, offsets, false, row);
-    }
-
     /** The rows of the op; sliced across threads when parallel (see {@link #separable}) and large enough. */
     static void forEach(int[] shape, int[][] strides, int[] offsets, boolean parallel, Row row) {
         int ops = strides.length;
@@ -65,14 +60,13 @@ final class Loops {
             for (int o = 0; o < ops; o++) st[o][r] = strides[o][d];
             r++;
         }
-        int[] inner = new int[ops];
         if (r == 0) {
-            row.run(1, offsets.clone(), inner);
+            row.run(1, offsets.clone(), new int[ops]);
             return;
         }
         long total = 1;
         for (int d = 0; d < r; d++) total *= sh[d];
-        int tasks = (int) Math.min(CpuThreads.threads(), total / PARALLEL_MIN);
+        int tasks = slices(total);
         // a large op is cut along its outermost dimension (or its one row) into a slice per thread;
         // never when the output (the last operand) repeats an element along that dimension
         if (parallel && tasks > 1 && sh[0] >= tasks && st[ops - 1][0] != 0) {
@@ -92,6 +86,9 @@ final class Loops {
     /** Elements per thread below which an op runs on the calling thread: waking the pool costs more. */
     static final int PARALLEL_MIN = 1 << 17;
 
+    /** How many slices an op of n elements is cut into: one per thread, each of at least PARALLEL_MIN. */
+    private static int slices(long n) { return (int) Math.min(CpuThreads.threads(), n / PARALLEL_MIN); }
+
     /** A range [from, to) of a flat loop. */
     @FunctionalInterface
     interface Range {
@@ -103,7 +100,7 @@ final class Loops {
      * elements) when there are at least {@link #PARALLEL_MIN} elements per thread; body writes only its slice.
      */
     static void split(int n, boolean parallel, Range body) {
-        int tasks = parallel ? Math.min(CpuThreads.threads(), n / PARALLEL_MIN) : 1;
+        int tasks = parallel ? slices(n) : 1;
         if (tasks <= 1) {
             body.run(0, n);
             return;
