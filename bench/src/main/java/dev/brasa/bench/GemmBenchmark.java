@@ -48,7 +48,8 @@ public class GemmBenchmark {
     /**
      * simd or openblas. JMH walks the parameters in the order of their names, the last one fastest:
      * named to sort after the others, this one puts the two libraries' runs of one row back to back,
-     * so both see the same load on a shared machine (as "impl" they ran ten minutes apart).
+     * so both see the same load on a shared machine (as "impl" they ran ten minutes apart). BenchReport's
+     * second pass gives the values in the other order, OpenBLAS first.
      */
     @Param({"simd", "openblas"})
     public String variant;
