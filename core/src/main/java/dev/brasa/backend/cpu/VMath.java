@@ -71,9 +71,12 @@ final class VMath {
             rr = fx.fma(K25, rr);
             FloatVector z = rr.mul(rr);
             FloatVector y = K2.fma(rr, K3).fma(rr, K4).fma(rr, K5).fma(rr, K6).fma(rr, K7).fma(z, rr).add(K1);
-            FloatVector pow2 = nn.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            // 2^n as 2^(n/2) 2^(n - n/2): n reaches 128 for x in (88.38, 88.72], where e^x is still a float but 2^n is not
+            IntVector half = nn.lanewise(VectorOperators.ASHR, 1);
+            FloatVector pow2a = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector pow2b = nn.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
             // out-of-range lanes hold garbage until these blends; NaN stays NaN through the arithmetic
-            y.mul(pow2).blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, 88.72283f))
+            y.mul(pow2a).mul(pow2b).blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, 88.72283f))
                     .blend(0f, x.compare(VectorOperators.LT, -87.33654f)).intoArray(r, ro + i);
         }
     }
