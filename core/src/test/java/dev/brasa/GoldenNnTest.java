@@ -34,9 +34,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Layers, losses, init, printing and optimizer steps against PyTorch 1.13 (scripts/golden/nn.py). */
+/**
+ * Layers, losses, init, printing and optimizer steps against PyTorch 1.13 (scripts/golden/nn.py). The
+ * inputs, targets and modules live where {@code -Dbrasa.test.device} says (scripts/gpu-check: cuda); the
+ * expected values stay on the CPU.
+ */
 class GoldenNnTest {
     static final Fixtures F_ = Fixtures.load("nn.txt");
+
+    /** Fixture key as an input on the tested device. */
+    static Tensor in(String key) { return F_.tensor(key).to(GoldenOpsTest.DEVICE); }
 
     @Test
     void linearDefaultInitIsPyTorchsForTheSameSeed() {
@@ -64,10 +71,11 @@ class GoldenNnTest {
             case "identity" -> new Identity();
             default -> new Flatten();
         };
-        Tensor x = F_.tensor("layer." + name + ".x").requiresGrad_();
+        m.to(GoldenOpsTest.DEVICE);
+        Tensor x = in("layer." + name + ".x").requiresGrad_();
         Tensor y = m.forward(x);
         assertClose(F_.tensor("layer." + name + ".out"), y, 1e-5, 1e-6, name);
-        y.mul(F_.tensor("layer." + name + ".g")).sum().backward();
+        y.mul(in("layer." + name + ".g")).sum().backward();
         assertClose(F_.tensor("layer." + name + ".grad"), x.grad(), 1e-5, 1e-6, name + " grad");
     }
 
@@ -75,10 +83,11 @@ class GoldenNnTest {
     void linearForwardAndAllGradientsMatch() {
         Linear l = new Linear(5, 3);
         l.loadStateDict(Map.of("weight", F_.tensor("layer.linear.weight"), "bias", F_.tensor("layer.linear.bias")));
-        Tensor x = F_.tensor("layer.relu.x").requiresGrad_();
+        l.to(GoldenOpsTest.DEVICE);
+        Tensor x = in("layer.relu.x").requiresGrad_();
         Tensor y = l.forward(x);
         assertClose(F_.tensor("layer.linear.out"), y, 1e-5, 1e-6, "out");
-        y.mul(F_.tensor("layer.linear.g")).sum().backward();
+        y.mul(in("layer.linear.g")).sum().backward();
         assertClose(F_.tensor("layer.linear.grad"), x.grad(), 1e-5, 1e-6, "grad x");
         assertClose(F_.tensor("layer.linear.grad_weight"), l.weight().grad(), 1e-5, 1e-6, "grad W");
         assertClose(F_.tensor("layer.linear.grad_bias"), l.bias().grad(), 1e-5, 1e-6, "grad b");
@@ -87,11 +96,12 @@ class GoldenNnTest {
     @Test
     void batchNormTrainingStatisticsAndEvalMatch() {
         BatchNorm1d bn = new BatchNorm1d(5, 1e-5, 0.1);
+        bn.to(GoldenOpsTest.DEVICE);
         for (int step = 0; step < 2; step++) {
-            Tensor x = F_.tensor("bn.step" + step + ".x").requiresGrad_();
+            Tensor x = in("bn.step" + step + ".x").requiresGrad_();
             Tensor y = bn.forward(x);
             assertClose(F_.tensor("bn.step" + step + ".out"), y, 1e-4, 1e-5, "bn out " + step);
-            y.mul(F_.tensor("bn.step" + step + ".g")).sum().backward();
+            y.mul(in("bn.step" + step + ".g")).sum().backward();
             assertClose(F_.tensor("bn.step" + step + ".grad"), x.grad(), 1e-4, 1e-5, "bn grad " + step);
         }
         assertClose(F_.tensor("bn.running_mean"), bn.buffer("running_mean"), 1e-5, 1e-6, "running_mean");
@@ -100,7 +110,7 @@ class GoldenNnTest {
         assertClose(F_.tensor("bn.grad_weight"), bn.weight().grad(), 1e-4, 1e-5, "bn grad weight");
         assertClose(F_.tensor("bn.grad_bias"), bn.bias().grad(), 1e-4, 1e-5, "bn grad bias");
         bn.eval();
-        assertClose(F_.tensor("bn.eval.out"), bn.forward(F_.tensor("layer.relu.x")), 1e-5, 1e-5, "bn eval");
+        assertClose(F_.tensor("bn.eval.out"), bn.forward(in("layer.relu.x")), 1e-5, 1e-5, "bn eval");
     }
 
     @Test
@@ -116,15 +126,15 @@ class GoldenNnTest {
     static final Map<String, Function<Tensor, Tensor>> LOSSES = new LinkedHashMap<>();
 
     static {
-        Supplier<Tensor> cls = () -> F_.tensor("loss.target.cls"), ign = () -> F_.tensor("loss.target.cls_ign");
-        Supplier<Tensor> bin = () -> F_.tensor("loss.target.bin_t"), reg = () -> F_.tensor("loss.target.reg_t");
+        Supplier<Tensor> cls = () -> in("loss.target.cls"), ign = () -> in("loss.target.cls_ign");
+        Supplier<Tensor> bin = () -> in("loss.target.bin_t"), reg = () -> in("loss.target.reg_t");
         LOSSES.put("ce", i -> F.crossEntropy(i, cls.get()));
         LOSSES.put("ce_sum", i -> F.crossEntropy(i, cls.get(), -100, 0, Reduction.SUM));
         LOSSES.put("ce_none", i -> F.crossEntropy(i, cls.get(), -100, 0, Reduction.NONE));
         LOSSES.put("ce_ignore", i -> F.crossEntropy(i, ign.get()));
         LOSSES.put("ce_smooth", i -> F.crossEntropy(i, cls.get(), -100, 0.1, Reduction.MEAN));
         LOSSES.put("ce_ignore_smooth", i -> F.crossEntropy(i, ign.get(), -100, 0.2, Reduction.MEAN));
-        LOSSES.put("ce_probs", i -> F.crossEntropy(i, F_.tensor("loss.target.soft_t")));
+        LOSSES.put("ce_probs", i -> F.crossEntropy(i, in("loss.target.soft_t")));
         LOSSES.put("nll", i -> F.nllLoss(i.logSoftmax(1), cls.get(), -100, Reduction.MEAN));
         LOSSES.put("bce", i -> new dev.brasa.nn.BCELoss().forward(i, bin.get()));
         LOSSES.put("bce_sum", i -> new dev.brasa.nn.BCELoss(Reduction.SUM).forward(i, bin.get()));
@@ -139,10 +149,10 @@ class GoldenNnTest {
     @ValueSource(strings = {"ce", "ce_sum", "ce_none", "ce_ignore", "ce_smooth", "ce_ignore_smooth", "ce_probs", "nll", "bce",
         "bce_sum", "bce_logits", "bce_logits_zero", "mse", "l1", "l1_none"})
     void lossValueAndGradientMatch(String name) {
-        Tensor x = F_.tensor("loss." + name + ".in").requiresGrad_();
+        Tensor x = in("loss." + name + ".in").requiresGrad_();
         Tensor out = LOSSES.get(name).apply(x);
         assertClose(F_.tensor("loss." + name + ".out"), out, 1e-5, 1e-6, name);
-        out.mul(F_.tensor("loss." + name + ".g")).sum().backward();
+        out.mul(in("loss." + name + ".g")).sum().backward();
         assertClose(F_.tensor("loss." + name + ".grad"), x.grad(), 1e-5, 1e-6, name + " grad");
     }
 
@@ -177,13 +187,14 @@ class GoldenNnTest {
         Map<String, Tensor> init = new LinkedHashMap<>();
         for (String k : model.stateDict().keySet()) init.put(k, F_.tensor(p + "init." + k));
         model.loadStateDict(init);
+        model.to(GoldenOpsTest.DEVICE);
         Optimizer o = switch (opt) {
             case "sgd" -> SGD.builder(model.parameters()).lr(0.1).momentum(0.9).weightDecay(1e-3).build();
             case "sgd_nesterov" -> SGD.builder(model.parameters()).lr(0.05).momentum(0.8).nesterov(true).build();
             case "adam" -> Adam.builder(model.parameters()).lr(0.01).weightDecay(1e-3).build();
             default -> AdamW.builder(model.parameters()).lr(0.01).weightDecay(0.05).build();
         };
-        Tensor x = F_.tensor(p + "x"), y = F_.tensor(p + "y");
+        Tensor x = in(p + "x"), y = in(p + "y");
         for (int step = 0; step < 3; step++) {
             o.zeroGrad();
             Tensor loss = F.crossEntropy(model.forward(x), y);
