@@ -708,6 +708,7 @@ public class Tensor {
             throw new IllegalArgumentException("uniform_ expects to return a [from, to) range, but found from=" + from + " > to=" + to);
         }
         checkInPlace();
+        checkOverlap();
         Random.uniform(this, from, to, gen);
         return this;
     }
@@ -719,6 +720,7 @@ public class Tensor {
     public Tensor normal_(double mean, double std, Generator gen) {
         if (!(std >= 0)) throw new IllegalArgumentException("normal expects std >= 0.0, but found std " + std);
         checkInPlace();
+        checkOverlap();
         Random.normal(this, mean, std, gen);
         return this;
     }
@@ -746,7 +748,7 @@ public class Tensor {
 
     /**
      * PyTorch's memory-overlap checks before an op writes this from inputs ({@code copy_}, {@code add_}
-     * and the other binary in-place ops): this may not hold one element at two places (an expanded
+     * and the other binary in-place ops; {@code uniform_} and {@code normal_} with none): this may not hold one element at two places (an expanded
      * view), and an input may not share only some of this tensor's memory (x[1:] from x[:-1]): it would
      * read elements the op had already written. An input that is this tensor's memory exactly is fine.
      * Like PyTorch, only dense views are compared; strided ones (x[::2]) pass.

@@ -70,6 +70,12 @@ class MisuseTest {
         Tensor one = Brasa.zeros(1);
         assertEquals(internal, assertThrows(IllegalArgumentException.class, () -> one.expand(3).copy_(Brasa.ones(3))).getMessage());
         assertEquals(internal, assertThrows(IllegalArgumentException.class, () -> one.expand(3).add_(1f)).getMessage());
+        Brasa.manualSeed(3);
+        assertEquals(internal, assertThrows(IllegalArgumentException.class, () -> one.expand(3).uniform_(0, 1)).getMessage());
+        assertEquals(internal, assertThrows(IllegalArgumentException.class, () -> one.expand(3).normal_(0, 1)).getMessage());
+        float[] drawn = Brasa.rand(2).toFloatArray();
+        Brasa.manualSeed(3);
+        assertArrayEquals(Brasa.rand(2).toFloatArray(), drawn, "a refused uniform_/normal_ draws nothing from the generator");
         assertArrayEquals(before, x.toFloatArray());
         assertArrayEquals(new float[] {0}, one.toFloatArray());
         // and allows these: disjoint parts, the same memory, strided views, fills of an expanded view
