@@ -292,8 +292,8 @@ class BackendConformanceTest {
             checkGemm(128, 300, 784, layout % 2 == 1, layout >= 2, 1, 0, 1);
             checkGemm(200, 100, 520, layout % 2 == 1, layout >= 2, 1, 0.5, 1);
         }
-        // A's rows read in place at a stride past k (a slice), or packed first when the stride is a
-        // multiple of 1024 floats; few rows and many, with a partial last sliver (m = 130, 126)
+        // A's rows at a stride past k (a slice of a wider matrix), odd ones and 1024 or 2048 floats apart;
+        // few rows and many, with a partial last sliver (m = 130, 126)
         for (boolean tb : new boolean[] {false, true}) {
             checkGemm(130, 100, 300, false, tb, 1, 0, 1, 307);
             checkGemm(128, 300, 300, false, tb, 1, 0, 1, 301);
