@@ -38,9 +38,20 @@ public final class BenchReport {
         report(dir, gpu);
     }
 
+    /** -Dgemm.passes: 2 when unset; a value that is not a positive integer is refused by name. */
+    static int passes(String spec) {
+        if (spec == null) return 2;
+        try {
+            int p = Integer.parseInt(spec.trim());
+            if (p >= 1) return p;
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new IllegalArgumentException("-Dgemm.passes must be a positive integer, got '" + spec + "'");
+    }
+
     private static void gemm(Path dir) throws IOException, RunnerException {
-        int passes = Integer.getInteger("gemm.passes", 2);
-        if (passes < 1) throw new IllegalArgumentException("-Dgemm.passes must be at least 1, got " + passes);
+        int passes = passes(System.getProperty("gemm.passes"));
         // key: shape|layout|threads -> variant -> microseconds of the best measurement iteration over all passes (on a
         // shared machine other tenants only ever slow a run down, for stretches of a second to a minute: the fastest of
         // ten short iterations is the least disturbed one, and a second pass, in the other order, gives each library
