@@ -18,6 +18,10 @@ final class Gemm {
     static final int NR = 2 * L;
     static final int KC = 256;
     private static final int MC_MAX = 128;
+    /** Columns a last panel may have to take the thin kernel; none where a vector holds fewer than 2 p of a sliver. */
+    static final int THIN = L >= 2 * MR ? 4 : 0;
+    /** Consecutive p of one sliver in a vector of A, in the thin kernel. */
+    private static final int P = Math.max(1, L / MR);
     /** Below this many multiply-adds the packing costs more than it saves. */
     private static final long SMALL = 16 * 1024;
 
@@ -84,7 +88,7 @@ final class Gemm {
         long work = (long) m * n * k;
         int tasksWanted = work < 2_000_000 ? 1 : threads;
         // K blocks balanced (784 = 4 x 196, not 3 x 256 + 16)
-        int kBlocks = ceilDiv(k, KC), kcMax = ceilDiv(k, kBlocks);
+        int kBlocks = ceilDiv(k, KC), kcMax = roundUp(ceilDiv(k, kBlocks), P);      // a multiple of P: see packThin
         if (m <= MC_MAX && panels >= 4 * tasksWanted) {
             columns(m, n, k, kBlocks, kcMax, panels, tasksWanted, overwrite, alpha, a, ao, ars, acs, b, bo, brs, bcs, c, co, ldc);
             return;
@@ -98,7 +102,7 @@ final class Gemm {
         mBlocks = ceilDiv(m, mc);
         // all of B is packed first (block kb at panels * NR * kb * kcMax), so the compute runs in one
         // parallel region: waking the pool costs tens of microseconds, too much to pay once per K block
-        float[] bp = buffer(B_BUF, panels * NR * k);
+        float[] bp = buffer(B_BUF, panels * NR * k + NR);
         int groups = ceilDiv(panels, GROUP), units = kBlocks * groups;
         forEach((long) panels * NR * k >= (1 << 15), units, u -> {
             int kk = (u / groups) * kcMax, g = u % groups;
@@ -149,7 +153,7 @@ final class Gemm {
             });
             CpuThreads.parallelFor(tasks, t -> {
                 int p0 = t * group, p1 = Math.min(panels, p0 + group);
-                float[] bp = buffer(B_BUF, (p1 - p0) * NR * kcMax);
+                float[] bp = buffer(B_BUF, (p1 - p0) * NR * kcMax + NR);
                 for (int i = 0; i < blocks; i++) {
                     int kk = (first + i) * kcMax, kc = Math.min(kcMax, k - kk);
                     // packB puts panel jp at base + jp * kc * NR: shift the base so this task's first panel lands at 0
@@ -175,6 +179,14 @@ final class Gemm {
     private static void panel(float[] ap, int pa, float[] bp, int pb, int kc, float alpha, boolean add, float[] c, int co, int ldc,
                               int rows, int cols) {
         int slivers = (rows + MR - 1) / MR, s = 0;
+        if (cols <= THIN) {
+            float[] t = new float[2 * THIN * L];
+            for (; s < slivers; s += 2) {
+                kernelThin(ap, pa + s * kc * MR, pa + Math.min(s + 1, slivers - 1) * kc * MR, bp, pb, kc, alpha, add, c, co + s * MR * ldc, ldc,
+                        Math.min(2 * MR, rows - s * MR), cols, t);
+            }
+            return;
+        }
         if (cols <= L) {
             for (; s + 2 <= rows / MR; s += 2) kernelNarrow(ap, pa + s * kc * MR, bp, pb, kc, alpha, add, c, co + s * MR * ldc, ldc, cols);
         }
@@ -228,6 +240,10 @@ final class Gemm {
     /** Packs panel jp of one K block: bp[base + jp*kc*NR + p*NR + j] = B[p, jp*NR + j], zero-padded past n. */
     private static void packB(float[] b, int bo, int brs, int bcs, int kc, int n, float[] bp, int base, int jp) {
         int j0 = jp * NR, cols = Math.min(NR, n - j0), dst = base + jp * kc * NR;
+        if (cols <= THIN) {
+            packThin(b, bo, brs, bcs, kc, j0, cols, bp, dst);
+            return;
+        }
         if (bcs == 1 && cols == NR) {
             for (int p = 0; p < kc; p++) {
                 int src = bo + p * brs + j0, d = dst + p * NR;
@@ -280,6 +296,28 @@ final class Gemm {
             }
         }
     }
+
+    /**
+     * The last panel of at most THIN columns, for kernelThin: bp[dst + q*THIN*L + j*L + h*MR + r] = B[q*P + h, j0 + j]
+     * for every r < MR (each value MR times), zero past kc and past cols. With kc a multiple of P it takes kc * NR
+     * floats at most, as a full panel does; an odd last K block takes up to NR more (the buffers have them).
+     */
+    private static void packThin(float[] b, int bo, int brs, int bcs, int kc, int j0, int cols, float[] bp, int dst) {
+        for (int q = 0, d = dst; q * P < kc; q++) {
+            for (int j = 0; j < THIN; j++, d += L) {
+                FloatVector v = FloatVector.zero(S);
+                for (int h = 0, p = q * P; h < P && p < kc && j < cols; h++, p++) {
+                    v = v.blend(FloatVector.broadcast(S, b[bo + p * brs + (j0 + j) * bcs]), THIN_LANES[h]);
+                }
+                v.intoArray(bp, d);
+            }
+        }
+    }
+
+    /** Lanes [h MR, (h + 1) MR) for h < P: where packThin puts B's row q P + h. */
+    @SuppressWarnings("unchecked")
+    private static final jdk.incubator.vector.VectorMask<Float>[] THIN_LANES = java.util.stream.IntStream.range(0, P)
+            .mapToObj(h -> jdk.incubator.vector.VectorMask.fromLong(S, ((1L << MR) - 1) << (h * MR))).toArray(jdk.incubator.vector.VectorMask[]::new);
 
     /** ap[o + sliver*kc*MR + p*MR + r] = A[sliver*MR + r, p], zero-padded past rows. */
     private static void packA(float[] a, int ao, int ars, int acs, int rows, int kc, float[] ap, int o) {
@@ -423,6 +461,55 @@ final class Gemm {
         c7.intoArray(t, 7 * L);
         for (int r = 0; r < 2 * MR; r++) {
             for (int j = 0, q = co + r * ldc; j < cols; j++) c[q + j] = add ? c[q + j] + alpha * t[r * L + j] : alpha * t[r * L + j];
+        }
+    }
+
+    /**
+     * C[rows x cols] += alpha * Ap Bp for a last panel of cols <= THIN (n = 100 leaves 4), the slivers at pa and
+     * pa2 (rows <= 2 MR; pa2 = pa when there is one): a vector of packed A holds a sliver's MR rows at P
+     * consecutive p, a vector of packThin's B one column at the same p, so every lane of every FMA counts (the
+     * 8 x 1-vector kernel would compute L columns for these few). The P partial sums of each element are added
+     * at the end, through t (2 THIN L floats).
+     */
+    private static void kernelThin(float[] ap, int pa, int pa2, float[] bp, int pb, int kc, float alpha, boolean add,
+                                   float[] c, int co, int ldc, int rows, int cols, float[] t) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+        for (int q = 0, full = kc / P, steps = ceilDiv(kc, P); q < steps; q++) {
+            int a = q * L, b = pb + q * THIN * L;
+            FloatVector x, y;
+            if (q < full) {
+                x = FloatVector.fromArray(S, ap, pa + a);
+                y = FloatVector.fromArray(S, ap, pa2 + a);
+            } else {                                   // kc not a multiple of P: the lanes past kc are zero
+                var m = S.indexInRange(a, kc * MR);
+                x = FloatVector.fromArray(S, ap, pa + a, m);
+                y = FloatVector.fromArray(S, ap, pa2 + a, m);
+            }
+            FloatVector b0 = FloatVector.fromArray(S, bp, b), b1 = FloatVector.fromArray(S, bp, b + L);
+            FloatVector b2 = FloatVector.fromArray(S, bp, b + 2 * L), b3 = FloatVector.fromArray(S, bp, b + 3 * L);
+            c0 = x.fma(b0, c0);
+            c1 = x.fma(b1, c1);
+            c2 = x.fma(b2, c2);
+            c3 = x.fma(b3, c3);
+            c4 = y.fma(b0, c4);
+            c5 = y.fma(b1, c5);
+            c6 = y.fma(b2, c6);
+            c7 = y.fma(b3, c7);
+        }
+        c0.intoArray(t, 0);
+        c1.intoArray(t, L);
+        c2.intoArray(t, 2 * L);
+        c3.intoArray(t, 3 * L);
+        c4.intoArray(t, 4 * L);
+        c5.intoArray(t, 5 * L);
+        c6.intoArray(t, 6 * L);
+        c7.intoArray(t, 7 * L);
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0, q = co + r * ldc, u = (r / MR * THIN) * L + r % MR; j < cols; j++, u += L) {
+                float sum = 0f;
+                for (int h = 0; h < P; h++) sum += t[u + h * MR];
+                c[q + j] = add ? c[q + j] + alpha * sum : alpha * sum;
+            }
         }
     }
 
