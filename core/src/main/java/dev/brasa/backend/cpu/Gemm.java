@@ -153,15 +153,21 @@ final class Gemm {
             });
             CpuThreads.parallelFor(tasks, t -> {
                 int p0 = t * group, p1 = Math.min(panels, p0 + group);
-                float[] bp = buffer(B_BUF, (p1 - p0) * NR * kcMax + NR);
+                // row-major B: the share's panels packed together, reading B's rows in long runs; otherwise each
+                // panel right before its use, so that the kernels find it in L1 (not written out and read back)
+                int step = bcs == 1 ? p1 - p0 : 1;
+                float[] bp = buffer(B_BUF, step * NR * kcMax + NR);
                 for (int i = 0; i < blocks; i++) {
                     int kk = (first + i) * kcMax, kc = Math.min(kcMax, k - kk);
-                    // packB puts panel jp at base + jp * kc * NR: shift the base so this task's first panel lands at 0
-                    packB(b, bo + kk * brs, brs, bcs, kc, n, bp, -p0 * kc * NR, p0, p1);
                     boolean add = !(overwrite && first + i == 0);
-                    for (int jp = p0; jp < p1; jp++) {
-                        int j0 = jp * NR;
-                        panel(ap, aBlock * i, bp, (jp - p0) * kc * NR, kc, alpha, add, c, co + j0, ldc, m, Math.min(NR, n - j0));
+                    for (int g0 = p0; g0 < p1; g0 += step) {
+                        int g1 = Math.min(p1, g0 + step);
+                        // packB puts panel jp at base + jp * kc * NR: shift the base so panel g0 lands at 0
+                        packB(b, bo + kk * brs, brs, bcs, kc, n, bp, -g0 * kc * NR, g0, g1);
+                        for (int jp = g0; jp < g1; jp++) {
+                            int j0 = jp * NR;
+                            panel(ap, aBlock * i, bp, (jp - g0) * kc * NR, kc, alpha, add, c, co + j0, ldc, m, Math.min(NR, n - j0));
+                        }
                     }
                 }
             });
