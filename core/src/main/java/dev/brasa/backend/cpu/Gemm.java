@@ -8,8 +8,9 @@ import jdk.incubator.vector.VectorSpecies;
  * strides of A and B (a transposed operand is packed, never copied whole). GotoBLAS structure:
  * K is cut into balanced blocks of at most {@link #KC}; each block of B is packed into panels of
  * {@link #NR} columns, rows of A into slivers of {@link #MR} rows; a 4 x 2-vector register-blocked
- * micro-kernel accumulates with FMA (edge tiles use masked stores). Balanced row blocks run in
- * parallel on {@link CpuThreads}.
+ * micro-kernel accumulates with FMA. Edge tiles are computed whole from the zero-padded operands and
+ * only their corner is stored; a last panel of at most {@link #THIN} columns (n = 100 leaves 4) has
+ * a thin kernel of its own. Balanced row blocks run in parallel on {@link CpuThreads}.
  */
 final class Gemm {
     private static final VectorSpecies<Float> S = SimdBackend.S;
