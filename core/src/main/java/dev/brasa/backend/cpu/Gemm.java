@@ -458,14 +458,7 @@ final class Gemm {
             c7 = FloatVector.broadcast(S, ap[a2 + 3]).fma(b0, c7);
         }
         float[] t = new float[2 * MR * L];              // scalar-replaced by C2 (it does not escape)
-        c0.intoArray(t, 0);
-        c1.intoArray(t, L);
-        c2.intoArray(t, 2 * L);
-        c3.intoArray(t, 3 * L);
-        c4.intoArray(t, 4 * L);
-        c5.intoArray(t, 5 * L);
-        c6.intoArray(t, 6 * L);
-        c7.intoArray(t, 7 * L);
+        spill(t, c0, c1, c2, c3, c4, c5, c6, c7);
         for (int r = 0; r < 2 * MR; r++) {
             for (int j = 0, q = co + r * ldc; j < cols; j++) c[q + j] = add ? c[q + j] + alpha * t[r * L + j] : alpha * t[r * L + j];
         }
@@ -503,6 +496,19 @@ final class Gemm {
             c6 = y.fma(b2, c6);
             c7 = y.fma(b3, c7);
         }
+        spill(t, c0, c1, c2, c3, c4, c5, c6, c7);
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0, q = co + r * ldc, u = (r / MR * THIN) * L + r % MR; j < cols; j++, u += L) {
+                float sum = 0f;
+                for (int h = 0; h < P; h++) sum += t[u + h * MR];
+                c[q + j] = add ? c[q + j] + alpha * sum : alpha * sum;
+            }
+        }
+    }
+
+    /** t[i L, (i + 1) L) = ci: the 8 accumulators of kernelNarrow and kernelThin, for their element-wise stores. */
+    private static void spill(float[] t, FloatVector c0, FloatVector c1, FloatVector c2, FloatVector c3, FloatVector c4, FloatVector c5,
+                              FloatVector c6, FloatVector c7) {
         c0.intoArray(t, 0);
         c1.intoArray(t, L);
         c2.intoArray(t, 2 * L);
@@ -511,13 +517,6 @@ final class Gemm {
         c5.intoArray(t, 5 * L);
         c6.intoArray(t, 6 * L);
         c7.intoArray(t, 7 * L);
-        for (int r = 0; r < rows; r++) {
-            for (int j = 0, q = co + r * ldc, u = (r / MR * THIN) * L + r % MR; j < cols; j++, u += L) {
-                float sum = 0f;
-                for (int h = 0; h < P; h++) sum += t[u + h * MR];
-                c[q + j] = add ? c[q + j] + alpha * sum : alpha * sum;
-            }
-        }
     }
 
     /** C[p, p + 2L) = alpha * (v0, v1), plus the old values when add. */
