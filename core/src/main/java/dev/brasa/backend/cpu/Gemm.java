@@ -23,6 +23,8 @@ final class Gemm {
     static final int THIN = L >= 2 * MR ? 4 : 0;
     /** Consecutive p of one sliver in a vector of A, in the thin kernel. */
     private static final int P = Math.max(1, L / MR);
+    /** Floats of the scratch array of the edge kernels: 8 accumulators (THIN is at most MR). */
+    private static final int SCRATCH = 2 * MR * L;
     /** Below this many multiply-adds the packing costs more than it saves. */
     private static final long SMALL = 16 * 1024;
 
@@ -186,8 +188,10 @@ final class Gemm {
     private static void panel(float[] ap, int pa, float[] bp, int pb, int kc, float alpha, boolean add, float[] c, int co, int ldc,
                               int rows, int cols) {
         int slivers = (rows + MR - 1) / MR, s = 0;
+        // the edge kernels' element-wise corner stores read their accumulators from t: one array per panel (one
+        // per call was not scalar-replaced by C2: 272 bytes a call, 4 MB in a 60000x100x10 GEMM)
+        float[] t = cols == NR && rows % MR == 0 ? null : new float[SCRATCH];
         if (cols <= THIN) {
-            float[] t = new float[2 * THIN * L];
             for (; s < slivers; s += 2) {
                 kernelThin(ap, pa + s * kc * MR, pa + Math.min(s + 1, slivers - 1) * kc * MR, bp, pb, kc, alpha, add, c, co + s * MR * ldc, ldc,
                         Math.min(2 * MR, rows - s * MR), cols, t);
@@ -195,12 +199,12 @@ final class Gemm {
             return;
         }
         if (cols <= L) {
-            for (; s + 2 <= rows / MR; s += 2) kernelNarrow(ap, pa + s * kc * MR, bp, pb, kc, alpha, add, c, co + s * MR * ldc, ldc, cols);
+            for (; s + 2 <= rows / MR; s += 2) kernelNarrow(ap, pa + s * kc * MR, bp, pb, kc, alpha, add, c, co + s * MR * ldc, ldc, cols, t);
         }
         for (; s < slivers; s++) {
             int r0 = s * MR, cOff = co + r0 * ldc, mr = Math.min(MR, rows - r0);
             if (mr == MR && cols == NR) kernel(ap, pa + s * kc * MR, bp, pb, kc, alpha, add, c, cOff, ldc);
-            else kernelEdge(ap, pa + s * kc * MR, bp, pb, kc, alpha, add, c, cOff, ldc, mr, cols);
+            else kernelEdge(ap, pa + s * kc * MR, bp, pb, kc, alpha, add, c, cOff, ldc, mr, cols, t);
         }
     }
 
@@ -405,7 +409,7 @@ final class Gemm {
      * is computed and only its rows x cols corner is added to C.
      */
     private static void kernelEdge(float[] ap, int pa, float[] bp, int pb, int kc, float alpha, boolean add,
-                                   float[] c, int co, int ldc, int rows, int cols) {
+                                   float[] c, int co, int ldc, int rows, int cols, float[] t) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         for (int p = 0; p < kc; p++) {
             int a = pa + p * MR, b = pb + p * NR;
@@ -423,15 +427,7 @@ final class Gemm {
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
         }
-        float[] t = new float[MR * NR];                 // scalar-replaced by C2 (it does not escape)
-        c00.intoArray(t, 0);
-        c01.intoArray(t, L);
-        c10.intoArray(t, NR);
-        c11.intoArray(t, NR + L);
-        c20.intoArray(t, 2 * NR);
-        c21.intoArray(t, 2 * NR + L);
-        c30.intoArray(t, 3 * NR);
-        c31.intoArray(t, 3 * NR + L);
+        spill(t, c00, c01, c10, c11, c20, c21, c30, c31);   // row r at t[r NR, (r + 1) NR)
         for (int r = 0; r < rows; r++) {
             for (int j = 0, q = co + r * ldc; j < cols; j++) c[q + j] = add ? c[q + j] + alpha * t[r * NR + j] : alpha * t[r * NR + j];
         }
@@ -442,7 +438,7 @@ final class Gemm {
      * consecutive slivers (8 accumulators, one vector of B per step).
      */
     private static void kernelNarrow(float[] ap, int pa, float[] bp, int pb, int kc, float alpha, boolean add,
-                                     float[] c, int co, int ldc, int cols) {
+                                     float[] c, int co, int ldc, int cols, float[] t) {
         int pa2 = pa + kc * MR;
         FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
         for (int p = 0; p < kc; p++) {
@@ -457,7 +453,6 @@ final class Gemm {
             c6 = FloatVector.broadcast(S, ap[a2 + 2]).fma(b0, c6);
             c7 = FloatVector.broadcast(S, ap[a2 + 3]).fma(b0, c7);
         }
-        float[] t = new float[2 * MR * L];              // scalar-replaced by C2 (it does not escape)
         spill(t, c0, c1, c2, c3, c4, c5, c6, c7);
         for (int r = 0; r < 2 * MR; r++) {
             for (int j = 0, q = co + r * ldc; j < cols; j++) c[q + j] = add ? c[q + j] + alpha * t[r * L + j] : alpha * t[r * L + j];
@@ -469,7 +464,7 @@ final class Gemm {
      * pa2 (rows <= 2 MR; pa2 = pa when there is one): a vector of packed A holds a sliver's MR rows at P
      * consecutive p, a vector of packThin's B one column at the same p, so every lane of every FMA counts (the
      * 8 x 1-vector kernel would compute L columns for these few). The P partial sums of each element are added
-     * at the end, through t (2 THIN L floats).
+     * at the end, through t.
      */
     private static void kernelThin(float[] ap, int pa, int pa2, float[] bp, int pb, int kc, float alpha, boolean add,
                                    float[] c, int co, int ldc, int rows, int cols, float[] t) {
@@ -506,7 +501,7 @@ final class Gemm {
         }
     }
 
-    /** t[i L, (i + 1) L) = ci: the 8 accumulators of kernelNarrow and kernelThin, for their element-wise stores. */
+    /** t[i L, (i + 1) L) = ci: the 8 accumulators of an edge kernel, for its element-wise stores. */
     private static void spill(float[] t, FloatVector c0, FloatVector c1, FloatVector c2, FloatVector c3, FloatVector c4, FloatVector c5,
                               FloatVector c6, FloatVector c7) {
         c0.intoArray(t, 0);
