@@ -8,8 +8,9 @@ import dev.brasa.backend.View;
 
 /**
  * y = act(x W^T + b) as one node: {@code F.linear}, and a {@code Linear} followed by ReLU, Tanh or
- * Sigmoid inside a {@code Sequential}. Forward writes the bias into the output rows and lets the
- * GEMM accumulate onto it, then applies the activation in place. Backward turns the output
+ * Sigmoid inside a {@code Sequential}. Forward is the backend's {@code linear}: on the CPU the GEMM
+ * writes the bias into each block of output rows, accumulates onto it and applies the activation
+ * while the block is still in cache. Backward turns the output
  * gradient into the pre-activation gradient once, then gx = g W (A B), gW = g^T x (A^T B, written
  * [out, in] row-major like the weight; added straight into a leaf weight's existing gradient buffer)
  * and gb = column sums of g.
@@ -23,10 +24,8 @@ final class LinearOp {
         Tensor x2 = x.dim() == 2 ? x : x.reshape(rows, in);
         Backend be = x.backend();
         Tensor y = Tensor.empty(be, x.dtype, new int[] {rows, out});
-        if (b != null) be.copy(new View(b.storage, new int[] {rows, out}, new int[] {0, b.strides[0]}, b.offset), y.kernelView());
-        be.matmul(rows3(x2), new View(w.storage, new int[] {1, in, out}, new int[] {0, w.strides[1], w.strides[0]}, w.offset),
-                rows3(y), 1, rows, out, in, 1.0, b == null ? 0.0 : 1.0);
-        if (act != null) be.unary(act, y.kernelView(), y.kernelView(), 0, 0);
+        be.linear(rows3(x2), new View(w.storage, new int[] {1, in, out}, new int[] {0, w.strides[1], w.strides[0]}, w.offset),
+                b == null ? null : b.kernelView(), y.kernelView(), rows, out, in, act);
         int[] shape = x.shape.clone();
         if (shape.length == 0) shape = new int[] {out};
         shape[shape.length - 1] = out;

@@ -60,6 +60,28 @@ class FusedLinearTest {
         if (withBias) close(b2.grad(), b1.grad(), "grad bias");
     }
 
+    /**
+     * Shapes that take each GEMM path with the bias written and the activation applied per block of
+     * rows (SimdBackend.linear): unpacked (small), few rows (m <= 128: columns), row blocks (m > 128 or few columns,
+     * K in 2 blocks, one and two threads); a bias with stride 2 (a column of a matrix).
+     */
+    @ParameterizedTest(name = "{0}x{1}x{2} {3}, {4} threads, strided bias {5}")
+    @CsvSource({"5,7,9,relu,1,false", "7,40,5,tanh,1,false", "128,300,100,relu,1,false", "128,300,300,relu,2,true", "100,300,70,sigmoid,2,true",
+        "300,300,50,relu,1,false", "300,300,50,tanh,2,false", "517,260,36,,2,true", "517,260,36,relu,2,false"})
+    void biasAndActivationPerRowBlockEqualTheComposite(int m, int k, int n, String act, int threads, boolean strided) {
+        int before = dev.brasa.backend.cpu.CpuThreads.threads();
+        dev.brasa.backend.cpu.CpuThreads.setThreads(threads);
+        try {
+            Generator g = new Generator(m + k + n);
+            Tensor x = Brasa.randn(g, m, k), w = Brasa.randn(g, n, k).div((float) Math.sqrt(k));
+            Tensor b = strided ? Brasa.randn(g, n, 2).select(1, 1) : Brasa.randn(g, n);
+            assertEquals(strided ? 2 : 1, b.stride()[0], "bias stride");
+            close(composite(x, w, b, act), Brasa.fusedLinear(x, w, b, act), "forward " + m + "x" + k + "x" + n);
+        } finally {
+            dev.brasa.backend.cpu.CpuThreads.setThreads(before);
+        }
+    }
+
     @Test
     void gradientsAccumulateAcrossBackwardCallsAsWithTheComposite() {
         Generator g = new Generator(21);

@@ -74,6 +74,21 @@ public interface Backend {
      */
     void matmul(View a, View b, View c, int batch, int m, int n, int k, double alpha, double beta);
 
+    /**
+     * The fused linear layer: y = act(x w + bias) for x an m x k view and w a k x n view (rank 3,
+     * batch 1, as {@link #matmul} takes them: a weight [n, k] arrives transposed), bias a length-n
+     * view or null, y a contiguous m x n view, act null for none. This default writes the bias into
+     * y's rows, accumulates the GEMM onto them (beta = 1) and applies act in place; a backend may
+     * instead add the bias and apply act to each block of rows while it is still in cache.
+     */
+    default void linear(View x, View w, View bias, View y, int m, int n, int k, UnaryOp act) {
+        View rows = new View(y.storage(), new int[] {m, n}, new int[] {n, 1}, y.offset());
+        if (bias != null) copy(new View(bias.storage(), new int[] {m, n}, new int[] {0, bias.strides()[0]}, bias.offset()), rows);
+        matmul(x, w, new View(y.storage(), new int[] {1, m, n}, new int[] {0, n, 1}, y.offset()), 1, m, n, k, 1.0,
+                bias == null ? 0.0 : 1.0);
+        if (act != null) unary(act, rows, rows, 0, 0);
+    }
+
     /** out[i, ...] = x[index[i], ...] for contiguous x seen as [rows, rowSize]; index is I64. */
     void indexSelect(View x, View index, int rowSize, View out);
 

@@ -65,25 +65,47 @@ final class Gemm {
 
     private Gemm() {}
 
+    /** Work on rows [i0, i1) of C: see {@link #sgemm(int, int, int, float, float[], int, int, int, float[], int, int, int, float, float[], int, int, Rows, Rows)}. */
+    @FunctionalInterface
+    interface Rows {
+        void run(int i0, int i1);
+    }
+
     static void sgemm(int m, int n, int k, float alpha,
                       float[] a, int ao, int ars, int acs,
                       float[] b, int bo, int brs, int bcs,
                       float beta, float[] c, int co, int ldc) {
+        sgemm(m, n, k, alpha, a, ao, ars, acs, b, bo, brs, bcs, beta, c, co, ldc, null, null);
+    }
+
+    /**
+     * C = alpha A B + beta C; with init, C = alpha A B + (the rows init wrote), beta unused. init, then
+     * finish, run once on every row of C, for a block of rows at a time, on the thread computing that
+     * block: init right before the block's first K block reads C, finish right after its last one wrote
+     * it, so that a bias written by init and an activation applied by finish find the rows in cache
+     * (a bias copied into all of C first was read back from memory: 60000x784x100 at 0.84 of beta = 0).
+     */
+    static void sgemm(int m, int n, int k, float alpha,
+                      float[] a, int ao, int ars, int acs,
+                      float[] b, int bo, int brs, int bcs,
+                      float beta, float[] c, int co, int ldc, Rows init, Rows finish) {
         if (m == 0 || n == 0) return;
         boolean direct = k > 0 && alpha != 0f && (long) m * n * k > SMALL && n >= L;
         // beta = 0 on the blocked paths: the first K block's kernels write C without reading it (no pass
         // that zeroes C first, no loads of C that miss the cache); C's old values, NaN included, are dropped
-        boolean overwrite = direct && beta == 0f;
-        if (beta != 1f && !overwrite) {
+        boolean overwrite = direct && beta == 0f && init == null;
+        if (init != null) {
+            if (!direct) init.run(0, m);
+        } else if (beta != 1f && !overwrite) {
             for (int i = 0; i < m; i++) {
                 int r = co + i * ldc;
                 if (beta == 0f) java.util.Arrays.fill(c, r, r + n, 0f);
                 else for (int j = 0; j < n; j++) c[r + j] *= beta;
             }
         }
-        if (k == 0 || alpha == 0f) return;
         if (!direct) {
-            small(m, n, k, alpha, a, ao, ars, acs, b, bo, brs, bcs, c, co, ldc);
+            if (k > 0 && alpha != 0f) small(m, n, k, alpha, a, ao, ars, acs, b, bo, brs, bcs, c, co, ldc);
+            if (finish != null) finish.run(0, m);
             return;
         }
         int panels = (n + NR - 1) / NR;
@@ -93,7 +115,9 @@ final class Gemm {
         // K blocks balanced (784 = 4 x 196, not 3 x 256 + 16)
         int kBlocks = ceilDiv(k, KC), kcMax = roundUp(ceilDiv(k, kBlocks), P);      // a multiple of P: see packThin
         if (m <= MC_MAX && panels >= 4 * tasksWanted) {
+            if (init != null) init.run(0, m);
             columns(m, n, k, kBlocks, kcMax, panels, tasksWanted, overwrite, alpha, a, ao, ars, acs, b, bo, brs, bcs, c, co, ldc);
+            if (finish != null) finish.run(0, m);
             return;
         }
         // row blocks of at most MC_MAX rows, balanced, several per thread (claimed as threads come free:
@@ -117,6 +141,7 @@ final class Gemm {
             int i0 = blk * mcF, rows = Math.min(mcF, m - i0);
             int slivers = (rows + MR - 1) / MR;
             float[] ap = buffer(A_BUF, slivers * kcMax * MR);
+            if (init != null) init.run(i0, i0 + rows);
             for (int kk = 0; kk < k; kk += kcMax) {
                 int kc = Math.min(kcMax, k - kk), bBase = panels * NR * kk;
                 packA(a, ao + i0 * ars + kk * acs, ars, acs, rows, kc, ap, 0);
@@ -126,6 +151,7 @@ final class Gemm {
                             Math.min(NR, n - j0));
                 }
             }
+            if (finish != null) finish.run(i0, i0 + rows);
         });
     }
 

@@ -438,6 +438,32 @@ public final class SimdBackend extends ScalarBackend {
 
     // ---------------------------------------------------------------- GEMM
 
+    /** The bias and the activation go through the GEMM's row hooks: each block of rows is in cache for both. */
+    @Override
+    public void linear(View x, View w, View bias, View y, int m, int n, int k, UnaryOp act) {
+        CpuStorage ys = cpu(y);
+        if (cpu(x).kind != Kind.F32 || cpu(w).kind != Kind.F32 || ys.kind != Kind.F32 || bias != null && cpu(bias).kind != Kind.F32) {
+            super.linear(x, w, bias, y, m, n, k, act);
+            return;
+        }
+        float[] c = ys.f;
+        int co = y.offset();
+        Gemm.Rows init = null, finish = null;
+        if (bias != null) {
+            float[] bf = cpu(bias).f;
+            int bo = bias.offset(), bs = bias.strides()[0];
+            init = (i0, i1) -> {
+                for (int i = i0, r = co + i0 * n; i < i1; i++, r += n) {
+                    if (bs == 1) System.arraycopy(bf, bo, c, r, n);
+                    else for (int j = 0; j < n; j++) c[r + j] = bf[bo + j * bs];
+                }
+            };
+        }
+        if (act != null) finish = (i0, i1) -> unaryRow(act, ys, co + i0 * n, 1, ys, co + i0 * n, 1, (i1 - i0) * n, 0, 0);
+        Gemm.sgemm(m, n, k, 1f, cpu(x).f, x.offset(), x.strides()[1], x.strides()[2], cpu(w).f, w.offset(), w.strides()[1], w.strides()[2],
+                0f, c, co, n, init, finish);
+    }
+
     @Override
     public void matmul(View a, View b, View c, int batch, int m, int n, int k, double alpha, double beta) {
         if (cpu(a).kind != Kind.F32 || cpu(b).kind != Kind.F32 || cpu(c).kind != Kind.F32) {
