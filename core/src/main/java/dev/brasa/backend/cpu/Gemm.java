@@ -454,9 +454,7 @@ final class Gemm {
             c31 = x.fma(b1, c31);
         }
         spill(t, c00, c01, c10, c11, c20, c21, c30, c31);   // row r at t[r NR, (r + 1) NR)
-        for (int r = 0; r < rows; r++) {
-            for (int j = 0, q = co + r * ldc; j < cols; j++) c[q + j] = add ? c[q + j] + alpha * t[r * NR + j] : alpha * t[r * NR + j];
-        }
+        corner(t, NR, rows, cols, alpha, add, c, co, ldc);
     }
 
     /**
@@ -479,10 +477,8 @@ final class Gemm {
             c6 = FloatVector.broadcast(S, ap[a2 + 2]).fma(b0, c6);
             c7 = FloatVector.broadcast(S, ap[a2 + 3]).fma(b0, c7);
         }
-        spill(t, c0, c1, c2, c3, c4, c5, c6, c7);
-        for (int r = 0; r < 2 * MR; r++) {
-            for (int j = 0, q = co + r * ldc; j < cols; j++) c[q + j] = add ? c[q + j] + alpha * t[r * L + j] : alpha * t[r * L + j];
-        }
+        spill(t, c0, c1, c2, c3, c4, c5, c6, c7);            // row r at t[r L, (r + 1) L)
+        corner(t, L, 2 * MR, cols, alpha, add, c, co, ldc);
     }
 
     /**
@@ -524,6 +520,13 @@ final class Gemm {
                 for (int h = 0; h < P; h++) sum += t[u + h * MR];
                 c[q + j] = add ? c[q + j] + alpha * sum : alpha * sum;
             }
+        }
+    }
+
+    /** C[rows x cols] = alpha * t (plus the old values when add), row r of the tile at t[r * stride]. */
+    private static void corner(float[] t, int stride, int rows, int cols, float alpha, boolean add, float[] c, int co, int ldc) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0, q = co + r * ldc, u = r * stride; j < cols; j++) c[q + j] = add ? c[q + j] + alpha * t[u + j] : alpha * t[u + j];
         }
     }
 
