@@ -11,9 +11,9 @@ import dev.brasa.backend.View;
  * Sigmoid inside a {@code Sequential}. Forward is the backend's {@code linear}: on the CPU the GEMM
  * writes the bias into each block of output rows, accumulates onto it and applies the activation
  * while the block is still in cache. Backward turns the output
- * gradient into the pre-activation gradient once, then gx = g W (A B), gW = g^T x (A^T B, written
- * [out, in] row-major like the weight; added straight into a leaf weight's existing gradient buffer)
- * and gb = column sums of g.
+ * gradient into the pre-activation gradient g once, summing its columns into gb (the bias gradient)
+ * in the same pass, then gx = g W (A B) and gW = g^T x (A^T B, written [out, in] row-major like the
+ * weight; added straight into a leaf weight's existing gradient buffer).
  */
 final class LinearOp {
     private LinearOp() {}
@@ -76,13 +76,17 @@ final class LinearOp {
             Backend be = gOut.backend();
             int out = gOut.shape[gOut.dim() - 1], rows = (int) (gOut.numel() / Math.max(out, 1));
             Tensor g = gOut.contiguous().reshape(rows, out);
+            Tensor gx = null, gw = null, gb = needsGrad(2) ? Tensor.empty(be, g.dtype, new int[] {out}) : null;
             if (act != null) {
+                // the pre-activation gradient and, in the same pass over its rows, the bias gradient
                 Tensor y = sy.get();
                 Tensor gp = Tensor.empty(be, g.dtype, g.shape);
-                be.unaryBackward(act, g.kernelView(), null, y.reshape(rows, out).kernelView(), gp.kernelView(), 0, 0);
+                be.linearActBackward(act, g.kernelView(), y.reshape(rows, out).kernelView(), gp.kernelView(),
+                        gb == null ? null : gb.kernelView(), rows, out);
                 g = gp;
+            } else if (gb != null) {
+                be.reduce(ReduceOp.SUM, g.kernelView(), 1, rows, out, gb.kernelView());
             }
-            Tensor gx = null, gw = null, gb = null;
             if (needsGrad(0)) {
                 Tensor w = sw.get();
                 int in = w.shape[1];
@@ -107,10 +111,6 @@ final class LinearOp {
                     gw = Tensor.empty(be, g.dtype, new int[] {out, in});
                     be.matmul(gT, rows3(x), rows3(gw), 1, out, in, rows, 1.0, 0.0);
                 }
-            }
-            if (needsGrad(2)) {
-                gb = Tensor.empty(be, g.dtype, new int[] {out});
-                be.reduce(ReduceOp.SUM, g.kernelView(), 1, rows, out, gb.kernelView());
             }
             return new Tensor[] {gx, gw, gb};
         }

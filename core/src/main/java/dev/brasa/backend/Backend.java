@@ -89,6 +89,16 @@ public interface Backend {
         if (act != null) unary(act, rows, rows, 0, 0);
     }
 
+    /**
+     * Linear's backward through its activation: gp = g * act'(y) for contiguous m x n views g, y and
+     * gp (y the layer's output), and, when gb is not null, gb = the column sums of gp (the bias
+     * gradient). This default is unaryBackward, then reduce; a backend may do both in one pass.
+     */
+    default void linearActBackward(UnaryOp act, View g, View y, View gp, View gb, int m, int n) {
+        unaryBackward(act, g, null, y, gp, 0, 0);
+        if (gb != null) reduce(ReduceOp.SUM, gp, 1, m, n, gb);
+    }
+
     /** out[i, ...] = x[index[i], ...] for contiguous x seen as [rows, rowSize]; index is I64. */
     void indexSelect(View x, View index, int rowSize, View out);
 

@@ -124,16 +124,66 @@ public final class SimdBackend extends ScalarBackend {
         Loops.split(out.numel(), Loops.separable(out, grad, y), (from, to) -> {
             int i = from;
             for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
-                FloatVector gv = FloatVector.fromArray(S, g, go + i), yv = FloatVector.fromArray(S, yy, yo + i);
-                FloatVector res = switch (op) {
-                    case TANH -> gv.mul(yv.mul(yv).neg().add(1f));
-                    case SIGMOID -> gv.mul(yv.mul(yv.neg().add(1f)));
-                    default -> gv.blend(0f, yv.compare(VectorOperators.LE, 0f));
-                };
-                res.intoArray(r, oo + i);
+                activationBackward(op, FloatVector.fromArray(S, g, go + i), FloatVector.fromArray(S, yy, yo + i)).intoArray(r, oo + i);
             }
             for (; i < to; i++) r[oo + i] = (float) (g[go + i] * op.derivative(0, yy[yo + i], p, q));
         });
+    }
+
+    /** g * op'(x) from y = op(x), for the activations whose derivative needs only y (tanh, sigmoid, relu). */
+    private static FloatVector activationBackward(UnaryOp op, FloatVector g, FloatVector y) {
+        return switch (op) {
+            case TANH -> g.mul(y.mul(y).neg().add(1f));
+            case SIGMOID -> g.mul(y.mul(y.neg().add(1f)));
+            default -> g.blend(0f, y.compare(VectorOperators.LE, 0f));
+        };
+    }
+
+    /** Rows per block of {@link #linearActBackward}: a fixed block, so the bias gradient's sum order is the same on any thread count. */
+    private static final int ACT_ROWS = 256;
+
+    /**
+     * gp and the bias gradient in one pass: each block of rows writes its rows of gp and adds them
+     * into its own partial column sums while they are in cache; the blocks' sums are added in order.
+     */
+    @Override
+    public void linearActBackward(UnaryOp act, View grad, View y, View gp, View gb, int m, int n) {
+        boolean fast = gb != null && (act == UnaryOp.TANH || act == UnaryOp.SIGMOID || act == UnaryOp.RELU)
+                && cpu(grad).kind == Kind.F32 && cpu(y).kind == Kind.F32 && cpu(gp).kind == Kind.F32 && cpu(gb).kind == Kind.F32
+                && grad.isContiguous() && y.isContiguous() && gp.isContiguous() && Loops.separable(gp, grad, y);
+        if (!fast || m == 0 || n == 0) {
+            super.linearActBackward(act, grad, y, gp, gb, m, n);
+            return;
+        }
+        float[] g = cpu(grad).f, yy = cpu(y).f, r = cpu(gp).f;
+        int go = grad.offset(), yo = y.offset(), ro = gp.offset();
+        int blocks = (m + ACT_ROWS - 1) / ACT_ROWS, bound = S.loopBound(n);
+        float[] sums = new float[blocks * n];
+        java.util.function.IntConsumer block = b -> {
+            int s = b * n;
+            for (int i = b * ACT_ROWS, end = Math.min(m, i + ACT_ROWS); i < end; i++) {
+                int row = i * n, j = 0;
+                for (; j < bound; j += L) {
+                    FloatVector v = activationBackward(act, FloatVector.fromArray(S, g, go + row + j), FloatVector.fromArray(S, yy, yo + row + j));
+                    v.intoArray(r, ro + row + j);
+                    v.add(FloatVector.fromArray(S, sums, s + j)).intoArray(sums, s + j);
+                }
+                for (; j < n; j++) {
+                    float v = (float) (g[go + row + j] * act.derivative(0, yy[yo + row + j], 0, 0));
+                    r[ro + row + j] = v;
+                    sums[s + j] += v;
+                }
+            }
+        };
+        if ((long) m * n >= Loops.PARALLEL_MIN && blocks > 1) CpuThreads.parallelFor(blocks, block);
+        else for (int b = 0; b < blocks; b++) block.accept(b);
+        float[] out = cpu(gb).f;
+        int bo = gb.offset(), bs = gb.strides()[0];
+        for (int j = 0; j < n; j++) {
+            float t = sums[j];
+            for (int b = 1; b < blocks; b++) t += sums[b * n + j];
+            out[bo + j * bs] = t;
+        }
     }
 
     @Override

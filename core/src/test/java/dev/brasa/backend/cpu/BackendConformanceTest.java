@@ -139,6 +139,27 @@ class BackendConformanceTest {
         }
     }
 
+    /** Linear's activation backward with its bias gradient, over several blocks of rows (257 and 1021 rows). */
+    @ParameterizedTest(name = "n={0}")
+    @MethodSource("sizes")
+    void linearActivationBackwardAndBiasGradientMatch(int n) {
+        for (int m : new int[] {1, 257, 1021}) {
+            for (UnaryOp op : new UnaryOp[] {UnaryOp.TANH, UnaryOp.SIGMOID, UnaryOp.RELU}) {
+                float[] x = random(m * n, 7 + n + m, -4f, 4f), g = random(m * n, 8 + n + m, -1f, 1f), y = new float[m * n];
+                for (int i = 0; i < y.length; i++) y[i] = (float) op.apply(x[i], 0, 0);
+                for (boolean bias : new boolean[] {true, false}) {
+                    View es = out(SCALAR, Kind.F32, m, n), as = out(TESTED, Kind.F32, m, n);
+                    View eb = bias ? out(SCALAR, Kind.F32, n) : null, ab = bias ? out(TESTED, Kind.F32, n) : null;
+                    SCALAR.linearActBackward(op, vec(SCALAR, g, m, n), vec(SCALAR, y, m, n), es, eb, m, n);
+                    TESTED.linearActBackward(op, vec(TESTED, g, m, n), vec(TESTED, y, m, n), as, ab, m, n);
+                    String what = op + " m=" + m + " n=" + n + (bias ? " with bias" : "");
+                    same(es, as, 1e-6, 1e-7, what + " gp");
+                    if (bias) same(eb, ab, 1e-5, 3e-6 * m, what + " bias gradient");
+                }
+            }
+        }
+    }
+
     @ParameterizedTest(name = "n={0}")
     @MethodSource("sizes")
     void binaryOpsWithBroadcastingMatch(int n) {
