@@ -122,6 +122,12 @@ public final class CpuThreads {
         }
     }
 
+    /** body(0..tasks-1) through {@link #parallelFor} when parallel, else in order on this thread (work too small to share). */
+    static void parallelFor(int tasks, boolean parallel, IntConsumer body) {
+        if (parallel) parallelFor(tasks, body);
+        else for (int i = 0; i < tasks; i++) body.accept(i);
+    }
+
     /**
      * Runs body(0..tasks-1), in parallel when there are several threads and tasks: the calling
      * thread takes tasks too, and the workers, spinning briefly between jobs, start without a wake-up.

@@ -131,7 +131,7 @@ final class Gemm {
         // parallel region: waking the pool costs tens of microseconds, too much to pay once per K block
         float[] bp = buffer(B_BUF, panels * NR * k + NR);
         int groups = ceilDiv(panels, GROUP), units = kBlocks * groups;
-        forEach((long) panels * NR * k >= (1 << 15), units, u -> {
+        CpuThreads.parallelFor(units, (long) panels * NR * k >= (1 << 15), u -> {
             int kk = (u / groups) * kcMax, g = u % groups;
             packB(b, bo + kk * brs, brs, bcs, Math.min(kcMax, k - kk), n, bp, panels * NR * kk,
                     g * GROUP, Math.min(panels, (g + 1) * GROUP));
@@ -176,7 +176,7 @@ final class Gemm {
         int tasks = ceilDiv(panels, group);
         for (int kb0 = 0; kb0 < kBlocks; kb0 += chunk) {
             int first = kb0, blocks = Math.min(chunk, kBlocks - kb0);
-            forEach((long) m * k >= (1 << 16), blocks, i -> {
+            CpuThreads.parallelFor(blocks, (long) m * k >= (1 << 16), i -> {
                 int kk = (first + i) * kcMax;
                 packA(a, ao + kk * acs, ars, acs, m, Math.min(kcMax, k - kk), ap, aBlock * i);
             });
@@ -232,12 +232,6 @@ final class Gemm {
             if (mr == MR && cols == NR) kernel(ap, pa + s * kc * MR, bp, pb, kc, alpha, add, c, cOff, ldc);
             else kernelEdge(ap, pa + s * kc * MR, bp, pb, kc, alpha, add, c, cOff, ldc, mr, cols, t);
         }
-    }
-
-    /** body(0..tasks-1) on the pool, or all on this thread when the work is too small to share. */
-    private static void forEach(boolean parallel, int tasks, java.util.function.IntConsumer body) {
-        if (parallel) CpuThreads.parallelFor(tasks, body);
-        else for (int i = 0; i < tasks; i++) body.accept(i);
     }
 
     private static int ceilDiv(int x, int y) { return (x + y - 1) / y; }

@@ -112,10 +112,7 @@ public final class SimdBackend extends ScalarBackend {
 
     @Override
     public void unaryBackward(UnaryOp op, View grad, View x, View y, View out, double p, double q) {
-        boolean fast = (op == UnaryOp.TANH || op == UnaryOp.SIGMOID || op == UnaryOp.RELU) && y != null
-                && cpu(grad).kind == Kind.F32 && cpu(y).kind == Kind.F32 && cpu(out).kind == Kind.F32
-                && grad.isContiguous() && y.isContiguous() && out.isContiguous();
-        if (!fast) {
+        if (!vectorActivation(op, grad, y, out)) {
             super.unaryBackward(op, grad, x, y, out, p, q);
             return;
         }
@@ -128,6 +125,13 @@ public final class SimdBackend extends ScalarBackend {
             }
             for (; i < to; i++) r[oo + i] = (float) (g[go + i] * op.derivative(0, yy[yo + i], p, q));
         });
+    }
+
+    /** Whether {@link #activationBackward} takes op's backward: tanh, sigmoid or relu from y, float32 and contiguous views. */
+    private static boolean vectorActivation(UnaryOp op, View grad, View y, View out) {
+        return (op == UnaryOp.TANH || op == UnaryOp.SIGMOID || op == UnaryOp.RELU) && y != null
+                && cpu(grad).kind == Kind.F32 && cpu(y).kind == Kind.F32 && cpu(out).kind == Kind.F32
+                && grad.isContiguous() && y.isContiguous() && out.isContiguous();
     }
 
     /** g * op'(x) from y = op(x), for the activations whose derivative needs only y (tanh, sigmoid, relu). */
@@ -148,9 +152,7 @@ public final class SimdBackend extends ScalarBackend {
      */
     @Override
     public void linearActBackward(UnaryOp act, View grad, View y, View gp, View gb, int m, int n) {
-        boolean fast = gb != null && (act == UnaryOp.TANH || act == UnaryOp.SIGMOID || act == UnaryOp.RELU)
-                && cpu(grad).kind == Kind.F32 && cpu(y).kind == Kind.F32 && cpu(gp).kind == Kind.F32 && cpu(gb).kind == Kind.F32
-                && grad.isContiguous() && y.isContiguous() && gp.isContiguous() && Loops.separable(gp, grad, y);
+        boolean fast = gb != null && vectorActivation(act, grad, y, gp) && cpu(gb).kind == Kind.F32 && Loops.separable(gp, grad, y);
         if (!fast || m == 0 || n == 0) {
             super.linearActBackward(act, grad, y, gp, gb, m, n);
             return;
@@ -175,8 +177,7 @@ public final class SimdBackend extends ScalarBackend {
                 }
             }
         };
-        if ((long) m * n >= Loops.PARALLEL_MIN && blocks > 1) CpuThreads.parallelFor(blocks, block);
-        else for (int b = 0; b < blocks; b++) block.accept(b);
+        CpuThreads.parallelFor(blocks, (long) m * n >= Loops.PARALLEL_MIN, block);
         float[] out = cpu(gb).f;
         int bo = gb.offset(), bs = gb.strides()[0];
         for (int j = 0; j < n; j++) {
