@@ -29,6 +29,13 @@ final class Gemm {
     private static final long SMALL = 16 * 1024;
 
     private static final VectorSpecies<Float> S4 = FloatVector.SPECIES_128;
+    /**
+     * The in-register transposes work on 8 lanes whatever the preferred width: with 512-bit vectors they
+     * run at 256 bits (a scalar copy in their place left A B^T at 128 rows 0.83-0.87 of OpenBLAS).
+     */
+    private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
+    /** Whether the transposes run: the preferred vectors are at least 8 lanes wide. */
+    private static final boolean T8 = L >= 8;
     /*
      * In-register transposes (8 lanes) as a recursive block swap between pairs of rows: 4-lane halves,
      * then 2-lane pairs, then single lanes. Each output is one permute of one row blended with the
@@ -41,11 +48,11 @@ final class Gemm {
     private static final jdk.incubator.vector.VectorMask<Float> M4 = mask(0xF0), M2 = mask(0xCC), M1 = mask(0xAA);
 
     private static jdk.incubator.vector.VectorShuffle<Float> shuffle(int... lanes) {
-        return S.length() == 8 ? jdk.incubator.vector.VectorShuffle.fromValues(S, lanes) : null;
+        return T8 ? jdk.incubator.vector.VectorShuffle.fromValues(S8, lanes) : null;
     }
 
     private static jdk.incubator.vector.VectorMask<Float> mask(int bits) {
-        return S.length() == 8 ? jdk.incubator.vector.VectorMask.fromLong(S, bits) : null;
+        return T8 ? jdk.incubator.vector.VectorMask.fromLong(S8, bits) : null;
     }
 
     /** x's low element of each block, then y's (blocks of 4, 2 or 1 lanes, by sh and mk). */
@@ -288,14 +295,14 @@ final class Gemm {
             }
         } else if (cols == NR) {                      // B transposed: p-major over NR source streams
             int p = 0;
-            if (brs == 1 && L == 8) {                 // 8 x 8 blocks transposed in registers
-                for (; p + L <= kc; p += L) {
-                    for (int h = 0; h < NR; h += L) {
+            if (brs == 1 && T8) {                 // 8 x 8 blocks transposed in registers
+                for (; p + 8 <= kc; p += 8) {
+                    for (int h = 0; h < NR; h += 8) {
                         int s0 = bo + (j0 + h) * bcs + p;
-                        FloatVector a0 = FloatVector.fromArray(S, b, s0), a1 = FloatVector.fromArray(S, b, s0 + bcs);
-                        FloatVector a2 = FloatVector.fromArray(S, b, s0 + 2 * bcs), a3 = FloatVector.fromArray(S, b, s0 + 3 * bcs);
-                        FloatVector a4 = FloatVector.fromArray(S, b, s0 + 4 * bcs), a5 = FloatVector.fromArray(S, b, s0 + 5 * bcs);
-                        FloatVector a6 = FloatVector.fromArray(S, b, s0 + 6 * bcs), a7 = FloatVector.fromArray(S, b, s0 + 7 * bcs);
+                        FloatVector a0 = FloatVector.fromArray(S8, b, s0), a1 = FloatVector.fromArray(S8, b, s0 + bcs);
+                        FloatVector a2 = FloatVector.fromArray(S8, b, s0 + 2 * bcs), a3 = FloatVector.fromArray(S8, b, s0 + 3 * bcs);
+                        FloatVector a4 = FloatVector.fromArray(S8, b, s0 + 4 * bcs), a5 = FloatVector.fromArray(S8, b, s0 + 5 * bcs);
+                        FloatVector a6 = FloatVector.fromArray(S8, b, s0 + 6 * bcs), a7 = FloatVector.fromArray(S8, b, s0 + 7 * bcs);
                         // rows a_i = B^T row j0+h+i at p..p+7; out row q = column q: 4-lane blocks, then 2, then 1
                         FloatVector z0 = lo(a0, a4, LO4, M4), z4 = hi(a0, a4, HI4, M4), z1 = lo(a1, a5, LO4, M4), z5 = hi(a1, a5, HI4, M4);
                         FloatVector z2 = lo(a2, a6, LO4, M4), z6 = hi(a2, a6, HI4, M4), z3 = lo(a3, a7, LO4, M4), z7 = hi(a3, a7, HI4, M4);
@@ -368,18 +375,18 @@ final class Gemm {
             if (mr == MR) {                                    // four source streams, one contiguous write stream
                 int s0 = ao + r0 * ars, s1 = s0 + ars, s2 = s1 + ars, s3 = s2 + ars;
                 int p = 0;
-                if (acs == 1 && L == 8) {                      // 4 x 8 blocks transposed in registers
-                    for (; p + L <= kc; p += L) {
-                        FloatVector v0 = FloatVector.fromArray(S, a, s0 + p), v1 = FloatVector.fromArray(S, a, s1 + p);
-                        FloatVector v2 = FloatVector.fromArray(S, a, s2 + p), v3 = FloatVector.fromArray(S, a, s3 + p);
+                if (acs == 1 && T8) {                      // 4 x 8 blocks transposed in registers
+                    for (; p + 8 <= kc; p += 8) {
+                        FloatVector v0 = FloatVector.fromArray(S8, a, s0 + p), v1 = FloatVector.fromArray(S8, a, s1 + p);
+                        FloatVector v2 = FloatVector.fromArray(S8, a, s2 + p), v3 = FloatVector.fromArray(S8, a, s3 + p);
                         // 2-lane blocks, then 1: w0 = (column 0 | column 4), w1 = (1 | 5), w2 = (2 | 6), w3 = (3 | 7)
                         FloatVector u0 = lo(v0, v2, LO2, M2), u2 = hi(v0, v2, HI2, M2), u1 = lo(v1, v3, LO2, M2), u3 = hi(v1, v3, HI2, M2);
                         FloatVector w0 = lo(u0, u1, LO1, M1), w1 = hi(u0, u1, HI1, M1), w2 = lo(u2, u3, LO1, M1), w3 = hi(u2, u3, HI1, M1);
                         int d = dst + p * MR;
                         lo(w0, w1, LO4, M4).intoArray(ap, d);
-                        lo(w2, w3, LO4, M4).intoArray(ap, d + L);
-                        hi(w0, w1, HI4, M4).intoArray(ap, d + 2 * L);
-                        hi(w2, w3, HI4, M4).intoArray(ap, d + 3 * L);
+                        lo(w2, w3, LO4, M4).intoArray(ap, d + 8);
+                        hi(w0, w1, HI4, M4).intoArray(ap, d + 16);
+                        hi(w2, w3, HI4, M4).intoArray(ap, d + 24);
                     }
                 }
                 for (int q = p * acs; p < kc; p++, q += acs) {
