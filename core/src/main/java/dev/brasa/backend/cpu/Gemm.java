@@ -10,7 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link #NR} columns, rows of A into slivers of {@link #MR} rows; a 4 x 2-vector register-blocked
  * micro-kernel accumulates with FMA. Edge tiles are computed whole from the zero-padded operands and
  * only their corner is stored; a last panel of at most {@link #THIN} columns (n = 100 leaves 4) has
- * a thin kernel of its own. Balanced row blocks run in parallel on {@link CpuThreads}.
+ * a thin kernel of its own. Balanced row blocks run in parallel on {@link CpuThreads}; a row-major A is read
+ * by the kernels of the first panel, which pack it for the rest, rather than in a pass of its own.
  */
 final class Gemm {
     private static final VectorSpecies<Float> S = SimdBackend.S;
@@ -97,7 +98,8 @@ final class Gemm {
                       float[] b, int bo, int brs, int bcs,
                       float beta, float[] c, int co, int ldc, Rows init, Rows finish) {
         if (m == 0 || n == 0) return;
-        boolean direct = k > 0 && alpha != 0f && (long) m * n * k > SMALL && n >= L;
+        // n of 8 or more: with 16 lanes, 10 columns (a classifier's classes) took the unpacked loops at a third of the speed
+        boolean direct = k > 0 && alpha != 0f && (long) m * n * k > SMALL && n >= Math.min(L, 8);
         // beta = 0 on the blocked paths: the first K block's kernels write C without reading it (no pass
         // that zeroes C first, no loads of C that miss the cache); C's old values, NaN included, are dropped
         boolean overwrite = direct && beta == 0f && init == null;
@@ -147,20 +149,44 @@ final class Gemm {
         CpuThreads.parallelFor(mBlocks, blk -> {
             int i0 = blk * mcF, rows = Math.min(mcF, m - i0);
             int slivers = (rows + MR - 1) / MR;
-            float[] ap = buffer(A_BUF, slivers * kcMax * MR);
+            float[] ap = buffer(A_BUF, slivers * kcMax * MR), t = new float[SCRATCH];
             if (init != null) init.run(i0, i0 + rows);
             for (int kk = 0; kk < k; kk += kcMax) {
-                int kc = Math.min(kcMax, k - kk), bBase = panels * NR * kk;
-                packA(a, ao + i0 * ars + kk * acs, ars, acs, rows, kc, ap, 0);
-                for (int jp = 0; jp < panels; jp++) {
+                int kc = Math.min(kcMax, k - kk), bBase = panels * NR * kk, src = ao + i0 * ars + kk * acs;
+                boolean add = !(overwrite && kk == 0);
+                // row-major A with a full first panel: that panel's kernels read A's rows themselves and pack them
+                // for the other panels, so A comes from memory while the FMAs run (a packing pass of its own
+                // waited for it: 60000x784x100 NT spent a fifth of its time in packA). When the K block of packed
+                // B fits in L2, two slivers at a time go through every panel, spreading A's reads over all of them
+                if (acs == 1 && n >= NR && (long) panels * kc * NR <= B_L2) {
+                    for (int s = 0; s < slivers; s += 2) {
+                        int r0 = s * MR, rr = Math.min(2 * MR, rows - r0), cr = co + (i0 + r0) * ldc;
+                        firstPanel(a, src + r0 * ars, ars, rr, kc, ap, s * kc * MR, bp, bBase, alpha, add, c, cr, ldc, t);
+                        for (int jp = 1; jp < panels; jp++) {
+                            int j0 = jp * NR;
+                            panel(ap, s * kc * MR, bp, bBase + jp * kc * NR, kc, alpha, add, c, cr + j0, ldc, rr, Math.min(NR, n - j0), t);
+                        }
+                    }
+                    continue;
+                }
+                int jp = 0;
+                if (acs == 1 && n >= NR) {
+                    firstPanel(a, src, ars, rows, kc, ap, 0, bp, bBase, alpha, add, c, co + i0 * ldc, ldc, t);
+                    jp = 1;
+                } else {
+                    packA(a, src, ars, acs, rows, kc, ap, 0);
+                }
+                for (; jp < panels; jp++) {
                     int j0 = jp * NR;
-                    panel(ap, 0, bp, bBase + jp * kc * NR, kc, alpha, !(overwrite && kk == 0), c, co + i0 * ldc + j0, ldc, rows,
-                            Math.min(NR, n - j0));
+                    panel(ap, 0, bp, bBase + jp * kc * NR, kc, alpha, add, c, co + i0 * ldc + j0, ldc, rows, Math.min(NR, n - j0), t);
                 }
             }
             if (finish != null) finish.run(i0, i0 + rows);
         });
     }
+
+    /** Floats of one K block of packed B that stay in L2 while slivers of A go through all of it (256 KB). */
+    private static final int B_L2 = 1 << 16;
 
     /** Panels of B packed together: one pass reads GROUP * NR consecutive floats of each row of B. */
     private static final int GROUP = 8;
@@ -192,7 +218,7 @@ final class Gemm {
                 // row-major B: the share's panels packed together, reading B's rows in long runs; otherwise each
                 // panel right before its use, so that the kernels find it in L1 (not written out and read back)
                 int step = bcs == 1 ? p1 - p0 : 1;
-                float[] bp = buffer(B_BUF, step * NR * kcMax + NR);
+                float[] bp = buffer(B_BUF, step * NR * kcMax + NR), scratch = new float[SCRATCH];
                 for (int i = 0; i < blocks; i++) {
                     int kk = (first + i) * kcMax, kc = Math.min(kcMax, k - kk);
                     boolean add = !(overwrite && first + i == 0);
@@ -202,7 +228,7 @@ final class Gemm {
                         packB(b, bo + kk * brs, brs, bcs, kc, n, bp, -g0 * kc * NR, g0, g1);
                         for (int jp = g0; jp < g1; jp++) {
                             int j0 = jp * NR;
-                            panel(ap, aBlock * i, bp, (jp - g0) * kc * NR, kc, alpha, add, c, co + j0, ldc, m, Math.min(NR, n - j0));
+                            panel(ap, aBlock * i, bp, (jp - g0) * kc * NR, kc, alpha, add, c, co + j0, ldc, m, Math.min(NR, n - j0), scratch);
                         }
                     }
                 }
@@ -219,11 +245,8 @@ final class Gemm {
      * say) in the 8 x 1-vector kernel, two slivers at a time, rather than computing 16 columns for a few.
      */
     private static void panel(float[] ap, int pa, float[] bp, int pb, int kc, float alpha, boolean add, float[] c, int co, int ldc,
-                              int rows, int cols) {
+                              int rows, int cols, float[] t) {
         int slivers = (rows + MR - 1) / MR, s = 0;
-        // the edge kernels' element-wise corner stores read their accumulators from t: one array per panel (one
-        // per call was not scalar-replaced by C2: 272 bytes a call, 4 MB in a 60000x100x10 GEMM)
-        float[] t = cols == NR && rows % MR == 0 ? null : new float[SCRATCH];
         if (cols <= THIN) {
             for (; s < slivers; s += 2) {
                 kernelThin(ap, pa + s * kc * MR, pa + Math.min(s + 1, slivers - 1) * kc * MR, bp, pb, kc, alpha, add, c, co + s * MR * ldc, ldc,
@@ -403,6 +426,55 @@ final class Gemm {
                 for (int p = 0; p < kc; p++) ap[dst + p * MR + r] = a[src + p * acs];
             }
         }
+    }
+
+    /**
+     * The first full panel of a row block of row-major A (rows at a[src + r * ars], consecutive p): full slivers
+     * in kernelPack, which packs them as it goes; a last partial sliver packed first, then kernelEdge.
+     */
+    private static void firstPanel(float[] a, int src, int ars, int rows, int kc, float[] ap, int pa, float[] bp, int pb, float alpha,
+                                   boolean add, float[] c, int co, int ldc, float[] t) {
+        int full = rows / MR;
+        for (int s = 0; s < full; s++) {
+            kernelPack(a, src + s * MR * ars, ars, ap, pa + s * kc * MR, bp, pb, kc, alpha, add, c, co + s * MR * ldc, ldc);
+        }
+        if (full * MR < rows) {
+            int r0 = full * MR, o = pa + full * kc * MR;
+            packA(a, src + r0 * ars, ars, 1, rows - r0, kc, ap, o);
+            kernelEdge(ap, o, bp, pb, kc, alpha, add, c, co + r0 * ldc, ldc, rows - r0, NR, t);
+        }
+    }
+
+    /** kernel() on a sliver read straight from row-major A (row r at a[s0 + r * ars]), writing its packed copy at ap[pa]. */
+    private static void kernelPack(float[] a, int s0, int ars, float[] ap, int pa, float[] bp, int pb, int kc, float alpha, boolean add,
+                                   float[] c, int co, int ldc) {
+        int s1 = s0 + ars, s2 = s1 + ars, s3 = s2 + ars;
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        for (int p = 0; p < kc; p++) {
+            int d = pa + p * MR, b = pb + p * NR;
+            float a0 = a[s0 + p], a1 = a[s1 + p], a2 = a[s2 + p], a3 = a[s3 + p];
+            ap[d] = a0;
+            ap[d + 1] = a1;
+            ap[d + 2] = a2;
+            ap[d + 3] = a3;
+            FloatVector b0 = FloatVector.fromArray(S, bp, b), b1 = FloatVector.fromArray(S, bp, b + L);
+            FloatVector x = FloatVector.broadcast(S, a0);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a1);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a2);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a3);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+        }
+        store(c00, c01, alpha, add, c, co);
+        store(c10, c11, alpha, add, c, co + ldc);
+        store(c20, c21, alpha, add, c, co + 2 * ldc);
+        store(c30, c31, alpha, add, c, co + 3 * ldc);
     }
 
     /** C[MR x NR] += alpha * Ap Bp over kc, with 8 vector accumulators (more spill on AVX2). */

@@ -323,7 +323,13 @@ class BackendConformanceTest {
             checkGemm(126, 300, 300, false, tb, 1, 0.5, 1, 1024);
             checkGemm(300, 40, 300, false, tb, 1, 0, 1, 2048);
             checkGemm(126, 300, 520, true, tb, 1, 0, 1, 133);
+            // row-major A read by the first panel's kernels, which pack it for the others: packed B too large for
+            // L2's sliver-pair order (19 panels), a partial last sliver, C added to (beta 0.5)
+            checkGemm(130, 600, 300, false, tb, 1, 0.5, 1, 307);
         }
+        // 10 columns (the classes of a classifier's last layer): the blocked path's 1-vector kernel, also where
+        // a vector holds 16 lanes
+        for (int layout = 0; layout < 4; layout++) checkGemm(300, 10, 100, layout % 2 == 1, layout >= 2, 1, 0, 1);
         // a last panel of 1-4 columns (n = 20, 51) takes the thin kernel: K blocks of 172, 172 and an odd 169
         // (k = 513), an odd count of slivers with a partial last one (m = 130), few rows and many
         for (int n : new int[] {20, 51}) {
