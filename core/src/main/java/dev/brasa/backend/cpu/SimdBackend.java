@@ -370,15 +370,58 @@ public final class SimdBackend extends ScalarBackend {
 
     private static final ThreadLocal<float[]> SCRATCH = new ThreadLocal<>();
 
+    /**
+     * exp(x - shift) for every element of rows x classes contiguous logits, in a scratch array (row r at
+     * r * classes). The shift of row r is shifts[so + r]; with findMax, the row's maximum, first written
+     * there. Rows narrower than a vector (10 classes in 16 lanes) are shifted one at a time and the
+     * exponentials taken over all of them at once in whole vectors: row by row they were scalar Math.exp,
+     * 9.5 ms of the forward and backward of a 60000-row batch.
+     */
+    private static float[] shiftedExp(float[] a, int ao, int rows, int classes, float[] shifts, int so, boolean findMax) {
+        int n = rows * classes;
+        float[] e = Gemm.buffer(SCRATCH, n);
+        for (int r = 0, q = 0, xp = ao; r < rows; r++, xp += classes) {
+            float s;
+            if (findMax) {
+                s = Float.NEGATIVE_INFINITY;
+                for (int c = 0; c < classes; c++) s = a[xp + c] > s ? a[xp + c] : s;   // a NaN still reaches the sum through e
+                shifts[so + r] = s;
+            } else {
+                s = shifts[so + r];
+            }
+            for (int c = 0; c < classes; c++) e[q++] = a[xp + c] - s;
+        }
+        int bound = S.loopBound(n);
+        VMath.expRow(e, 0, e, 0, bound, 1f, 0f, false);
+        for (int i = bound; i < n; i++) e[i] = (float) Math.exp(e[i]);
+        return e;
+    }
+
     @Override
     public void crossEntropy(View x, View target, int rows, int classes, long ignoreIndex, double smoothing, double scale,
                              View lse, View loss) {
-        if (cpu(x).kind != Kind.F32 || cpu(lse).kind != Kind.F32 || cpu(loss).kind != Kind.F32 || classes < L) {
+        if (cpu(x).kind != Kind.F32 || cpu(lse).kind != Kind.F32 || cpu(loss).kind != Kind.F32 || classes == 0) {
             super.crossEntropy(x, target, rows, classes, ignoreIndex, smoothing, scale, lse, loss);
             return;
         }
         float[] a = cpu(x).f, ls = cpu(lse).f, out = cpu(loss).f;
         long[] t = cpu(target).l;
+        if (classes < L) {                        // rows narrower than a vector: see shiftedExp
+            float[] e = shiftedExp(a, x.offset(), rows, classes, ls, lse.offset(), true);
+            for (int r = 0, xp = x.offset(), q = 0; r < rows; r++, xp += classes) {
+                float max = ls[lse.offset() + r], sum = 0f, total = 0f;   // shiftedExp left the row's maximum there
+                for (int c = 0; c < classes; c++, q++) {
+                    sum += e[q];
+                    total += a[xp + c];
+                }
+                float l = max + (float) Math.log(sum);
+                ls[lse.offset() + r] = l;
+                long tr = t[target.offset() + r];
+                out[loss.offset() + r] = tr == ignoreIndex ? 0f
+                        : (float) (scale * ((1 - smoothing) * (l - a[xp + (int) tr]) + smoothing * (l - total / classes)));
+            }
+            return;
+        }
         float[] e = Gemm.buffer(SCRATCH, classes);
         for (int r = 0; r < rows; r++) {
             int xp = x.offset() + r * classes;
@@ -396,7 +439,7 @@ public final class SimdBackend extends ScalarBackend {
     public void crossEntropyBackward(View x, View target, View lse, View g, int rows, int classes, long ignoreIndex,
                                      double smoothing, double scale, View out) {
         if (cpu(x).kind != Kind.F32 || cpu(lse).kind != Kind.F32 || cpu(g).kind != Kind.F32 || cpu(out).kind != Kind.F32
-                || classes < L) {
+                || classes == 0) {
             super.crossEntropyBackward(x, target, lse, g, rows, classes, ignoreIndex, smoothing, scale, out);
             return;
         }
@@ -404,6 +447,20 @@ public final class SimdBackend extends ScalarBackend {
         long[] t = cpu(target).l;
         int bound = S.loopBound(classes), gs = g.strides()[0];
         float uniform = (float) (smoothing / classes), hit = (float) (1 - smoothing);
+        if (classes < L) {                        // rows narrower than a vector: see shiftedExp
+            float[] e = shiftedExp(a, x.offset(), rows, classes, ls, lse.offset(), false);
+            for (int row = 0, q = 0, op = out.offset(); row < rows; row++, op += classes, q += classes) {
+                long tr = t[target.offset() + row];
+                if (tr == ignoreIndex) {
+                    java.util.Arrays.fill(r, op, op + classes, 0f);
+                    continue;
+                }
+                float gr = (float) (scale * gg[g.offset() + row * gs]), sub = gr * uniform;
+                for (int c = 0; c < classes; c++) r[op + c] = e[q + c] * gr - sub;
+                r[op + (int) tr] -= gr * hit;
+            }
+            return;
+        }
         for (int row = 0; row < rows; row++) {
             int xp = x.offset() + row * classes, op = out.offset() + row * classes;
             long tr = t[target.offset() + row];
