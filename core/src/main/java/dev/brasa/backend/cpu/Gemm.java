@@ -169,6 +169,18 @@ final class Gemm {
                     }
                     continue;
                 }
+                if (acs == 1 && THIN < n && n <= L) {
+                    // one narrow panel (10 classes, say): A is used once, so it is not packed at all
+                    int pairs = rows / (2 * MR), r0 = pairs * 2 * MR;
+                    for (int s = 0; s < pairs; s++) {
+                        kernelNarrowDirect(a, src + s * 2 * MR * ars, ars, bp, bBase, kc, alpha, add, c, co + (i0 + s * 2 * MR) * ldc, ldc, n, t);
+                    }
+                    if (r0 < rows) {
+                        packA(a, src + r0 * ars, ars, 1, rows - r0, kc, ap, 0);
+                        panel(ap, 0, bp, bBase, kc, alpha, add, c, co + (i0 + r0) * ldc, ldc, rows - r0, n, t);
+                    }
+                    continue;
+                }
                 int jp = 0;
                 if (acs == 1 && n >= NR) {
                     firstPanel(a, src, ars, rows, kc, ap, 0, bp, bBase, alpha, add, c, co + i0 * ldc, ldc, t);
@@ -551,6 +563,26 @@ final class Gemm {
             c7 = FloatVector.broadcast(S, ap[a2 + 3]).fma(b0, c7);
         }
         spill(t, c0, c1, c2, c3, c4, c5, c6, c7);            // row r at t[r L, (r + 1) L)
+        corner(t, L, 2 * MR, cols, alpha, add, c, co, ldc);
+    }
+
+    /** kernelNarrow on 2 MR rows read straight from row-major A (row r at a[s0 + r * ars]). */
+    private static void kernelNarrowDirect(float[] a, int s0, int ars, float[] bp, int pb, int kc, float alpha, boolean add,
+                                           float[] c, int co, int ldc, int cols, float[] t) {
+        int s1 = s0 + ars, s2 = s1 + ars, s3 = s2 + ars, s4 = s3 + ars, s5 = s4 + ars, s6 = s5 + ars, s7 = s6 + ars;
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, pb + p * NR);
+            c0 = FloatVector.broadcast(S, a[s0 + p]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[s1 + p]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[s2 + p]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a[s3 + p]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, a[s4 + p]).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, a[s5 + p]).fma(b0, c5);
+            c6 = FloatVector.broadcast(S, a[s6 + p]).fma(b0, c6);
+            c7 = FloatVector.broadcast(S, a[s7 + p]).fma(b0, c7);
+        }
+        spill(t, c0, c1, c2, c3, c4, c5, c6, c7);
         corner(t, L, 2 * MR, cols, alpha, add, c, co, ldc);
     }
 
