@@ -416,9 +416,7 @@ public final class SimdBackend extends ScalarBackend {
                 }
                 float l = max + (float) Math.log(sum);
                 ls[lse.offset() + r] = l;
-                long tr = t[target.offset() + r];
-                out[loss.offset() + r] = tr == ignoreIndex ? 0f
-                        : (float) (scale * ((1 - smoothing) * (l - a[xp + (int) tr]) + smoothing * (l - total / classes)));
+                out[loss.offset() + r] = rowLoss(a, xp, t[target.offset() + r], ignoreIndex, l, total, classes, smoothing, scale);
             }
             return;
         }
@@ -429,10 +427,14 @@ public final class SimdBackend extends ScalarBackend {
             float sum = expSum(a, xp, e, 0, classes, max), total = sum(a, xp, classes);
             float l = max + (float) Math.log(sum);
             ls[lse.offset() + r] = l;
-            long tr = t[target.offset() + r];
-            out[loss.offset() + r] = tr == ignoreIndex ? 0f
-                    : (float) (scale * ((1 - smoothing) * (l - a[xp + (int) tr]) + smoothing * (l - total / classes)));
+            out[loss.offset() + r] = rowLoss(a, xp, t[target.offset() + r], ignoreIndex, l, total, classes, smoothing, scale);
         }
+    }
+
+    /** One row's loss from its log-sum-exp l and the sum of its logits (total): 0 where the target tr is ignored. */
+    private static float rowLoss(float[] a, int xp, long tr, long ignoreIndex, float l, float total, int classes, double smoothing,
+                                 double scale) {
+        return tr == ignoreIndex ? 0f : (float) (scale * ((1 - smoothing) * (l - a[xp + (int) tr]) + smoothing * (l - total / classes)));
     }
 
     @Override
