@@ -445,13 +445,25 @@ public final class Brasa {
 
     // ------------------------------------------------------------------ files
 
-    /** Saves a state dict as safetensors ({@code torch.save(model.state_dict(), f)}), atomically. */
+    /**
+     * Saves a state dict ({@code torch.save(model.state_dict(), f)}), atomically, in the format the
+     * file name asks for: {@code .pt}, {@code .pth}, {@code .tar} and {@code .bin} give PyTorch's own
+     * zip format ({@link dev.brasa.io.TorchFile}; an optimizer's state dict is written nested as
+     * PyTorch's), anything else ({@code .safetensors} included) safetensors.
+     */
     public static void save(Map<String, Tensor> stateDict, Path file) throws IOException {
-        dev.brasa.io.Safetensors.save(stateDict, file);
+        if (dev.brasa.io.TorchFile.isTorchName(file)) dev.brasa.io.TorchFile.saveStateDict(stateDict, file);
+        else dev.brasa.io.Safetensors.save(stateDict, file);
     }
 
-    /** Loads a safetensors state dict ({@code torch.load(f)}). */
+    /**
+     * Loads a state dict ({@code torch.load(f)}), whatever the name: a file that starts as a zip is
+     * read as PyTorch's format (weights only, never running its pickle: {@link
+     * dev.brasa.io.TorchFile#loadStateDict}), a legacy (pre-1.6) PyTorch file fails saying how to
+     * convert it, anything else is read as safetensors.
+     */
     public static Map<String, Tensor> load(Path file) throws IOException {
+        if (dev.brasa.io.TorchFile.looksLikeTorchFile(file)) return dev.brasa.io.TorchFile.loadStateDict(file);
         return dev.brasa.io.Safetensors.load(file);
     }
 

@@ -33,6 +33,18 @@ public class Tensor {
     private Node gradFn;
     private Node accumulator;
 
+    static {
+        dev.brasa.internal.TensorAccess.install(new dev.brasa.internal.TensorAccess() {
+            @Override public Object storageOf(Tensor t) { return t.storage; }
+
+            @Override public int storageSize(Tensor t) { return t.storage.size(); }
+
+            @Override public Tensor asStrided(Tensor base, int[] size, int[] stride, int offset) {
+                return base.alias(size.clone(), stride.clone(), offset);
+            }
+        });
+    }
+
     /**
      * A new leaf sharing {@code data}'s storage and layout (for subclasses such as
      * {@code dev.brasa.nn.Parameter}); no graph is shared.

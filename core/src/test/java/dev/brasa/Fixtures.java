@@ -9,12 +9,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Reads the PyTorch fixtures written by scripts/golden (one tensor or text per line). */
-final class Fixtures {
+public final class Fixtures {
     private final Map<String, String[]> rows = new LinkedHashMap<>();
 
     private Fixtures() {}
 
-    static Fixtures load(String name) {
+    public static Fixtures load(String name) {
         Fixtures f = new Fixtures();
         try (InputStream in = Fixtures.class.getResourceAsStream("/golden/" + name)) {
             if (in == null) throw new IllegalStateException("missing fixture /golden/" + name + "; run scripts/golden");
@@ -31,11 +31,11 @@ final class Fixtures {
         return f;
     }
 
-    boolean has(String key) { return rows.containsKey(key); }
+    public boolean has(String key) { return rows.containsKey(key); }
 
-    Iterable<String> keys() { return rows.keySet(); }
+    public Iterable<String> keys() { return rows.keySet(); }
 
-    Tensor tensor(String key) {
+    public Tensor tensor(String key) {
         String[] p = row(key);
         int[] shape = p[2].isEmpty() ? new int[0] : java.util.Arrays.stream(p[2].split(",")).mapToInt(Integer::parseInt).toArray();
         String[] v = p[3].isEmpty() ? new String[0] : p[3].split(" ");

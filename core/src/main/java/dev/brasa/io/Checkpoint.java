@@ -12,10 +12,17 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A training checkpoint in one safetensors file, written atomically: the model's state dict
- * ({@code model.*}), the optimizer's ({@code optim.*}), the epoch, and the state of the default
- * generator and of any named generators (a DataLoader's shuffling generator, say), so that a resumed
- * run computes exactly what the uninterrupted run would have.
+ * A training checkpoint in one file, written atomically: the model's state dict, the optimizer's,
+ * the epoch, and the state of the default generator and of any named generators (a DataLoader's
+ * shuffling generator, say), so that a resumed run computes exactly what the uninterrupted run
+ * would have.
+ *
+ * <p>Under a {@code .pt}, {@code .pth}, {@code .tar} or {@code .bin} name it is PyTorch's own format,
+ * laid out as PyTorch's tutorials save checkpoints ({@code {'epoch': e, 'model_state_dict': ...,
+ * 'optimizer_state_dict': ..., 'rng_state': {'default': ...}}}), so a PyTorch checkpoint with those
+ * keys loads here too (without {@code rng_state} the generators are left as they are); under any
+ * other name one safetensors file ({@code model.*}, {@code optim.*}, {@code meta.epoch},
+ * {@code rng.*}).
  *
  * <pre>{@code
  * Checkpoint.save(path, model, opt, epoch, Map.of("loader", loader.generator()));
@@ -45,16 +52,54 @@ public final class Checkpoint {
                 if (e.getValue() != null) out.put("rng." + e.getKey(), Brasa.tensor(e.getValue().getState()));
             }
         }
-        Safetensors.save(out, Map.of("format", "pt", "brasa", "checkpoint"), file);
+        if (TorchFile.isTorchName(file)) {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("epoch", (long) epoch);
+            t.put("model_state_dict", model.stateDict());
+            if (optimizer != null) t.put("optimizer_state_dict", TorchOptimizerState.toTorch(optimizer.stateDict()));
+            Map<String, Object> rng = new LinkedHashMap<>();
+            out.forEach((k, v) -> {
+                if (k.startsWith("rng.")) rng.put(k.substring(4), v);
+            });
+            t.put("rng_state", rng);
+            TorchFile.write(t, file);
+        } else {
+            Safetensors.save(out, Map.of("format", "pt", "brasa", "checkpoint"), file);
+        }
     }
 
     /** Reads a checkpoint; fails with a {@link FileFormatException} when the file is not one. */
     public static Checkpoint load(Path file) throws IOException {
+        if (TorchFile.looksLikeTorchFile(file)) return loadTorch(file);
         Safetensors.Contents c = Safetensors.read(file);
         if (!"checkpoint".equals(c.metadata().get("brasa")) || !c.tensors().containsKey("meta.epoch")) {
             throw new FileFormatException(file, 8, "not a Brasa checkpoint (no brasa=checkpoint metadata or meta.epoch)");
         }
         return new Checkpoint(file, c.tensors());
+    }
+
+    private static Checkpoint loadTorch(Path file) throws IOException {
+        Object v = TorchFile.read(file);
+        if (!(v instanceof Map<?, ?> m) || !(m.get("model_state_dict") instanceof Map<?, ?> model) || !(m.get("epoch") instanceof Long epoch)) {
+            throw new FileFormatException(file, 0, "not a checkpoint: a torch.save dict with 'epoch' (an int) and 'model_state_dict' was expected");
+        }
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        Map<String, Tensor> part = new LinkedHashMap<>();
+        TorchFile.flatten("", model, part, 0);
+        part.forEach((k, t) -> out.put("model." + k, t));
+        if (m.get("optimizer_state_dict") instanceof Map<?, ?> opt) {
+            if (!TorchOptimizerState.isTorchOptimizer(opt)) {
+                throw new FileFormatException(file, 0, "checkpoint's 'optimizer_state_dict' has no 'state' dict and 'param_groups' list");
+            }
+            TorchOptimizerState.fromTorch(opt, file).forEach((k, t) -> out.put("optim." + k, t));
+        }
+        out.put("meta.epoch", Brasa.fromArray(new long[] {epoch}));
+        if (m.get("rng_state") instanceof Map<?, ?> rng) {
+            rng.forEach((k, t) -> {
+                if (t instanceof Tensor tt) out.put("rng." + k, tt);
+            });
+        }
+        return new Checkpoint(file, out);
     }
 
     /** The epoch recorded at save. */
@@ -81,6 +126,8 @@ public final class Checkpoint {
     public int restore(Module model, Optimizer optimizer, Map<String, Generator> generators) {
         model.loadStateDict(modelState(), true);
         if (optimizer != null) optimizer.loadStateDict(optimizerState());
+        boolean anyRng = tensors.keySet().stream().anyMatch(k -> k.startsWith("rng."));
+        if (!anyRng) return epoch() + 1; // a PyTorch checkpoint: no generator states to restore
         Brasa.defaultGenerator().setState(state("rng.default"));
         if (generators != null) {
             for (var e : generators.entrySet()) {

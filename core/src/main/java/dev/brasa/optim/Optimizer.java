@@ -79,7 +79,10 @@ public abstract class Optimizer {
 
     /**
      * The optimizer's state as flat tensors ({@code state_dict()}): {@code state.<i>.<name>} per
-     * parameter (i = position over all groups) and {@code param_groups.<g>.<option>} as 0-d FLOAT64.
+     * parameter (i = position over all groups), {@code param_groups.<g>.<option>} as 0-d FLOAT64,
+     * and {@code param_groups.<g>.params}, the positions of the group's parameters (INT64), as
+     * PyTorch's {@code 'params'} lists. Saved under a {@code .pt} name it becomes PyTorch's nested
+     * form ({@link dev.brasa.io.TorchFile#saveStateDict}).
      */
     public Map<String, Tensor> stateDict() {
         Map<String, Tensor> out = new LinkedHashMap<>();
@@ -91,10 +94,16 @@ public abstract class Optimizer {
                 i++;
             }
         }
+        int first = 0;
         for (int gi = 0; gi < groups.size(); gi++) {
             for (var e : groups.get(gi).options().entrySet()) {
                 out.put("param_groups." + gi + "." + e.getKey(), Brasa.fromArray(new double[] {e.getValue()}));
             }
+            int n = groups.get(gi).params().size();
+            long[] ids = new long[n];
+            for (int k = 0; k < n; k++) ids[k] = first + k;
+            out.put("param_groups." + gi + ".params", Brasa.fromArray(ids, n));
+            first += n;
         }
         return out;
     }
@@ -131,13 +140,30 @@ public abstract class Optimizer {
                 }
             } else if (idx < 0 || idx >= groups.size()) {
                 throw new IllegalArgumentException("optimizer state has param group " + idx + " but the optimizer has " + groups.size());
+            } else if (k[2].equals("params")) {
+                checkGroupParams(idx, e.getValue());
             }
         }
         for (var e : sd.entrySet()) {
             String[] k = e.getKey().split("\\.", 3);
-            if (k[0].equals("param_groups")) groups.get(Integer.parseInt(k[1])).set(k[2], e.getValue().itemDouble());
+            if (k[0].equals("param_groups") && !k[2].equals("params")) groups.get(Integer.parseInt(k[1])).set(k[2], e.getValue().itemDouble());
         }
         state.clear();
         state.putAll(next);
+    }
+
+    /** A saved group must hold as many parameters, at the same positions, as this optimizer's group g. */
+    private void checkGroupParams(int g, Tensor ids) {
+        int first = 0;
+        for (int i = 0; i < g; i++) first += groups.get(i).params().size();
+        int n = groups.get(g).params().size();
+        long[] saved = ids.toLongArray();
+        boolean same = saved.length == n;
+        for (int k = 0; same && k < n; k++) same = saved[k] == first + k;
+        if (!same) {
+            throw new IllegalArgumentException("loaded state dict contains a parameter group that doesn't match the size of optimizer's group: "
+                    + "param group " + g + " holds parameters " + java.util.Arrays.toString(saved) + " in the state dict, but " + n
+                    + " parameters starting at position " + first + " here");
+        }
     }
 }
