@@ -84,9 +84,7 @@ public final class Checkpoint {
             throw new FileFormatException(file, 0, "not a checkpoint: a torch.save dict with 'epoch' (an int) and 'model_state_dict' was expected");
         }
         Map<String, Tensor> out = new LinkedHashMap<>();
-        Map<String, Tensor> part = new LinkedHashMap<>();
-        TorchFile.flatten("", model, part, 0);
-        part.forEach((k, t) -> out.put("model." + k, t));
+        TorchFile.flatten(model, file).forEach((k, t) -> out.put("model." + k, t));
         if (m.get("optimizer_state_dict") instanceof Map<?, ?> opt) {
             if (!TorchOptimizerState.isTorchOptimizer(opt)) {
                 throw new FileFormatException(file, 0, "checkpoint's 'optimizer_state_dict' has no 'state' dict and 'param_groups' list");

@@ -304,8 +304,17 @@ public final class TorchFile {
             throw new FileFormatException(file, 0, "holds a " + TorchUnpickler.typeName(v) + ", not a dict of tensors; TorchFile.read returns it as it is");
         }
         if (TorchOptimizerState.isTorchOptimizer(m)) return TorchOptimizerState.fromTorch(m, file);
+        return flatten(m, file);
+    }
+
+    /** {@link #flatten(String, Object, Map, int)} from the top, a value too deep (or holding itself) a format error of file. */
+    static Map<String, Tensor> flatten(Object v, Path file) throws FileFormatException {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        flatten("", m, out, 0);
+        try {
+            flatten("", v, out, 0);
+        } catch (IllegalArgumentException e) {
+            throw new FileFormatException(file, 0, e.getMessage());
+        }
         return out;
     }
 

@@ -72,6 +72,9 @@ final class TorchUnpickler {
             Map.entry("builtins.set", Global.SET),
             Map.entry("builtins.frozenset", Global.FROZENSET),
             Map.entry("builtins.bytearray", Global.BYTEARRAY),
+            Map.entry("__builtin__.set", Global.SET), // protocol 2 writes Python 3's builtins under their Python 2 names
+            Map.entry("__builtin__.frozenset", Global.FROZENSET),
+            Map.entry("__builtin__.bytearray", Global.BYTEARRAY),
             Map.entry("torch.Tensor", Global.TENSOR_TYPE),
             Map.entry("torch.nn.parameter.Parameter", Global.PARAMETER_TYPE));
 
@@ -302,7 +305,8 @@ final class TorchUnpickler {
             case BYTEARRAY -> {
                 if (a.length == 0) yield new byte[0];
                 if (a.length == 1 && a[0] instanceof byte[] b) yield b;
-                throw error("bytearray needs no argument or bytes");
+                if (a.length == 2 && a[0] instanceof String s && "latin-1".equals(a[1])) yield s.getBytes(StandardCharsets.ISO_8859_1);
+                throw error("bytearray needs no argument, bytes, or (str, 'latin-1')");
             }
             case TENSOR_TYPE, PARAMETER_TYPE -> throw error("a tensor type cannot be called in weights-only loading");
         };
@@ -510,7 +514,7 @@ final class TorchUnpickler {
     private static String describe(Object o) {
         if (o instanceof Object[] t) {
             StringBuilder sb = new StringBuilder("(");
-            for (int i = 0; i < Math.min(t.length, 8); i++) sb.append(i > 0 ? ", " : "").append(describe(t[i]));
+            for (int i = 0; i < Math.min(t.length, 8); i++) sb.append(i > 0 ? ", " : "").append(t[i] instanceof Object[] ? "(...)" : describe(t[i]));
             return sb.append(t.length > 8 ? ", ...)" : t.length == 1 ? ",)" : ")").toString();
         }
         if (o instanceof String s) return "'" + abbreviate(s) + "'";

@@ -6,6 +6,7 @@ import dev.brasa.Tensor;
 import dev.brasa.data.datasets.CIFAR10;
 import dev.brasa.data.datasets.Idx;
 import dev.brasa.io.Safetensors;
+import dev.brasa.io.TorchFile;
 import dev.brasa.nn.BatchNorm1d;
 import dev.brasa.nn.Linear;
 import dev.brasa.nn.Sequential;
@@ -22,7 +23,7 @@ import java.util.Map;
  * <p>In {@code scripts/test} each target replays its seed corpus
  * ({@code core/src/test/resources/fuzz/<target>/}) as a regression test. To fuzz for real:
  * {@code scripts/fuzz <target>} runs one target for its maxDuration (60 s); {@code scripts/fuzz-all}
- * runs all four and writes bench/results/fuzz.md.
+ * runs every target and writes bench/results/fuzz.md.
  */
 class ParserFuzzTest {
     private static Path scratch(String name, byte[] data) throws IOException {
@@ -61,6 +62,60 @@ class ParserFuzzTest {
         } catch (IOException expected) {
             // allowed
         }
+    }
+
+    /**
+     * PyTorch's torch.save zip format (restricted unpickler, zip reader, storages and views): read as
+     * nested values and flattened into a state dict. Seeds: files PyTorch 1.13 wrote, a legacy file and
+     * two hostile pickles (scripts/golden/pth.py).
+     */
+    @FuzzTest(maxDuration = "60s")
+    void pth(byte[] data) throws IOException {
+        Path f = scratch("x.pt", data);
+        try {
+            TorchFile.read(f);
+            for (Tensor t : Brasa.load(f).values()) t.numel();
+        } catch (IOException expected) {
+            // allowed: a file-format error naming file and offset
+        }
+    }
+
+    /**
+     * The restricted unpickler on its own: the bytes are data.pkl inside an otherwise valid torch.save
+     * zip (four 64-byte storages, keys 0-3, CRCs right), so mutations reach the opcodes instead of
+     * failing the zip's CRC check. Seeds: the data.pkl of files PyTorch 1.13 wrote.
+     */
+    @FuzzTest(maxDuration = "60s")
+    void pthPickle(byte[] data) throws IOException {
+        Path f = scratchZip("p.pt", data);
+        try {
+            TorchFile.read(f);
+            for (Tensor t : Brasa.load(f).values()) t.numel();
+        } catch (IOException expected) {
+            // allowed
+        }
+    }
+
+    private static Path scratchZip(String name, byte[] pickle) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(bytes)) {
+            stored(z, "archive/data.pkl", pickle);
+            for (int i = 0; i < 4; i++) stored(z, "archive/data/" + i, new byte[64]);
+            stored(z, "archive/version", new byte[] {'3', '\n'});
+        }
+        return scratch(name, bytes.toByteArray());
+    }
+
+    private static void stored(java.util.zip.ZipOutputStream z, String name, byte[] b) throws IOException {
+        java.util.zip.ZipEntry e = new java.util.zip.ZipEntry(name);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(b);
+        e.setMethod(java.util.zip.ZipEntry.STORED);
+        e.setSize(b.length);
+        e.setCrc(crc.getValue());
+        z.putNextEntry(e);
+        z.write(b);
+        z.closeEntry();
     }
 
     /** A state dict read from bytes and loaded into a model: file errors or a clear shape/key error. */

@@ -60,6 +60,7 @@ public final class CifarMlp {
         manualSeed(0);
         int in = (int) (train.x().numel() / train.size());
         Sequential model = model(v, in);
+        Run.start(model);
         model.to(Run.device);
         Optimizer opt = adam ? Adam.builder(model.parameters()).lr(lr).weightDecay(1e-4).build()
                 : SGD.builder(model.parameters()).lr(lr).momentum(0.9).build();

@@ -36,6 +36,33 @@ public final class Ffnn {
 
         private Weights(List<Parameter> all) { this.all = all; }
 
+        /** The names lesson 000 gives them, in order. */
+        static final List<String> NAMES = List.of("W1", "b1", "W2", "b2", "W3", "b3");
+
+        /** The weights by the lesson's names ({@code W1} ... {@code b3}), sharing storage. */
+        public java.util.Map<String, Tensor> stateDict() {
+            java.util.Map<String, Tensor> sd = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < NAMES.size(); i++) sd.put(NAMES.get(i), all.get(i).detach());
+            return sd;
+        }
+
+        /** Copies a state dict with exactly the keys W1 ... b3 and these shapes into the weights. */
+        public void loadStateDict(java.util.Map<String, Tensor> sd) {
+            if (!sd.keySet().equals(new java.util.HashSet<>(NAMES))) {
+                throw new IllegalArgumentException("the FFNN's weights are " + NAMES + " but the state dict holds " + sd.keySet());
+            }
+            for (int i = 0; i < NAMES.size(); i++) {
+                Tensor src = sd.get(NAMES.get(i));
+                if (!java.util.Arrays.equals(src.shape(), all.get(i).shape())) {
+                    throw new IllegalArgumentException("size mismatch for " + NAMES.get(i) + ": copying a param with shape "
+                            + java.util.Arrays.toString(src.shape()) + ", the shape here is " + java.util.Arrays.toString(all.get(i).shape()));
+                }
+            }
+            try (var g = noGrad()) {
+                for (int i = 0; i < NAMES.size(); i++) all.get(i).copy_(sd.get(NAMES.get(i)));
+            }
+        }
+
         /** The same weights on a device (new parameters; gradients start empty). */
         public Weights to(dev.brasa.Device d) {
             return new Weights(all.stream().map(p -> new Parameter(p.detach().to(d))).toList());
@@ -104,7 +131,9 @@ public final class Ffnn {
                                       long seed, PrintStream out) {
         manualSeed(seed);
         RandomBinaryDataset ds = new RandomBinaryDataset(n, features);
-        Weights w = new Weights(features, d1, d2, initV).to(Run.device);
+        Weights w0 = new Weights(features, d1, d2, initV);
+        Run.start(w0);
+        Weights w = w0.to(Run.device);
         DataLoader loader = DataLoader.builder(ds).batchSize(batch).shuffle(true).seed(seed).build();
         History h = new History();
         for (int e = 0; e < epochs; e++) {

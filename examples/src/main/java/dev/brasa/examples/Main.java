@@ -103,8 +103,12 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--lr", description = "learning rate (default per program)")
         Double lr;
 
-        @Option(names = "--save", description = "save the trained state dict (safetensors) here")
+        @Option(names = "--save", description = "save the trained state dict here: PyTorch's format for .pt, .pth, .tar, .bin, else safetensors")
         Path save;
+
+        @Option(names = "--load", description = "start from the weights in this file: a PyTorch torch.save file (.pt, .pth, .tar, "
+                + ".bin; read without running its pickle) or safetensors, as --save writes it (ffnn: keys W1, b1, ..., b3)")
+        Path load;
 
         @Option(names = "--plot", description = "write loss and accuracy curves to this PNG")
         Path plot;
@@ -128,6 +132,31 @@ public final class Main implements Callable<Integer> {
                 throw new CommandLine.ParameterException(new CommandLine(this),
                         "--device " + device + ": CUDA is not available (" + Cuda.unavailableReason() + ")");
             }
+            Run.initial = null;
+            if (load != null) {
+                try {
+                    Run.initial = Brasa.load(load);
+                    Run.initialFrom = load.toString();
+                } catch (IOException e) {
+                    throw new CommandLine.ParameterException(new CommandLine(this), "--load " + load + ": " + oneLine(e));
+                }
+            }
+            try {
+                return run(out);
+            } catch (Run.UsageError e) {
+                throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+            } finally {
+                Run.initial = null;
+            }
+        }
+
+        private static String oneLine(IOException e) {
+            if (e instanceof java.nio.file.NoSuchFileException) return "no such file";
+            if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+            return String.valueOf(e.getMessage()).replace('\n', ' ');
+        }
+
+        private Integer run(PrintStream out) throws IOException {
             History h;
             switch (program) {
                 case "xor" -> {
@@ -141,6 +170,7 @@ public final class Main implements Callable<Integer> {
                     if (normalize) fm = new Data.Split(Data.normalize(fm.train()), Data.normalize(fm.test()), fm.source());
                     Brasa.manualSeed(0);
                     var model = Mlp.sequential();
+                    Run.start(model);
                     model.to(Run.device);
                     dev.brasa.optim.Optimizer opt = switch (optimizer) {
                         case "sgd" -> SGD.builder(model.parameters()).lr(or(lr, 0.01)).momentum(0.9).build();

@@ -40,6 +40,7 @@ public final class Xor {
     public static double[] run(int epochs, int batch, double lr, Path save, PrintStream out, History h) throws IOException {
         manualSeed(42);
         Classifier model = new Classifier(2, 4, 1);
+        Run.start(model);
         model.to(Run.device);
         XORDataset train = new XORDataset(2500, 0.1);
         DataLoader loader = DataLoader.builder(train).batchSize(batch).shuffle(true).seed(42).build();

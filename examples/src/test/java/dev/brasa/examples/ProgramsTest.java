@@ -90,4 +90,33 @@ class ProgramsTest {
         assertTrue(Files.exists(png), "PNG written");
         assertEquals(2, new picocli.CommandLine(new Main()).execute("train", "resnet"));
     }
+
+    @Test
+    void loadStartsAProgramFromAPyTorchFile(@TempDir Path tmp) throws Exception {
+        Path pt = tmp.resolve("xor.pt");
+        assertEquals(100.0, Xor.run(100, 128, 0.1, pt, null, null)[1]);
+        try {
+            Run.initial = dev.brasa.Brasa.load(pt);
+            Run.initialFrom = pt.toString();
+            assertEquals(100.0, Xor.run(1, 128, 0.0, null, null, null)[1], "lr 0: the loaded weights classify as before");
+            Run.initial = null;
+            assertTrue(Xor.run(1, 128, 0.0, null, null, null)[1] < 90, "lr 0 from the seeded start: near chance");
+        } finally {
+            Run.initial = null;
+        }
+        Path lesson = Path.of(System.getProperty("user.dir")).getParent().resolve("core/src/test/resources/golden/pth/mi_modelo.tar");
+        assertEquals(0, new picocli.CommandLine(new Main()).execute("train", "xor", "--epochs", "1", "--load", lesson.toString()),
+                "lesson 004's torch.save file (ClasificadorSimple(2, 4, 1)) starts brasa train xor");
+        assertEquals(2, new picocli.CommandLine(new Main()).execute("train", "xor", "--epochs", "1", "--load", tmp.resolve("none.pt").toString()));
+        Path mlp = tmp.resolve("mlp.pth");
+        dev.brasa.Brasa.save(Mlp.sequential().stateDict(), mlp);
+        assertEquals(2, new picocli.CommandLine(new Main()).execute("train", "xor", "--epochs", "1", "--load", mlp.toString()),
+                "keys that do not match the program's model: one line, exit 2");
+        manualSeed(1);
+        Ffnn.Weights a = new Ffnn.Weights(30, 20, 15, 0.5), b = new Ffnn.Weights(30, 20, 15, 0.5);
+        Path w = tmp.resolve("ffnn.pt");
+        dev.brasa.Brasa.save(a.stateDict(), w);
+        b.loadStateDict(dev.brasa.Brasa.load(w));
+        for (int i = 0; i < 6; i++) assertArrayEquals(a.all.get(i).toFloatArray(), b.all.get(i).toFloatArray(), "W1 ... b3 by lesson 000's names");
+    }
 }
