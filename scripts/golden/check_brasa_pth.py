@@ -22,6 +22,9 @@ import sys
 import torch
 import torch.nn as nn
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import ClasificadorSimple, MLP  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, '..', '..')
 GOLDEN = os.path.join(ROOT, 'core', 'src', 'test', 'resources', 'golden', 'pth')
@@ -122,21 +125,6 @@ else:
 # 3. the lessons' files and an optimizer
 w = os.path.join(TARGET, 'pth-written')
 
-
-class MLP(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.hidden_layer1 = nn.Linear(32 * 32 * 3, 512)
-        self.hidden_layer2 = nn.Linear(512, 256)
-        self.output_layer = nn.Linear(256, 10)
-
-
-class ClasificadorSimple(nn.Module):
-    def __init__(self, num_inputs, num_hidden, num_outputs):
-        super().__init__()
-        self.linear1 = nn.Linear(num_inputs, num_hidden)
-        self.act_fn = nn.Tanh()
-        self.linear2 = nn.Linear(num_hidden, num_outputs)
 
 
 if os.path.isdir(w):

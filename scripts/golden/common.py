@@ -41,3 +41,23 @@ class Writer:
         with open(self.path, 'w') as f:
             f.write('\n'.join(self.lines) + '\n')
         print('wrote', os.path.relpath(self.path), len(self.lines) - 1, 'tensors')
+
+
+class MLP(torch.nn.Module):
+    """Lesson 003's CIFAR-10 MLP."""
+
+    def __init__(self):
+        super().__init__()
+        self.hidden_layer1 = torch.nn.Linear(32 * 32 * 3, 512)
+        self.hidden_layer2 = torch.nn.Linear(512, 256)
+        self.output_layer = torch.nn.Linear(256, 10)
+
+
+class ClasificadorSimple(torch.nn.Module):
+    """Lesson 004's XOR classifier."""
+
+    def __init__(self, num_inputs, num_hidden, num_outputs):
+        super().__init__()
+        self.linear1 = torch.nn.Linear(num_inputs, num_hidden)
+        self.act_fn = torch.nn.Tanh()
+        self.linear2 = torch.nn.Linear(num_hidden, num_outputs)

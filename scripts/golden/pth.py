@@ -18,7 +18,7 @@ import torch
 import torch.nn as nn
 
 sys.path.insert(0, os.path.dirname(__file__))
-from common import OUT, line  # noqa: E402
+from common import OUT, ClasificadorSimple, MLP, line  # noqa: E402
 
 DIR = os.path.join(OUT, 'pth')
 os.makedirs(DIR, exist_ok=True)
@@ -157,22 +157,6 @@ save('checkpoint.tar', {'epoch': 4, 'model_state_dict': m.state_dict(), 'optimiz
 
 
 # The lessons' files: lesson 003's MLP as cifar-model.pth, lesson 004's XOR classifier as mi_modelo.tar
-class MLP(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.hidden_layer1 = nn.Linear(32 * 32 * 3, 512)
-        self.hidden_layer2 = nn.Linear(512, 256)
-        self.output_layer = nn.Linear(256, 10)
-
-
-class ClasificadorSimple(nn.Module):
-    def __init__(self, num_inputs, num_hidden, num_outputs):
-        super().__init__()
-        self.linear1 = nn.Linear(num_inputs, num_hidden)
-        self.act_fn = nn.Tanh()
-        self.linear2 = nn.Linear(num_hidden, num_outputs)
-
-
 torch.manual_seed(0)
 torch.save(MLP().state_dict(), os.path.join(DIR, 'cifar-model.pth'))  # values: Brasa's manualSeed(0) MLP (too many for pth.txt)
 torch.manual_seed(42)

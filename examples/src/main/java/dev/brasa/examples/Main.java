@@ -138,7 +138,9 @@ public final class Main implements Callable<Integer> {
                     Run.initial = Brasa.load(load);
                     Run.initialFrom = load.toString();
                 } catch (IOException e) {
-                    throw new CommandLine.ParameterException(new CommandLine(this), "--load " + load + ": " + oneLine(e));
+                    String m = oneLine(e);
+                    if (m.startsWith(load + ": ")) m = m.substring(load.toString().length() + 2); // the file is named once
+                    throw new CommandLine.ParameterException(new CommandLine(this), "--load " + load + ": " + m);
                 }
             }
             try {
