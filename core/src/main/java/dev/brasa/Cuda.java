@@ -24,30 +24,57 @@ public final class Cuda {
     private static final class State {
         static final int COUNT;
         static final String REASON;
+        static final String DETAILS;
 
         static {
             int count = 0;
             String reason = null;
-            List<String> missing = new ArrayList<>();
+            List<String> missing = new ArrayList<>(), missingNames = new ArrayList<>();
             for (Libraries lib : new Libraries[] {Cudart.LIBRARY, CudaDriver.LIBRARY, Nvrtc.LIBRARY, Cublas.LIBRARY}) {
-                if (!lib.isLoaded()) missing.add(lib.notFoundMessage());
+                if (!lib.isLoaded()) {
+                    missing.add(lib.notFoundMessage());
+                    missingNames.add(lib.notFoundMessage().split(" ", 2)[0]);
+                }
             }
+            String call = null;
             if (Cudart.LIBRARY.isLoaded()) {
                 try (Arena a = Arena.ofConfined()) {
                     MemorySegment n = a.allocate(ValueLayout.JAVA_INT);
                     int err = Cudart.cudaGetDeviceCount(n);
-                    if (err != Cudart.cudaSuccess) reason = "cudaGetDeviceCount failed: " + CudaBackend.errorString(err);
-                    else count = n.get(ValueLayout.JAVA_INT, 0);
+                    if (err != Cudart.cudaSuccess) {
+                        call = "cudaGetDeviceCount failed: " + CudaBackend.errorString(err);
+                        reason = err == CUDA_ERROR_NO_DEVICE ? "no CUDA device" : err == CUDA_ERROR_INSUFFICIENT_DRIVER ? driverTooOld(a) : call;
+                    } else {
+                        count = n.get(ValueLayout.JAVA_INT, 0);
+                    }
                 } catch (RuntimeException | LinkageError e) {
-                    reason = "cudaGetDeviceCount failed: " + e;
+                    reason = call = "cudaGetDeviceCount failed: " + e;
                 }
             }
-            if (!missing.isEmpty()) reason = String.join("; ", missing) + (reason == null ? "" : "; " + reason);
-            else if (reason == null && count == 0) reason = "the CUDA runtime reports no device";
+            if (!CudaDriver.LIBRARY.isLoaded()) reason = "no NVIDIA driver found (libcuda)";
+            else if (!missing.isEmpty()) reason = "CUDA libraries not found: " + String.join(", ", missingNames) + " (set BRASA_CUDA_PATH or CUDA_HOME)";
+            else if (reason == null && count == 0) reason = "no CUDA device";
+            List<String> details = new ArrayList<>(missing);
+            if (call != null) details.add(call);
             COUNT = missing.isEmpty() && reason == null ? count : 0;
             REASON = reason;
+            DETAILS = reason == null ? null : details.isEmpty() ? reason : String.join("; ", details);
         }
+
+        /** "driver too old: 12020 < 13000", the versions as the runtime reports them. */
+        private static String driverTooOld(Arena a) {
+            MemorySegment d = a.allocate(ValueLayout.JAVA_INT), r = a.allocate(ValueLayout.JAVA_INT);
+            if (Cudart.cudaDriverGetVersion(d) != Cudart.cudaSuccess || Cudart.cudaRuntimeGetVersion(r) != Cudart.cudaSuccess) {
+                return "driver too old for the CUDA runtime";
+            }
+            return "driver too old: " + version(d.get(ValueLayout.JAVA_INT, 0)) + " < " + version(r.get(ValueLayout.JAVA_INT, 0));
+        }
+
+        private static String version(int v) { return v / 1000 + "." + v % 1000 / 10; }
     }
+
+    /** cudaErrorNoDevice and cudaErrorInsufficientDriver. */
+    private static final int CUDA_ERROR_NO_DEVICE = 100, CUDA_ERROR_INSUFFICIENT_DRIVER = 35;
 
     /** True when the CUDA runtime, driver, NVRTC and cuBLAS loaded and at least one GPU answers. */
     public static boolean isAvailable() { return State.COUNT > 0; }
@@ -65,6 +92,12 @@ public final class Cuda {
         CudaBackend.get(0).synchronize();
     }
 
-    /** Why CUDA is not available (the libraries searched for and the failing call), or null when it is. */
+    /**
+     * Why CUDA is not available, in a few words ("no NVIDIA driver found (libcuda)", "no CUDA device",
+     * "driver too old: 12.2 < 13.0", "CUDA libraries not found: ..."), or null when it is.
+     */
     public static String unavailableReason() { return State.REASON; }
+
+    /** The long form of {@link #unavailableReason()}: every path searched for each library and the failing call; null when available. */
+    public static String unavailableDetails() { return State.DETAILS; }
 }

@@ -11,11 +11,13 @@ import java.nio.file.StandardOpenOption;
 /**
  * Writes a file so that readers see the old content or the new, never a mix: a temporary file in
  * the same folder, fsync, atomic rename over the target, fsync of the folder. On failure the
- * temporary file is removed and the target is untouched.
+ * temporary file is removed and the target is untouched. The file gets the permissions any new file
+ * gets (0666 less the process's umask), so another user's process can read it where the umask allows.
  */
 public final class AtomicWrite {
     /** Test hook: called after each step ("created", "written", "synced", "moved"); null in production. */
     static volatile java.util.function.Consumer<String> faultAfter;
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private AtomicWrite() {}
 
@@ -42,11 +44,21 @@ public final class AtomicWrite {
         Path abs = file.toAbsolutePath();
         Path dir = abs.getParent();
         if (dir == null || !Files.isDirectory(dir)) throw new java.nio.file.NoSuchFileException(dir + " (folder of " + file + ")");
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        Path tmp;
+        FileChannel opened;
+        while (true) { // CREATE_NEW with no attributes: mode 0666 less the umask, as any program's new file (createTempFile gives 0600)
+            tmp = dir.resolve("." + abs.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
+            try {
+                opened = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                break;
+            } catch (java.nio.file.FileAlreadyExistsException taken) {
+                // another writer's temporary file: draw another name
+            }
+        }
         boolean done = false;
         try {
-            step("created");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch = opened) {
+                step("created");
                 body.write(ch);
                 step("written");
                 ch.force(true);

@@ -404,4 +404,14 @@ class TorchFileTest {
         });
         assertArrayEquals(new float[] {1, 2, 3}, Brasa.load(f).get("w").toFloatArray());
     }
+
+    @Test
+    void savedFilesGetTheUmasksPermissionsLikeAnyNewFile() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
+        Path reference = Files.createFile(tmp.resolve("reference")); // 0666 less the umask
+        for (String name : List.of("a.pt", "a.safetensors")) {
+            Brasa.save(Map.of("w", Brasa.tensor(1f)), tmp.resolve(name));
+            assertEquals(Files.getPosixFilePermissions(reference), Files.getPosixFilePermissions(tmp.resolve(name)), name);
+        }
+    }
 }

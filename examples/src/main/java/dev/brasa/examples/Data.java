@@ -36,6 +36,11 @@ final class Data {
         return new Split(FashionMNIST.load(d, true), FashionMNIST.load(d, false), source);
     }
 
+    /** True when dir holds Fashion-MNIST's training images (raw or gzipped). */
+    static boolean hasFashion(Path dir) {
+        return Files.isRegularFile(dir.resolve("train-images-idx3-ubyte.gz")) || Files.isRegularFile(dir.resolve("train-images-idx3-ubyte"));
+    }
+
     /** Fashion-MNIST's pixel mean and standard deviation over the training set. */
     static final float MEAN = 0.2860f, STD = 0.3530f;
 

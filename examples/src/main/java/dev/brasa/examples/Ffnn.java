@@ -129,6 +129,16 @@ public final class Ffnn {
     /** Version A: hand-written backward, p.data -= lr * p.grad under noGrad. */
     public static History trainManual(int n, int features, int d1, int d2, double initV, double lr, int batch, int epochs,
                                       long seed, PrintStream out) {
+        try {
+            return trainManual(n, features, d1, d2, initV, lr, batch, epochs, seed, null, out);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // not reached: nothing is saved
+        }
+    }
+
+    /** The same, then saves the weights (W1 ... b3, lesson 000's names) to save when it is not null. */
+    public static History trainManual(int n, int features, int d1, int d2, double initV, double lr, int batch, int epochs,
+                                      long seed, java.nio.file.Path save, PrintStream out) throws java.io.IOException {
         manualSeed(seed);
         RandomBinaryDataset ds = new RandomBinaryDataset(n, features);
         Weights w0 = new Weights(features, d1, d2, initV);
@@ -151,6 +161,7 @@ public final class Ffnn {
             }
             h.add(lossSum / batches, 100.0 * correct / n, (System.nanoTime() - t0) / 1e9, out);
         }
+        if (save != null) dev.brasa.Brasa.save(w.stateDict(), save);
         return h;
     }
 

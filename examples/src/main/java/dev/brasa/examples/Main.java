@@ -9,23 +9,74 @@ import dev.brasa.data.datasets.FashionMNIST;
 import dev.brasa.optim.SGD;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
-/** The {@code brasa} command: {@code brasa demo} and {@code brasa train <program>}. */
+/**
+ * The {@code brasa} command: {@code brasa demo} and {@code brasa train <program>}. Every option is
+ * checked before any work starts; a mistake (a bad option, a missing or unreadable file, a corrupt
+ * data file) is one line on standard error and exit code 2, with the stack trace only under
+ * {@code --debug}.
+ */
 @Command(name = "brasa", mixinStandardHelpOptions = true, version = "brasa 0.1.0",
         description = "Deep learning for the JVM in PyTorch's vocabulary: the teaching programs.",
         subcommands = {Main.Demo.class, Main.Train.class})
 public final class Main implements Callable<Integer> {
+    /** Set by --debug: errors print their stack trace and CUDA its full search. */
+    static volatile boolean debug;
+
+    @Option(names = "--debug", scope = ScopeType.INHERIT, description = "on an error, print the stack trace (and CUDA's full library search)")
+    void debug(boolean on) { debug = on; }
 
     /** Entry point. */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with Brasa's error handling: a mistake is one line on stderr and exit code 2. */
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setParameterExceptionHandler((ex, args) -> {
+            String where = ex.getCommandLine().getCommandSpec().qualifiedName();
+            ex.getCommandLine().getErr().println(where + ": " + ex.getMessage() + " (see " + where + " --help)");
+            if (debug) ex.printStackTrace(ex.getCommandLine().getErr());
+            return 2;
+        });
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            String where = cmd.getCommandSpec().qualifiedName();
+            boolean user = ex instanceof Run.UsageError || ex instanceof IOException || ex instanceof UncheckedIOException
+                    || ex instanceof IllegalArgumentException;
+            cmd.getErr().println(where + ": " + (user ? "" : "internal error: ") + message(ex)
+                    + (user || debug ? "" : " (run with --debug for the stack trace)"));
+            if (debug) ex.printStackTrace(cmd.getErr());
+            return user ? 2 : 1;
+        });
+        return cl;
+    }
+
+    /** An exception as one line: files named as the user wrote them, no class names for the usual I/O failures. */
+    static String message(Throwable e) {
+        Throwable t = e instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : e;
+        String m = switch (t) {
+            case java.nio.file.NoSuchFileException n -> n.getFile() + ": no such file or folder";
+            case java.nio.file.AccessDeniedException a -> a.getFile() + ": permission denied";
+            case java.nio.file.FileSystemException f -> f.getFile() + ": " + f.getReason();
+            default -> t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+        };
+        return m.replace("\n\t", " ").replace('\n', ' ');
     }
 
     @Override public Integer call() {
@@ -33,13 +84,30 @@ public final class Main implements Callable<Integer> {
         return 0;
     }
 
+    /** Checks that a folder given with an option exists. */
+    static void folder(String option, Path dir) {
+        if (dir == null) return;
+        if (!Files.exists(dir)) throw new Run.UsageError(option + " " + dir + ": no such folder");
+        if (!Files.isDirectory(dir)) throw new Run.UsageError(option + " " + dir + ": not a folder");
+    }
+
+    /** Checks, before any work, that a file can be written where an option asks (its folder exists and is writable). */
+    static void writable(String option, Path file) {
+        if (file == null) return;
+        if (Files.isDirectory(file)) throw new Run.UsageError(option + " " + file + ": is a folder; give a file name");
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) throw new Run.UsageError(option + " " + file + ": folder " + dir + " does not exist");
+        if (!Files.isWritable(dir)) throw new Run.UsageError(option + " " + file + ": folder " + dir + " is not writable");
+    }
+
     /** {@code brasa demo}: every teaching program, short, in a few minutes. */
-    @Command(name = "demo", description = "Run every teaching program briefly (tensors, FFNN A/B, MLPs, XOR, CIFAR MLP).")
+    @Command(name = "demo", mixinStandardHelpOptions = true, description = "Run every teaching program briefly (tensors, FFNN A/B, MLPs, XOR, CIFAR MLP).")
     static final class Demo implements Callable<Integer> {
         @Option(names = "--data", description = "Fashion-MNIST folder (default: Debian's, else the bundled sample)")
         Path data;
 
         @Override public Integer call() throws IOException {
+            folder("--data", data);
             PrintStream out = System.out;
             out.println("== Brasa on the " + Brasa.backendName() + " backend ==");
             Tour.run(out);
@@ -86,21 +154,33 @@ public final class Main implements Callable<Integer> {
     }
 
     /** {@code brasa train <program>}. */
-    @Command(name = "train", description = "Train one program: xor, ffnn, mlp or cifar-mlp.")
+    @Command(name = "train", mixinStandardHelpOptions = true, description = "Train one program: xor, ffnn, mlp or cifar-mlp.")
     static final class Train implements Callable<Integer> {
+        /** The options each program takes (besides --help and --debug). */
+        static final Map<String, Set<String>> TAKES = Map.of(
+                "xor", Set.of("--epochs", "--batch-size", "--lr", "--save", "--load", "--plot", "--device"),
+                "ffnn", Set.of("--epochs", "--batch-size", "--lr", "--save", "--load", "--plot", "--device"),
+                "mlp", Set.of("--data", "--epochs", "--batch-size", "--lr", "--save", "--load", "--plot", "--device", "--workers",
+                        "--optimizer", "--normalize"),
+                "cifar-mlp", Set.of("--data", "--epochs", "--batch-size", "--lr", "--save", "--load", "--plot", "--device"));
+        static final List<String> ORDER = List.of("--data", "--epochs", "--batch-size", "--lr", "--optimizer", "--normalize", "--workers",
+                "--save", "--load", "--plot", "--device");
+
+        @Spec CommandSpec spec;
+
         @Parameters(index = "0", description = "xor | ffnn | mlp | cifar-mlp")
         String program;
 
-        @Option(names = "--data", description = "data folder (Fashion-MNIST IDX files; CIFAR-10 binary batches for cifar-mlp)")
+        @Option(names = "--data", description = "mlp, cifar-mlp: data folder (Fashion-MNIST IDX files; CIFAR-10 binary batches for cifar-mlp)")
         Path data;
 
-        @Option(names = "--epochs", description = "epochs (default per program)")
+        @Option(names = "--epochs", description = "epochs, at least 1 (default per program)")
         Integer epochs;
 
-        @Option(names = "--batch-size", description = "batch size (default per program)")
+        @Option(names = "--batch-size", description = "batch size, at least 1 (default per program)")
         Integer batch;
 
-        @Option(names = "--lr", description = "learning rate (default per program)")
+        @Option(names = "--lr", description = "learning rate, at least 0 (default per program)")
         Double lr;
 
         @Option(names = "--save", description = "save the trained state dict here: PyTorch's format for .pt, .pth, .tar, .bin, else safetensors")
@@ -113,7 +193,7 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--plot", description = "write loss and accuracy curves to this PNG")
         Path plot;
 
-        @Option(names = "--workers", description = "DataLoader worker threads (default 0)")
+        @Option(names = "--workers", description = "mlp: DataLoader worker threads (default 0)")
         int workers;
 
         @Option(names = "--optimizer", description = "mlp: sgd (momentum 0.9) or adam (default adam)")
@@ -126,36 +206,59 @@ public final class Main implements Callable<Integer> {
         String device = "cpu";
 
         @Override public Integer call() throws IOException {
-            PrintStream out = System.out;
-            Run.device = Device.parse(device);
-            if (!Run.device.isCpu() && !Cuda.isAvailable()) {
-                throw new CommandLine.ParameterException(new CommandLine(this),
-                        "--device " + device + ": CUDA is not available (" + Cuda.unavailableReason() + ")");
-            }
+            check();
             Run.initial = null;
-            if (load != null) {
-                try {
-                    Run.initial = Brasa.load(load);
-                    Run.initialFrom = load.toString();
-                } catch (IOException e) {
-                    String m = oneLine(e);
-                    if (m.startsWith(load + ": ")) m = m.substring(load.toString().length() + 2); // the file is named once
-                    throw new CommandLine.ParameterException(new CommandLine(this), "--load " + load + ": " + m);
-                }
-            }
             try {
-                return run(out);
-            } catch (Run.UsageError e) {
-                throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+                if (load != null) {
+                    try {
+                        Run.initial = Brasa.load(load);
+                        Run.initialFrom = load.toString();
+                    } catch (IOException e) {
+                        String m = message(e);
+                        if (m.startsWith(load + ": ")) m = m.substring(load.toString().length() + 2); // the file is named once
+                        throw new Run.UsageError("--load " + load + ": " + m);
+                    }
+                }
+                return run(System.out);
             } finally {
                 Run.initial = null;
             }
         }
 
-        private static String oneLine(IOException e) {
-            if (e instanceof java.nio.file.NoSuchFileException) return "no such file";
-            if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
-            return String.valueOf(e.getMessage()).replace('\n', ' ');
+        /** Every option against its range and the program, and every file against the disk, before any work. */
+        void check() {
+            Set<String> takes = TAKES.get(program);
+            if (takes == null) throw new Run.UsageError("unknown program '" + program + "': expected xor, ffnn, mlp or cifar-mlp");
+            List<String> refused = new ArrayList<>();
+            for (var o : spec.commandLine().getParseResult().matchedOptions()) {
+                String name = o.longestName();
+                if (ORDER.contains(name) && !takes.contains(name)) refused.add(name);
+            }
+            refused.sort(java.util.Comparator.comparingInt(ORDER::indexOf));
+            if (!refused.isEmpty()) {
+                throw new Run.UsageError(program + " does not take " + String.join(", ", refused) + "; it takes "
+                        + String.join(", ", ORDER.stream().filter(takes::contains).toList()));
+            }
+            if (epochs != null && epochs < 1) throw new Run.UsageError("--epochs must be at least 1, got " + epochs);
+            if (batch != null && batch < 1) throw new Run.UsageError("--batch-size must be at least 1, got " + batch);
+            if (lr != null && !(lr >= 0 && lr < Double.POSITIVE_INFINITY)) throw new Run.UsageError("--lr must be a number >= 0, got " + lr);
+            if (workers < 0) throw new Run.UsageError("--workers must be at least 0, got " + workers);
+            if (!optimizer.equals("sgd") && !optimizer.equals("adam")) {
+                throw new Run.UsageError("--optimizer " + optimizer + ": expected sgd or adam");
+            }
+            try {
+                Run.device = Device.parse(device);
+            } catch (IllegalArgumentException e) {
+                throw new Run.UsageError("--device " + device + ": expected cpu or cuda[:N]");
+            }
+            if (!Run.device.isCpu() && !Cuda.isAvailable()) {
+                throw new Run.UsageError("--device " + device + ": CUDA is not available (" + Cuda.unavailableReason() + ")"
+                        + (debug ? "; " + Cuda.unavailableDetails() : ""));
+            }
+            folder("--data", data);
+            if (load != null && !Files.isRegularFile(load)) throw new Run.UsageError("--load " + load + ": no such file");
+            writable("--save", save);
+            writable("--plot", plot);
         }
 
         private Integer run(PrintStream out) throws IOException {
@@ -166,7 +269,7 @@ public final class Main implements Callable<Integer> {
                     double[] r = Xor.run(or(epochs, 100), or(batch, 128), or(lr, 0.1), save, out, h);
                     out.printf("XOR test accuracy: %.2f%%%n", r[1]);
                 }
-                case "ffnn" -> h = Ffnn.trainManual(5000, 300, 500, 800, 1.0, or(lr, 0.06), or(batch, 128), or(epochs, 20), 0, out);
+                case "ffnn" -> h = Ffnn.trainManual(5000, 300, 500, 800, 1.0, or(lr, 0.06), or(batch, 128), or(epochs, 20), 0, save, out);
                 case "mlp" -> {
                     Data.Split fm = Data.fashion(data, out);
                     if (normalize) fm = new Data.Split(Data.normalize(fm.train()), Data.normalize(fm.test()), fm.source());
@@ -174,12 +277,9 @@ public final class Main implements Callable<Integer> {
                     var model = Mlp.sequential();
                     Run.start(model);
                     model.to(Run.device);
-                    dev.brasa.optim.Optimizer opt = switch (optimizer) {
-                        case "sgd" -> SGD.builder(model.parameters()).lr(or(lr, 0.01)).momentum(0.9).build();
-                        case "adam" -> dev.brasa.optim.Adam.builder(model.parameters()).lr(or(lr, 1e-3)).build();
-                        default -> throw new CommandLine.ParameterException(new CommandLine(this),
-                                "unknown optimizer '" + optimizer + "': expected sgd or adam");
-                    };
+                    dev.brasa.optim.Optimizer opt = optimizer.equals("sgd")
+                            ? SGD.builder(model.parameters()).lr(or(lr, 0.01)).momentum(0.9).build()
+                            : dev.brasa.optim.Adam.builder(model.parameters()).lr(or(lr, 1e-3)).build();
                     h = Mlp.train(model, fm.train(), fm.test(), opt, or(batch, 64), or(epochs, 5), workers, out);
                     out.printf("MLP test accuracy: %.2f%%%n", 100 * Mlp.evaluate(model, fm.test()));
                     if (save != null) Brasa.save(model.stateDict(), save);
@@ -187,13 +287,22 @@ public final class Main implements Callable<Integer> {
                 case "cifar-mlp" -> {
                     TensorDataset train, test;
                     String[] classes;
-                    if (data != null && (Files.exists(data.resolve("test_batch.bin"))
-                            || Files.exists(data.resolve("cifar-10-batches-bin/test_batch.bin")))) {
-                        train = CIFAR10.load(data, true);
-                        test = CIFAR10.load(data, false);
+                    Path bin = data == null ? null : Files.exists(data.resolve("test_batch.bin")) ? data
+                            : Files.exists(data.resolve("cifar-10-batches-bin/test_batch.bin")) ? data.resolve("cifar-10-batches-bin") : null;
+                    if (bin != null) {
+                        train = CIFAR10.load(bin, true);
+                        test = CIFAR10.load(bin, false);
                         classes = CIFAR10.CLASSES;
-                        out.println("CIFAR-10 from " + data);
+                        out.println("CIFAR-10 from " + bin);
                     } else {
+                        if (data != null && (Files.isDirectory(data.resolve("cifar-10-batches-py")) || Files.exists(data.resolve("data_batch_1"))
+                                && !Files.exists(data.resolve("data_batch_1.bin")))) {
+                            throw new Run.UsageError("--data " + data + " holds CIFAR-10's python version (cifar-10-batches-py); brasa reads the "
+                                    + "binary version (cifar-10-binary.tar.gz, folder cifar-10-batches-bin)");
+                        }
+                        if (data != null && !Data.hasFashion(data)) {
+                            throw new Run.UsageError("--data " + data + ": no CIFAR-10 binary batches (test_batch.bin) and no Fashion-MNIST files here");
+                        }
                         Data.Split fm = Data.fashion(data, out);
                         train = fm.train();
                         test = fm.test();
@@ -202,8 +311,7 @@ public final class Main implements Callable<Integer> {
                     h = CifarMlp.run(CifarMlp.Variant.BATCHNORM, train, test, classes, true, or(lr, 1e-3), 1e-5, or(batch, 64),
                             or(epochs, 5), save, out);
                 }
-                default -> throw new CommandLine.ParameterException(new CommandLine(this),
-                        "unknown program '" + program + "': expected xor, ffnn, mlp or cifar-mlp");
+                default -> throw new IllegalStateException(program);
             }
             if (plot != null) {
                 Plot.write(h, program, plot);

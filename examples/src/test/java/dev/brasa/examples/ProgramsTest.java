@@ -85,10 +85,10 @@ class ProgramsTest {
     @Test
     void trainCommandWritesAPlotAndRejectsUnknownPrograms(@TempDir Path tmp) {
         Path png = tmp.resolve("xor.png");
-        int rc = new picocli.CommandLine(new Main()).execute("train", "xor", "--epochs", "3", "--plot", png.toString());
+        int rc = Main.commandLine().execute("train", "xor", "--epochs", "3", "--plot", png.toString());
         assertEquals(0, rc);
         assertTrue(Files.exists(png), "PNG written");
-        assertEquals(2, new picocli.CommandLine(new Main()).execute("train", "resnet"));
+        assertEquals(2, Main.commandLine().execute("train", "resnet"));
     }
 
     @Test
@@ -105,12 +105,12 @@ class ProgramsTest {
             Run.initial = null;
         }
         Path lesson = Path.of(System.getProperty("user.dir")).getParent().resolve("core/src/test/resources/golden/pth/mi_modelo.tar");
-        assertEquals(0, new picocli.CommandLine(new Main()).execute("train", "xor", "--epochs", "1", "--load", lesson.toString()),
+        assertEquals(0, Main.commandLine().execute("train", "xor", "--epochs", "1", "--load", lesson.toString()),
                 "lesson 004's torch.save file (ClasificadorSimple(2, 4, 1)) starts brasa train xor");
-        assertEquals(2, new picocli.CommandLine(new Main()).execute("train", "xor", "--epochs", "1", "--load", tmp.resolve("none.pt").toString()));
+        assertEquals(2, Main.commandLine().execute("train", "xor", "--epochs", "1", "--load", tmp.resolve("none.pt").toString()));
         Path mlp = tmp.resolve("mlp.pth");
         dev.brasa.Brasa.save(Mlp.sequential().stateDict(), mlp);
-        assertEquals(2, new picocli.CommandLine(new Main()).execute("train", "xor", "--epochs", "1", "--load", mlp.toString()),
+        assertEquals(2, Main.commandLine().execute("train", "xor", "--epochs", "1", "--load", mlp.toString()),
                 "keys that do not match the program's model: one line, exit 2");
         manualSeed(1);
         Ffnn.Weights a = new Ffnn.Weights(30, 20, 15, 0.5), b = new Ffnn.Weights(30, 20, 15, 0.5);
