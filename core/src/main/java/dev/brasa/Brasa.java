@@ -218,8 +218,8 @@ public final class Brasa {
         if ((step > 0 && start > end) || (step < 0 && start < end)) {
             throw new IllegalArgumentException("upper bound and larger bound inconsistent with step sign");
         }
-        long n = (end - start + step - (step > 0 ? 1 : -1)) / step;
-        long[] v = new long[(int) Math.max(0, n)];
+        int n = arangeLength(Math.ceil(((double) end - (double) start) / step), "arange(" + start + ", " + end + ", " + step + ")");
+        long[] v = new long[n];
         for (int i = 0; i < v.length; i++) v[i] = start + i * step;
         return fromArray(v, v.length);
     }
@@ -230,10 +230,19 @@ public final class Brasa {
         if ((step > 0 && start > end) || (step < 0 && start < end)) {
             throw new IllegalArgumentException("upper bound and larger bound inconsistent with step sign");
         }
-        int n = (int) Math.ceil((end - start) / step);
+        int n = arangeLength(Math.ceil((end - start) / step), "arange(" + start + ", " + end + ", " + step + ")");
         float[] v = new float[n];
         for (int i = 0; i < n; i++) v[i] = (float) (start + i * step);
         return fromArray(v, n);
+    }
+
+    /** The element count of an arange, refused (naming the call) when a tensor cannot hold it. */
+    private static int arangeLength(double n, String call) {
+        if (!(n <= Integer.MAX_VALUE - 8)) {
+            throw new IllegalArgumentException(call + " would hold " + String.format("%.0f", n) + " elements; a tensor holds at most "
+                    + (Integer.MAX_VALUE - 8));
+        }
+        return (int) Math.max(0, n);
     }
 
     /** steps values evenly spaced from start to end inclusive (FLOAT32). */

@@ -52,6 +52,10 @@ public final class Backends {
         }
         Backend simd = simdOrNull();
         if (simd != null) return simd;
+        if (forced.equals("simd")) {
+            throw new IllegalStateException("-Dbrasa.backend=simd forces the Vector API backend, which is unavailable "
+                    + "(see the warning above): add --add-modules jdk.incubator.vector, or drop -Dbrasa.backend to run on the scalar backend");
+        }
         return scalar();
     }
 

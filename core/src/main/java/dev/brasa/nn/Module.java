@@ -33,6 +33,8 @@ public abstract class Module {
     private final Map<String, Tensor> buffers = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
     private boolean training = true;
+    /** Set once every Module and Parameter field of this module was found registered. */
+    private boolean fieldsChecked;
 
     /** For subclasses. */
     protected Module() {}
@@ -57,6 +59,7 @@ public abstract class Module {
         }
         boolean replacing = children.containsKey(name);
         children.put(name, module);
+        fieldsChecked = false;
         if (replacing) updateField(name, module);
         return module;
     }
@@ -69,6 +72,7 @@ public abstract class Module {
             throw new IllegalArgumentException("attribute '" + name + "' already exists as a module or buffer");
         }
         params.put(name, p);
+        fieldsChecked = false;
         return p;
     }
 
@@ -106,6 +110,49 @@ public abstract class Module {
         }
     }
 
+    /**
+     * Fails when a field of this module (or of a descendant) holds a {@code Module} or a
+     * {@code Parameter} that no {@code register} call put in the tree: PyTorch registers attributes
+     * by itself, so such a field would silently drop out of {@code parameters()}, {@code stateDict()},
+     * {@code to(device)} and printing. Runs once per module, when it is first used or printed. Fields
+     * of classes whose package is not open to Brasa cannot be read and are not checked.
+     */
+    private void checkFields() {
+        if (fieldsChecked) return;
+        java.util.Set<Object> inTree = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        collectTree(inTree);
+        for (Class<?> c = getClass(); c != null && c != Module.class; c = c.getSuperclass()) {
+            if (!c.getModule().isOpen(c.getPackageName(), Module.class.getModule())) continue;
+            for (Field f : c.getDeclaredFields()) {
+                if (java.lang.reflect.Modifier.isStatic(f.getModifiers())) continue;
+                boolean isModule = Module.class.isAssignableFrom(f.getType()), isParam = Parameter.class.isAssignableFrom(f.getType());
+                if (!isModule && !isParam) continue;
+                Object v;
+                try {
+                    f.setAccessible(true);
+                    v = f.get(this);
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    continue;
+                }
+                if (v == null || v == this || inTree.contains(v)) continue;
+                String kind = v.getClass().getSimpleName().isEmpty() ? (isModule ? "Module" : "Parameter") : v.getClass().getSimpleName();
+                throw new IllegalStateException("field '" + f.getName() + "' of " + name() + " holds a " + kind + " that is not registered, "
+                        + "so it is missing from parameters(), stateDict(), to(device) and printing: assign it with "
+                        + f.getName() + " = " + (isModule ? "register" : "registerParameter") + "(\"" + f.getName() + "\", ...) "
+                        + "(PyTorch registers module attributes by itself)");
+            }
+        }
+        for (Module c : children.values()) c.checkFields();
+        fieldsChecked = true;
+    }
+
+    private void collectTree(java.util.Set<Object> out) {
+        out.addAll(params.values());
+        for (Module c : children.values()) {
+            if (out.add(c)) c.collectTree(out);
+        }
+    }
+
     /** The child registered under {@code name}, or null. */
     public Module child(String name) { return children.get(name); }
 
@@ -126,6 +173,7 @@ public abstract class Module {
 
     /** All parameters by dotted name, ordered ({@code named_parameters()}); shared parameters appear once. */
     public Map<String, Parameter> namedParameters() {
+        checkFields();
         Map<String, Parameter> out = new LinkedHashMap<>();
         collectParams("", out, Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
         return out;
@@ -185,6 +233,7 @@ public abstract class Module {
      * keeps its own field to a parameter must read it back through {@link #parameter(String)}.
      */
     public Module to(Device device) {
+        checkFields();
         Objects.requireNonNull(device, "device");
         for (var e : params.entrySet()) {
             Parameter p = e.getValue();
@@ -214,6 +263,7 @@ public abstract class Module {
 
     /** Parameters and buffers by dotted name, sharing storage with the module ({@code state_dict()}). */
     public Map<String, Tensor> stateDict() {
+        checkFields();
         Map<String, Tensor> out = new LinkedHashMap<>();
         collectState("", out);
         return out;
@@ -288,6 +338,7 @@ public abstract class Module {
 
     /** PyTorch's module layout: children indented under the parent, one per line. */
     @Override public String toString() {
+        checkFields();
         List<String> extra = extraRepr().isEmpty() ? List.of() : List.of(extraRepr().split("\n"));
         List<String> childLines = new ArrayList<>();
         for (var e : children.entrySet()) childLines.add("(" + e.getKey() + "): " + indent(e.getValue().toString()));

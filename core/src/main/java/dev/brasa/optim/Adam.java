@@ -2,7 +2,6 @@ package dev.brasa.optim;
 
 import dev.brasa.Brasa;
 import dev.brasa.Tensor;
-import dev.brasa.nn.Parameter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +14,9 @@ public class Adam extends Optimizer {
     private final boolean decoupled;
 
     /** Adam with lr and PyTorch's defaults (betas 0.9, 0.999, eps 1e-8, no weight decay). */
-    public Adam(List<Parameter> params, double lr) { this(params, options(lr, 0.9, 0.999, 1e-8, 0, false, false), false); }
+    public Adam(List<? extends Tensor> params, double lr) { this(params, options(lr, 0.9, 0.999, 1e-8, 0, false, false), false); }
 
-    Adam(List<Parameter> params, Map<String, Double> defaults, boolean decoupled) {
+    Adam(List<? extends Tensor> params, Map<String, Double> defaults, boolean decoupled) {
         super(params, defaults);
         this.decoupled = decoupled;
     }
@@ -36,7 +35,7 @@ public class Adam extends Optimizer {
     }
 
     /** A builder over params (lr 1e-3 by default). */
-    public static Builder builder(List<Parameter> params) { return new Builder(params, false, 0); }
+    public static Builder builder(List<? extends Tensor> params) { return new Builder(params, false, 0); }
 
     @Override protected void validate(ParamGroup g) {
         if (!(g.lr() >= 0)) throw new IllegalArgumentException("Invalid learning rate: " + g.lr());
@@ -49,7 +48,7 @@ public class Adam extends Optimizer {
     @Override public void step() {
         for (ParamGroup g : paramGroups()) {
             boolean amsgrad = g.get("amsgrad") != 0;
-            for (Parameter p : g.params()) {
+            for (Tensor p : g.params()) {
                 if (p.grad() == null) continue;
                 Map<String, Tensor> s = stateOf(p);
                 if (!s.containsKey("step")) {
@@ -69,12 +68,12 @@ public class Adam extends Optimizer {
 
     /** Options for {@link Adam} and {@link AdamW}, PyTorch's defaults. */
     public static final class Builder {
-        private final List<Parameter> params;
+        private final List<? extends Tensor> params;
         private final boolean decoupled;
         private double lr = 1e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weightDecay;
         private boolean amsgrad, maximize;
 
-        Builder(List<Parameter> params, boolean decoupled, double weightDecay) {
+        Builder(List<? extends Tensor> params, boolean decoupled, double weightDecay) {
             this.params = params;
             this.decoupled = decoupled;
             this.weightDecay = weightDecay;

@@ -1,6 +1,7 @@
 package dev.brasa.optim;
 
-import dev.brasa.nn.Parameter;
+import dev.brasa.Tensor;
+
 import java.util.List;
 import java.util.Map;
 
@@ -8,10 +9,10 @@ import java.util.Map;
 public final class AdamW extends Adam {
 
     /** AdamW with lr and PyTorch's defaults (weight decay 0.01). */
-    public AdamW(List<Parameter> params, double lr) { this(params, options(lr, 0.9, 0.999, 1e-8, 0.01, false, false)); }
+    public AdamW(List<? extends Tensor> params, double lr) { this(params, options(lr, 0.9, 0.999, 1e-8, 0.01, false, false)); }
 
-    AdamW(List<Parameter> params, Map<String, Double> defaults) { super(params, defaults, true); }
+    AdamW(List<? extends Tensor> params, Map<String, Double> defaults) { super(params, defaults, true); }
 
     /** A builder over params (lr 1e-3, weight decay 0.01 by default). */
-    public static Builder builder(List<Parameter> params) { return new Builder(params, true, 0.01); }
+    public static Builder builder(List<? extends Tensor> params) { return new Builder(params, true, 0.01); }
 }

@@ -2,7 +2,6 @@ package dev.brasa.optim;
 
 import dev.brasa.Brasa;
 import dev.brasa.Tensor;
-import dev.brasa.nn.Parameter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -19,11 +18,14 @@ import java.util.Objects;
 public abstract class Optimizer {
     private final List<ParamGroup> groups = new ArrayList<>();
     /** Per-parameter state (momentum buffers, Adam moments, step counts), keyed by identity. */
-    protected final Map<Parameter, Map<String, Tensor>> state = new IdentityHashMap<>();
+    protected final Map<Tensor, Map<String, Tensor>> state = new IdentityHashMap<>();
     private final Map<String, Double> defaults;
 
-    /** An optimizer over one group of params with default options. */
-    protected Optimizer(List<Parameter> params, Map<String, Double> defaults) {
+    /**
+     * An optimizer over one group of params with default options: {@code model.parameters()}, or any
+     * leaf tensors ({@code randn(3).requiresGrad_()}), as {@code torch.optim} takes them.
+     */
+    protected Optimizer(List<? extends Tensor> params, Map<String, Double> defaults) {
         this.defaults = new LinkedHashMap<>(defaults);
         Objects.requireNonNull(params, "params");
         if (params.isEmpty()) throw new IllegalArgumentException("optimizer got an empty parameter list");
@@ -31,12 +33,22 @@ public abstract class Optimizer {
     }
 
     /** Adds a group of params; options not given take the optimizer's defaults ({@code add_param_group}). */
-    public void addParamGroup(List<Parameter> params, Map<String, Double> options) {
+    public void addParamGroup(List<? extends Tensor> params, Map<String, Double> options) {
         Objects.requireNonNull(params, "params");
         if (params.isEmpty()) throw new IllegalArgumentException("optimizer got an empty parameter list");
+        for (int i = 0; i < params.size(); i++) {
+            Tensor p = Objects.requireNonNull(params.get(i), "parameter " + i);
+            if (!p.isLeaf()) {
+                throw new IllegalArgumentException("can't optimize a non-leaf Tensor (parameter " + i + " of shape "
+                        + java.util.Arrays.toString(p.shape()) + " was computed by " + p.gradFn().name() + "; optimize the tensor it came from)");
+            }
+            if (!p.dtype().isFloatingPoint()) {
+                throw new IllegalArgumentException("can't optimize a " + p.dtype().torchName() + " tensor (parameter " + i + "): only floating-point tensors have gradients");
+            }
+        }
         for (ParamGroup g : groups) {
-            for (Parameter p : params) {
-                for (Parameter q : g.params()) {
+            for (Tensor p : params) {
+                for (Tensor q : g.params()) {
                     if (p == q) throw new IllegalArgumentException("some parameters appear in more than one parameter group");
                 }
             }
@@ -65,17 +77,17 @@ public abstract class Optimizer {
     /** Zeroes every parameter's gradient in place ({@code zero_grad()}, PyTorch 1.13's default). */
     public void zeroGrad() {
         try (var g = Brasa.noGrad()) {
-            for (ParamGroup pg : groups) for (Parameter p : pg.params()) if (p.grad() != null) p.grad().zero_();
+            for (ParamGroup pg : groups) for (Tensor p : pg.params()) if (p.grad() != null) p.grad().zero_();
         }
     }
 
     /** Sets every gradient to null ({@code zero_grad(set_to_none=True)}). */
     public void zeroGradToNone() {
-        for (ParamGroup pg : groups) for (Parameter p : pg.params()) p.setGrad(null);
+        for (ParamGroup pg : groups) for (Tensor p : pg.params()) p.setGrad(null);
     }
 
     /** The state tensors of one parameter (created empty). */
-    protected Map<String, Tensor> stateOf(Parameter p) { return state.computeIfAbsent(p, k -> new HashMap<>()); }
+    protected Map<String, Tensor> stateOf(Tensor p) { return state.computeIfAbsent(p, k -> new HashMap<>()); }
 
     /**
      * The optimizer's state as flat tensors ({@code state_dict()}): {@code state.<i>.<name>} per
@@ -88,7 +100,7 @@ public abstract class Optimizer {
         Map<String, Tensor> out = new LinkedHashMap<>();
         int i = 0;
         for (ParamGroup g : groups) {
-            for (Parameter p : g.params()) {
+            for (Tensor p : g.params()) {
                 Map<String, Tensor> s = state.get(p);
                 if (s != null) for (var e : new java.util.TreeMap<>(s).entrySet()) out.put("state." + i + "." + e.getKey(), e.getValue());
                 i++;
@@ -111,9 +123,9 @@ public abstract class Optimizer {
     /** Restores {@link #stateDict()} output into an optimizer over the same parameters. */
     public void loadStateDict(Map<String, Tensor> sd) {
         Objects.requireNonNull(sd, "state dict");
-        List<Parameter> all = new ArrayList<>();
+        List<Tensor> all = new ArrayList<>();
         for (ParamGroup g : groups) all.addAll(g.params());
-        Map<Parameter, Map<String, Tensor>> next = new IdentityHashMap<>();
+        Map<Tensor, Map<String, Tensor>> next = new IdentityHashMap<>();
         for (var e : sd.entrySet()) {
             String[] k = e.getKey().split("\\.", 3);
             if (k.length != 3 || !(k[0].equals("state") || k[0].equals("param_groups"))) {
@@ -129,7 +141,7 @@ public abstract class Optimizer {
                 if (idx < 0 || idx >= all.size()) {
                     throw new IllegalArgumentException("optimizer state for parameter " + idx + " but the optimizer has " + all.size());
                 }
-                Parameter p = all.get(idx);
+                Tensor p = all.get(idx);
                 Tensor v = e.getValue();
                 if (!k[2].equals("step") && !java.util.Arrays.equals(v.shape(), p.shape())) {
                     throw new IllegalArgumentException("optimizer state " + e.getKey() + " has shape " + java.util.Arrays.toString(v.shape())

@@ -1,6 +1,6 @@
 package dev.brasa.optim;
 
-import dev.brasa.nn.Parameter;
+import dev.brasa.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,11 +12,11 @@ import java.util.Objects;
  * change them between steps.
  */
 public final class ParamGroup {
-    private final List<Parameter> params;
+    private final List<Tensor> params;
     private final Map<String, Double> options;
 
     /** A group of params with options (copied). */
-    public ParamGroup(List<Parameter> params, Map<String, Double> options) {
+    public ParamGroup(List<? extends Tensor> params, Map<String, Double> options) {
         Objects.requireNonNull(params, "params");
         for (int i = 0; i < params.size(); i++) Objects.requireNonNull(params.get(i), "parameter " + i);
         this.params = List.copyOf(params);
@@ -24,7 +24,7 @@ public final class ParamGroup {
     }
 
     /** The parameters. */
-    public List<Parameter> params() { return params; }
+    public List<Tensor> params() { return params; }
 
     /** An option's value; fails naming the option when absent. */
     public double get(String option) {

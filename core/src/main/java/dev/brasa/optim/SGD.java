@@ -1,7 +1,6 @@
 package dev.brasa.optim;
 
 import dev.brasa.Tensor;
-import dev.brasa.nn.Parameter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +14,9 @@ import java.util.Map;
 public final class SGD extends Optimizer {
 
     /** Plain SGD with a learning rate. */
-    public SGD(List<Parameter> params, double lr) { this(params, options(lr, 0, 0, 0, false, false)); }
+    public SGD(List<? extends Tensor> params, double lr) { this(params, options(lr, 0, 0, 0, false, false)); }
 
-    private SGD(List<Parameter> params, Map<String, Double> defaults) { super(params, defaults); }
+    private SGD(List<? extends Tensor> params, Map<String, Double> defaults) { super(params, defaults); }
 
     private static Map<String, Double> options(double lr, double momentum, double dampening, double wd, boolean nesterov,
                                                boolean maximize) {
@@ -32,7 +31,7 @@ public final class SGD extends Optimizer {
     }
 
     /** A builder over params. */
-    public static Builder builder(List<Parameter> params) { return new Builder(params); }
+    public static Builder builder(List<? extends Tensor> params) { return new Builder(params); }
 
     @Override protected void validate(ParamGroup g) {
         if (!(g.lr() >= 0)) throw new IllegalArgumentException("Invalid learning rate: " + g.lr());
@@ -45,7 +44,7 @@ public final class SGD extends Optimizer {
 
     @Override public void step() {
         for (ParamGroup g : paramGroups()) {
-            for (Parameter p : g.params()) {
+            for (Tensor p : g.params()) {
                 if (p.grad() == null) continue;
                 Map<String, Tensor> s = stateOf(p);
                 Tensor buf = Functional.sgd(p, p.grad(), s.get("momentum_buffer"), g.lr(), g.get("momentum"),
@@ -57,12 +56,12 @@ public final class SGD extends Optimizer {
 
     /** Options for {@link SGD}, PyTorch's defaults (lr is required). */
     public static final class Builder {
-        private final List<Parameter> params;
+        private final List<? extends Tensor> params;
         private Double lr;
         private double momentum, dampening, weightDecay;
         private boolean nesterov, maximize;
 
-        private Builder(List<Parameter> params) { this.params = params; }
+        private Builder(List<? extends Tensor> params) { this.params = params; }
 
         /** Learning rate (required). */
         public Builder lr(double v) { lr = v; return this; }
