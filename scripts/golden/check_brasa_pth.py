@@ -131,13 +131,13 @@ if os.path.isdir(w):
     torch.manual_seed(0)
     want = MLP()
     got = MLP()
-    got.load_state_dict(torch.load(os.path.join(w, 'cifar-model.pth')))
+    got.load_state_dict(load(os.path.join(w, 'cifar-model.pth')))
     check('cifar-model.pth (lesson 003) loads into MLP() and equals torch.manual_seed(0) MLP()',
           all(same_bits(v, got.state_dict()[k]) for k, v in want.state_dict().items()))
     torch.manual_seed(42)
     want = ClasificadorSimple(2, 4, 1)
     got = ClasificadorSimple(2, 4, 1)
-    got.load_state_dict(torch.load(os.path.join(w, 'mi_modelo.tar')))
+    got.load_state_dict(load(os.path.join(w, 'mi_modelo.tar')))
     check('mi_modelo.tar (lesson 004) loads and equals torch.manual_seed(42) ClasificadorSimple(2, 4, 1)',
           all(same_bits(v, got.state_dict()[k]) for k, v in want.state_dict().items()))
     m = nn.Sequential(nn.Linear(4, 3), nn.ReLU(), nn.Linear(3, 2))
