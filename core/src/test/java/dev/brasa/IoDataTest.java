@@ -119,6 +119,17 @@ class IoDataTest {
         e = assertThrows(FileFormatException.class, () -> Safetensors.load(f));
         assertTrue(e.getMessage().contains("'w'"), e.getMessage());
 
+        String negative = "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[-8,0]}}";
+        Files.write(f, concat(header(negative.length(), negative), new byte[16]));
+        e = assertThrows(FileFormatException.class, () -> Safetensors.load(f));
+        assertTrue(e.getMessage().contains("data_offsets [-8, 0] fall outside"), e.getMessage());
+
+        String overlap = "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}";
+        Files.write(f, concat(header(overlap.length(), overlap), new byte[12]));
+        e = assertThrows(FileFormatException.class, () -> Safetensors.load(f));
+        assertTrue(e.getMessage().contains("entries 'a' and 'b' overlap"), e.getMessage());
+
         String outside = "{\"w\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}";
         Files.write(f, concat(header(outside.length(), outside), new byte[8]));
         e = assertThrows(FileFormatException.class, () -> Safetensors.load(f));

@@ -131,6 +131,7 @@ public final class Safetensors {
                 throw new FileFormatException(file, 8, "header is not a JSON object");
             }
             long dataStart = 8 + n, dataLen = size - dataStart;
+            checkNoOverlap(header, file);
             Map<String, Tensor> out = new LinkedHashMap<>();
             Map<String, String> meta = new LinkedHashMap<>();
             for (var e : header.entrySet()) {
@@ -148,6 +149,25 @@ public final class Safetensors {
                 out.put(name, tensor(ch, file, name, e.getValue(), dataStart, dataLen));
             }
             return new Contents(out, meta);
+        }
+    }
+
+    /** Two tensors may not claim the same bytes (safetensors' own rule); empty ones take none. */
+    private static void checkNoOverlap(Map<?, ?> header, Path file) throws FileFormatException {
+        List<Object[]> ranges = new java.util.ArrayList<>();
+        for (var e : header.entrySet()) {
+            if (e.getValue() instanceof Map<?, ?> m && m.get("data_offsets") instanceof List<?> o && o.size() == 2
+                    && o.get(0) instanceof Long b && o.get(1) instanceof Long en && en > b) {
+                ranges.add(new Object[] {e.getKey(), b, en});
+            }
+        }
+        ranges.sort(java.util.Comparator.comparingLong(r -> (Long) r[1]));
+        for (int i = 1; i < ranges.size(); i++) {
+            Object[] a = ranges.get(i - 1), b = ranges.get(i);
+            if ((Long) b[1] < (Long) a[2]) {
+                throw new FileFormatException(file, 8, "entries '" + a[0] + "' and '" + b[0] + "' overlap: data_offsets [" + a[1] + ", "
+                        + a[2] + "] and [" + b[1] + ", " + b[2] + "]");
+            }
         }
     }
 

@@ -32,6 +32,16 @@ class BackendConformanceTest {
 
     static IntStream sizes() { return IntStream.of(SIZES); }
 
+    /** The run at 128 or 256 bits really runs those kernels: the width the property asks for is the one in use. */
+    @org.junit.jupiter.api.Test
+    void theVectorWidthThisRunClaimsIsTheOneInUse() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(TESTED instanceof SimdBackend, "the CUDA backend has no vector width");
+        String bits = System.getProperty("brasa.simd.bits");
+        int expected = bits == null || bits.isBlank() ? jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize()
+                : Integer.parseInt(bits.trim());
+        org.junit.jupiter.api.Assertions.assertEquals(expected, SimdBackend.bits(), "vector bits of this run (-Dbrasa.simd.bits=" + bits + ")");
+    }
+
     private static float[] random(int n, long seed, float lo, float hi) {
         SplittableRandom r = new SplittableRandom(seed);
         float[] a = new float[n];
