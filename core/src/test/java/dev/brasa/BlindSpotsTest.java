@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * fixed gradient sequence, two param groups, the schedulers, BatchNorm1d on [N, C, L], and a shuffled
  * epoch visiting every sample once. Each test fails on the bug it names.
  */
+@org.junit.jupiter.api.extension.ExtendWith(FixtureGuard.class)
 class BlindSpotsTest {
     static final Fixtures G = Fixtures.load("blind_spots.txt");
 

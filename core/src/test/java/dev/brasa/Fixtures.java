@@ -11,6 +11,7 @@ import java.util.Map;
 /** Reads the PyTorch fixtures written by scripts/golden (one tensor or text per line). */
 public final class Fixtures {
     private final Map<String, String[]> rows = new LinkedHashMap<>();
+    private final java.util.Set<String> read = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private Fixtures() {}
 
@@ -84,7 +85,15 @@ public final class Fixtures {
         return sb.toString();
     }
 
+    /** The rows no test has read yet (see {@link FixtureGuard}). */
+    public java.util.Set<String> unread() {
+        java.util.Set<String> u = new java.util.TreeSet<>(rows.keySet());
+        u.removeAll(read);
+        return u;
+    }
+
     private String[] row(String key) {
+        read.add(key);
         String[] p = rows.get(key);
         if (p == null) throw new IllegalStateException("no fixture row " + key);
         return p;

@@ -39,6 +39,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * inputs, targets and modules live where {@code -Dbrasa.test.device} says (scripts/gpu-check: cuda); the
  * expected values stay on the CPU.
  */
+@org.junit.jupiter.api.extension.ExtendWith(FixtureGuard.class)
 class GoldenNnTest {
     static final Fixtures F_ = Fixtures.load("nn.txt");
 

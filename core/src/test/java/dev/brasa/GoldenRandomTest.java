@@ -13,6 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * same numbers, bit for bit, and the same printed text (the float normal path for >= 16
  * elements follows PyTorch's AVX2 kernel, its own log/sin/cos included).
  */
+@org.junit.jupiter.api.extension.ExtendWith(FixtureGuard.class)
 class GoldenRandomTest {
     static final Fixtures F = Fixtures.load("rng.txt");
     static final String[] SHAPES = {"3x4", "16", "1000", "5", "17", "2x9"};

@@ -7,6 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** toString() against PyTorch's str() for every layout its printer distinguishes (scripts/golden/printing.py). */
+@org.junit.jupiter.api.extension.ExtendWith(FixtureGuard.class)
 class PrintingTest {
     static final Fixtures F = Fixtures.load("printing.txt");
 
@@ -28,6 +29,7 @@ class PrintingTest {
         Tensor a = F.tensor("req_grad").requiresGrad_();
         assertEquals(F.text("req_grad.str"), a.toString());
         assertEquals(F.text("grad_fn.str"), a.mul(2f).sum().toString());
+        Assertions2.assertClose(F.tensor("grad_fn"), a.mul(2f).sum().detach(), 1e-6, 1e-6, "the printed value");
         assertEquals(F.text("req_grad_wide.str"), F.tensor("req_grad_wide").requiresGrad_().toString());
     }
 }

@@ -218,7 +218,9 @@ class BackendConformanceTest {
                 View es = out(SCALAR, ok, outer, inner), as = out(TESTED, ok, outer, inner);
                 SCALAR.reduce(op, vec(SCALAR, x, outer, n, inner), outer, n, inner, es);
                 TESTED.reduce(op, vec(TESTED, x, outer, n, inner), outer, n, inner, as);
-                same(es, as, 1e-5, 3e-6 * n, op + " outer=" + outer + " n=" + n + " inner=" + inner);
+                // a sum's rounding grows with n; a mean's is the sum's divided by n (3e-6 * n would allow 8.8% at n = 1021)
+                double atol = op == ReduceOp.MEAN ? 3e-6 : 3e-6 * n;
+                same(es, as, 1e-5, atol, op + " outer=" + outer + " n=" + n + " inner=" + inner);
             }
         }
     }
