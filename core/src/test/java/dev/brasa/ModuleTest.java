@@ -114,7 +114,7 @@ class ModuleTest {
         assertFalse(m.get(1).isTraining());
         m.train();
         assertTrue(m.get(1).isTraining());
-        assertThrows(IllegalStateException.class, () -> m.to(Device.cuda()));
+        if (!Cuda.isAvailable()) assertThrows(IllegalStateException.class, () -> m.to(Device.cuda())); // with a GPU it moves
     }
 
     @Test

@@ -154,8 +154,12 @@ class TensorTest {
         assertEquals(Device.CPU, Device.parse("cpu"));
         assertEquals("cuda:1", Device.parse("cuda:1").toString());
         assertThrows(IllegalArgumentException.class, () -> Device.parse("tpu"));
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> randn(2).cuda());
-        assertTrue(e.getMessage().contains("cuda:0"), e.getMessage());
+        if (Cuda.isAvailable()) {
+            assertEquals(Device.cuda(), randn(2).cuda().device(), "with a GPU, cuda() moves the tensor");
+        } else {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> randn(2).cuda());
+            assertTrue(e.getMessage().contains("cuda:0"), e.getMessage());
+        }
         assertEquals(Device.CPU, randn(2).to(Device.CPU).device());
     }
 
