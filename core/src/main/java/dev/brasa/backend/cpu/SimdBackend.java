@@ -546,6 +546,56 @@ public final class SimdBackend extends ScalarBackend {
         }
     }
 
+    // ---------------------------------------------------------------- fused Adam / AdamW
+
+    /**
+     * Adam and AdamW (amsgrad, maximize, L2 or decoupled weight decay) in vectors: the scalar loop's
+     * operations in the scalar loop's order, each correctly rounded per lane (no FMA), so the result is
+     * the scalar backend's bit for bit; the tail goes through the scalar loop.
+     */
+    @Override
+    public void adamStep(View param, View grad, View m, View v, View vmax, long step, double lr, double beta1, double beta2,
+                         double eps, double weightDecay, boolean decoupled, boolean maximize) {
+        int n = param.numel();
+        if (n < L) {
+            super.adamStep(param, grad, m, v, vmax, step, lr, beta1, beta2, eps, weightDecay, decoupled, maximize);
+            return;
+        }
+        float[] p = cpu(param).f, g = cpu(grad).f, mm = cpu(m).f, vv = cpu(v).f, vx = vmax == null ? null : cpu(vmax).f;
+        int po = param.offset(), go = grad.offset(), mo = m.offset(), vo = v.offset(), xo = vmax == null ? 0 : vmax.offset();
+        double bc1 = 1 - Math.pow(beta1, step), bc2 = 1 - Math.pow(beta2, step);
+        float stepSize = (float) (lr / bc1), bc2Sqrt = (float) Math.sqrt(bc2), e = (float) eps;
+        float b1 = (float) beta1, b2 = (float) beta2, a1 = (float) (1 - beta1), a2 = (float) (1 - beta2);
+        float decay = (float) (1 - lr * weightDecay), wd = (float) weightDecay;
+        int bound = S.loopBound(n);
+        for (int i = 0; i < bound; i += L) {
+            FloatVector gi = FloatVector.fromArray(S, g, go + i);
+            if (maximize) gi = gi.neg();
+            FloatVector pi = FloatVector.fromArray(S, p, po + i);
+            if (decoupled) pi = pi.mul(decay);
+            else if (wd != 0) gi = gi.add(pi.mul(wd));
+            FloatVector mi = FloatVector.fromArray(S, mm, mo + i).mul(b1).add(gi.mul(a1));
+            FloatVector vi = FloatVector.fromArray(S, vv, vo + i).mul(b2).add(gi.mul(a2).mul(gi));
+            mi.intoArray(mm, mo + i);
+            vi.intoArray(vv, vo + i);
+            FloatVector second = vi;
+            if (vx != null) {
+                second = FloatVector.fromArray(S, vx, xo + i).max(vi);
+                second.intoArray(vx, xo + i);
+            }
+            FloatVector denom = second.sqrt().div(bc2Sqrt).add(e);
+            pi.sub(mi.div(denom).mul(stepSize)).intoArray(p, po + i);
+        }
+        if (bound < n) {
+            int r = n - bound;
+            super.adamStep(tail(param, po + bound, r), tail(grad, go + bound, r), tail(m, mo + bound, r), tail(v, vo + bound, r),
+                    vmax == null ? null : tail(vmax, xo + bound, r), step, lr, beta1, beta2, eps, weightDecay, decoupled, maximize);
+        }
+    }
+
+    /** The contiguous run of r elements from offset of a view's storage. */
+    private static View tail(View v, int offset, int r) { return new View(v.storage(), new int[] {r}, new int[] {1}, offset); }
+
     // ---------------------------------------------------------------- GEMM
 
     /** The bias and the activation go through the GEMM's row hooks: each block of rows is in cache for both. */

@@ -207,6 +207,47 @@ class BackendConformanceTest {
         return new View(b.wrap(a.clone()), shape, strides, 0);
     }
 
+    /**
+     * The fused optimizer steps (the Vector API ones apply the scalar loop's operations in its order,
+     * so they must agree bit for bit; a GPU may fuse multiply-adds, so it gets a tolerance), five steps
+     * of every Adam/AdamW option and of SGD with and without momentum, weight decay, nesterov, maximize.
+     */
+    @ParameterizedTest(name = "n={0}")
+    @MethodSource("sizes")
+    void fusedOptimizerStepsMatch(int n) {
+        double rtol = TESTED instanceof SimdBackend ? 0 : 2e-6, atol = TESTED instanceof SimdBackend ? 0 : 1e-7;
+        for (int c = 0; c < 16; c++) {
+            boolean amsgrad = (c & 1) != 0, decoupled = (c & 2) != 0, maximize = (c & 4) != 0;
+            double wd = (c & 8) != 0 ? 0.1 : 0;
+            float[] p0 = random(n, 31L * n + c, -2, 2);
+            View[] e = {vec(SCALAR, p0, n), out(SCALAR, Kind.F32, n), out(SCALAR, Kind.F32, n), out(SCALAR, Kind.F32, n)};
+            View[] a = {vec(TESTED, p0, n), out(TESTED, Kind.F32, n), out(TESTED, Kind.F32, n), out(TESTED, Kind.F32, n)};
+            for (View[] s : new View[][] {e, a}) for (int i = 1; i < 4; i++) (s == e ? SCALAR : TESTED).fill(s[i], 0);
+            for (int step = 1; step <= 5; step++) {
+                float[] g = random(n, 97L * step + c + n, step == 1 ? -100 : -1, step == 1 ? 100 : 1);
+                SCALAR.adamStep(e[0], vec(SCALAR, g, n), e[1], e[2], amsgrad ? e[3] : null, step, 0.01, 0.9, 0.999, 1e-8, wd, decoupled, maximize);
+                TESTED.adamStep(a[0], vec(TESTED, g, n), a[1], a[2], amsgrad ? a[3] : null, step, 0.01, 0.9, 0.999, 1e-8, wd, decoupled, maximize);
+            }
+            String what = "adam amsgrad=" + amsgrad + " decoupled=" + decoupled + " maximize=" + maximize + " wd=" + wd + " n=" + n;
+            same(e[0], a[0], rtol, atol, what + " param");
+            same(e[1], a[1], rtol, atol, what + " exp_avg");
+            same(e[2], a[2], rtol, atol, what + " exp_avg_sq");
+            if (amsgrad) same(e[3], a[3], rtol, atol, what + " max_exp_avg_sq");
+        }
+        for (int c = 0; c < 8; c++) {
+            boolean momentum = (c & 1) != 0, nesterov = momentum && (c & 2) != 0, maximize = (c & 4) != 0;
+            float[] p0 = random(n, 7L * n + c, -2, 2);
+            View ep = vec(SCALAR, p0, n), ap = vec(TESTED, p0, n);
+            View eb = momentum ? out(SCALAR, Kind.F32, n) : null, ab = momentum ? out(TESTED, Kind.F32, n) : null;
+            for (int step = 1; step <= 3; step++) {
+                float[] g = random(n, 13L * step + c + n, -1, 1);
+                SCALAR.sgdStep(ep, vec(SCALAR, g, n), eb, step == 1, 0.1, momentum ? 0.9 : 0, 0, 0.01, nesterov, maximize);
+                TESTED.sgdStep(ap, vec(TESTED, g, n), ab, step == 1, 0.1, momentum ? 0.9 : 0, 0, 0.01, nesterov, maximize);
+            }
+            same(ep, ap, rtol, atol, "sgd momentum=" + momentum + " nesterov=" + nesterov + " maximize=" + maximize + " n=" + n);
+        }
+    }
+
     @ParameterizedTest(name = "n={0}")
     @MethodSource("sizes")
     void reductionsMatch(int n) {
