@@ -95,4 +95,23 @@ w.put('bn3d.running_mean', bn.running_mean)
 w.put('bn3d.running_var', bn.running_var)
 bn.eval()
 w.put('bn3d.eval_out', bn(xb).detach())
+
+# torch.nn.init on a [4, 6] weight (fan_in 6, fan_out 4), each from torch.manual_seed(5)
+for name, fn in [('xavier_uniform', lambda t: torch.nn.init.xavier_uniform_(t)),
+                 ('xavier_uniform_gain', lambda t: torch.nn.init.xavier_uniform_(t, gain=2.0)),
+                 ('xavier_normal', lambda t: torch.nn.init.xavier_normal_(t)),
+                 ('xavier_normal_gain', lambda t: torch.nn.init.xavier_normal_(t, gain=0.5)),
+                 ('kaiming_uniform', lambda t: torch.nn.init.kaiming_uniform_(t)),
+                 ('kaiming_uniform_relu_out', lambda t: torch.nn.init.kaiming_uniform_(t, a=0, mode='fan_out', nonlinearity='relu')),
+                 ('kaiming_normal', lambda t: torch.nn.init.kaiming_normal_(t)),
+                 ('kaiming_normal_leaky', lambda t: torch.nn.init.kaiming_normal_(t, a=0.2, mode='fan_in', nonlinearity='leaky_relu')),
+                 ('normal', lambda t: torch.nn.init.normal_(t, mean=0.5, std=2.0)),
+                 ('uniform', lambda t: torch.nn.init.uniform_(t, a=-1.0, b=3.0)),
+                 ('ones', lambda t: torch.nn.init.ones_(t)),
+                 ('zeros', lambda t: torch.nn.init.zeros_(t)),
+                 ('constant', lambda t: torch.nn.init.constant_(t, 0.25))]:
+    torch.manual_seed(5)
+    t = torch.empty(4, 6)
+    fn(t)
+    w.put(f'init.{name}', t)
 w.close()

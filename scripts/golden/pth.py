@@ -197,3 +197,20 @@ torch.save({'x': Evil(eval, '__import__("os").system("echo pwned")')}, os.path.j
 with open(os.path.join(OUT, 'pth.txt'), 'w') as fh:
     fh.write('\n'.join(lines) + '\n')
 print('wrote', DIR, 'and pth.txt with', len(lines) - 1, 'tensors')
+
+# Plain-container pickles of every protocol torch.save can be asked for (pickle_protocol=1..5), in a
+# torch.save-shaped zip: they exercise the unpickler's opcodes beyond what protocol 2 state dicts use
+# (text ints and floats, sets, frozensets, bytes, bytearray, MEMOIZE, FRAME, SHORT_BINUNICODE, ...).
+import pickle  # noqa: E402
+kitchen = {'small': 7, 'two_bytes': 300, 'four_bytes': -70000, 'long': 2 ** 40, 'neg_long': -2 ** 62, 'zero': 0,
+           'float': 0.1, 'neg_float': -2.5e-300, 'true': True, 'false': False, 'none': None, 'text': 'ação ✓',
+           'empty': '', 'list': [1, [2, [3]]], 'tuple': (1, 'a', (2.0,)), 'empty_tuple': (), 'set': {3},
+           'frozenset': frozenset({4}), 'bytes': b'\x00\x01\xff', 'bytearray': bytearray(b'ab'),
+           'shared': None, 7: 'int key'}
+inner = [1, 2]
+kitchen['shared'] = [inner, inner]  # the memo: the same list twice
+for proto in range(1, 6):
+    with zipfile.ZipFile(os.path.join(DIR, f'kitchen-p{proto}.pt'), 'w', zipfile.ZIP_STORED) as z:
+        z.writestr('archive/data.pkl', pickle.dumps(kitchen, protocol=proto))
+        z.writestr('archive/version', '3\n')
+print('wrote kitchen-p1..5.pt')

@@ -147,4 +147,29 @@ class BlindSpotsTest {
             }
         }
     }
+
+    @Test
+    void nnInitFillsAsTorchNnInitForTheSameSeed() {
+        Map<String, Function<Tensor, Tensor>> inits = new java.util.LinkedHashMap<>();
+        inits.put("xavier_uniform", dev.brasa.nn.Init::xavierUniform_);
+        inits.put("xavier_uniform_gain", t -> dev.brasa.nn.Init.xavierUniform_(t, 2.0));
+        inits.put("xavier_normal", dev.brasa.nn.Init::xavierNormal_);
+        inits.put("xavier_normal_gain", t -> dev.brasa.nn.Init.xavierNormal_(t, 0.5));
+        inits.put("kaiming_uniform", dev.brasa.nn.Init::kaimingUniform_);
+        inits.put("kaiming_uniform_relu_out", t -> dev.brasa.nn.Init.kaimingUniform_(t, 0, false, "relu"));
+        inits.put("kaiming_normal", dev.brasa.nn.Init::kaimingNormal_);
+        inits.put("kaiming_normal_leaky", t -> dev.brasa.nn.Init.kaimingNormal_(t, 0.2, true, "leaky_relu"));
+        inits.put("normal", t -> dev.brasa.nn.Init.normal_(t, 0.5, 2.0));
+        inits.put("uniform", t -> dev.brasa.nn.Init.uniform_(t, -1.0, 3.0));
+        inits.put("ones", dev.brasa.nn.Init::ones_);
+        inits.put("zeros", dev.brasa.nn.Init::zeros_);
+        inits.put("constant", t -> dev.brasa.nn.Init.constant_(t, 0.25));
+        for (var e : inits.entrySet()) {
+            Brasa.manualSeed(5);
+            Tensor t = Brasa.empty(4, 6);
+            Tensor r = e.getValue().apply(t);
+            assertTrue(r == t, e.getKey() + " fills in place and returns its tensor");
+            Assertions2.assertClose(G.tensor("init." + e.getKey()), t, 1e-6, 1e-7, "nn.init." + e.getKey() + "_");
+        }
+    }
 }

@@ -118,7 +118,7 @@ final class TorchUnpickler {
                     int v = u8();
                     if (v > 5) throw error("pickle protocol " + v + " is newer than 5");
                 }
-                case 0x95 -> need(8); // FRAME: a length we do not need
+                case 0x95 -> i64(); // FRAME: an 8-byte length we do not need
                 case 0x2e -> { // STOP
                     if (stack.size() != 1 || !marks.isEmpty()) throw error("STOP with " + stack.size() + " values on the stack");
                     return pop();

@@ -67,8 +67,9 @@ public final class Init {
     /** Kaiming (He) uniform with PyTorch's defaults (a = 0, fan_in, leaky_relu). */
     public static Tensor kaimingUniform_(Tensor t) { return kaimingUniform_(t, 0, true, "leaky_relu"); }
 
-    /** Kaiming uniform: U(-b, b), b = gain * sqrt(3 / fan). */
+    /** Kaiming uniform: U(-b, b), b = gain * sqrt(3 / fan); a tensor with no elements is left as it is (PyTorch warns). */
     public static Tensor kaimingUniform_(Tensor t, double a, boolean fanIn, String nonlinearity) {
+        if (t.numel() == 0) return t;
         double std = calculateGain(nonlinearity, a) / Math.sqrt(fan(t, fanIn));
         double bound = Math.sqrt(3.0) * std;
         return uniform_(t, -bound, bound);
@@ -77,8 +78,9 @@ public final class Init {
     /** Kaiming normal with PyTorch's defaults. */
     public static Tensor kaimingNormal_(Tensor t) { return kaimingNormal_(t, 0, true, "leaky_relu"); }
 
-    /** Kaiming normal: N(0, gain / sqrt(fan)). */
+    /** Kaiming normal: N(0, gain / sqrt(fan)); a tensor with no elements is left as it is (PyTorch warns). */
     public static Tensor kaimingNormal_(Tensor t, double a, boolean fanIn, String nonlinearity) {
+        if (t.numel() == 0) return t;
         return normal_(t, 0, calculateGain(nonlinearity, a) / Math.sqrt(fan(t, fanIn)));
     }
 

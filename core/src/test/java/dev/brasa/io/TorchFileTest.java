@@ -414,4 +414,39 @@ class TorchFileTest {
             assertEquals(Files.getPosixFilePermissions(reference), Files.getPosixFilePermissions(tmp.resolve(name)), name);
         }
     }
+
+    @Test
+    void plainContainersOfEveryPickleProtocolReadAsPythonBuiltThem() throws IOException {
+        for (int proto = 1; proto <= 5; proto++) {
+            Map<?, ?> k = (Map<?, ?>) TorchFile.read(golden("kitchen-p" + proto + ".pt"));
+            String p = "protocol " + proto + ": ";
+            assertEquals(7L, k.get("small"), p + "small");
+            assertEquals(300L, k.get("two_bytes"), p + "two bytes");
+            assertEquals(-70000L, k.get("four_bytes"), p + "four bytes");
+            assertEquals(1L << 40, k.get("long"), p + "long");
+            assertEquals(-(1L << 62), k.get("neg_long"), p + "negative long");
+            assertEquals(0L, k.get("zero"), p + "zero");
+            assertEquals(0.1, k.get("float"), p + "float");
+            assertEquals(-2.5e-300, k.get("neg_float"), p + "tiny float");
+            assertEquals(Boolean.TRUE, k.get("true"), p + "True");
+            assertEquals(Boolean.FALSE, k.get("false"), p + "False");
+            assertTrue(k.containsKey("none") && k.get("none") == null, p + "None");
+            assertEquals("ação ✓", k.get("text"), p + "text");
+            assertEquals("", k.get("empty"), p + "empty text");
+            assertEquals(List.of(1L, List.of(2L, List.of(3L))), k.get("list"), p + "nested list");
+            Object[] t = (Object[]) k.get("tuple");
+            assertEquals(1L, t[0]);
+            assertEquals("a", t[1]);
+            assertArrayEquals(new Object[] {2.0}, (Object[]) t[2], p + "nested tuple");
+            assertEquals(0, ((Object[]) k.get("empty_tuple")).length, p + "()");
+            assertEquals(Set.of(3L), k.get("set"), p + "set");
+            assertEquals(Set.of(4L), k.get("frozenset"), p + "frozenset");
+            assertArrayEquals(new byte[] {0, 1, (byte) 0xff}, (byte[]) k.get("bytes"), p + "bytes");
+            assertArrayEquals(new byte[] {'a', 'b'}, (byte[]) k.get("bytearray"), p + "bytearray");
+            List<?> shared = (List<?>) k.get("shared");
+            assertTrue(shared.get(0) == shared.get(1), p + "the memo gives the same list twice");
+            assertEquals("int key", k.get(7L), p + "an int key");
+            assertEquals(22, k.size(), p + "every key");
+        }
+    }
 }
