@@ -1,0 +1,161 @@
+package dev.brasa.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.brasa.Brasa;
+import dev.brasa.Tensor;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The edges of the file formats that real files reach less often: a torch.save archive re-zipped with
+ * deflate, every Java value the pickler writes read back as written, long containers written in
+ * batches, and safetensors headers with JSON whitespace (as other writers produce them).
+ */
+class FormatEdgesTest {
+    @TempDir Path tmp;
+
+    /** A Brasa-written file with every entry re-compressed with deflate (as a user's zip tool might). */
+    private Path deflated(Path source, String name) throws IOException {
+        Path out = tmp.resolve(name);
+        try (ZipReader z = ZipReader.open(source); ZipOutputStream zo = new ZipOutputStream(Files.newOutputStream(out))) {
+            for (ZipReader.Entry e : z.entries()) {
+                zo.putNextEntry(new ZipEntry(e.name()));
+                zo.write(z.readAll(e, Integer.MAX_VALUE - 8));
+                zo.closeEntry();
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void aReZippedDeflatedArchiveReadsTheSame() throws IOException {
+        Brasa.manualSeed(1);
+        Map<String, Tensor> sd = new LinkedHashMap<>();
+        sd.put("w", Brasa.randn(30, 40));
+        sd.put("b", Brasa.randn(40));
+        Path f = tmp.resolve("m.pt");
+        Brasa.save(sd, f);
+        Path d = deflated(f, "deflated.pt");
+        try (ZipReader z = ZipReader.open(d)) {
+            assertEquals(8, z.entry("archive/data/0").method(), "deflated");
+        }
+        Map<String, Tensor> back = Brasa.load(d);
+        assertArrayEquals(sd.get("w").toFloatArray(), back.get("w").toFloatArray());
+        assertArrayEquals(sd.get("b").toFloatArray(), back.get("b").toFloatArray());
+        byte[] bytes = Files.readAllBytes(d);
+        int at = indexOf(bytes, "archive/data/0".getBytes(StandardCharsets.US_ASCII)) + "archive/data/0".length() + 10;
+        bytes[at] ^= 0x55; // inside the first storage's deflate stream
+        Path broken = Files.write(tmp.resolve("broken.pt"), bytes);
+        var e = assertThrows(FileFormatException.class, () -> Brasa.load(broken));
+        assertTrue(e.getMessage().contains("archive/data/0"), e.getMessage());
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i <= hay.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
+            return i;
+        }
+        return -1;
+    }
+
+    @Test
+    void everyJavaValueThePicklerTakesReadsBackAsWritten() throws IOException {
+        Map<Object, Object> v = new LinkedHashMap<>();
+        v.put("int", 7);
+        v.put("short", (short) -300);
+        v.put("byte", (byte) -5);
+        v.put("float", 0.5f);
+        v.put("small", 255L);
+        v.put("two", 65535L);
+        v.put("neg", -1L);
+        v.put("int_max", (long) Integer.MAX_VALUE);
+        v.put("int_min", (long) Integer.MIN_VALUE);
+        v.put("above_int", 1L + Integer.MAX_VALUE);
+        v.put("below_int", (long) Integer.MIN_VALUE - 1);
+        v.put("long_max", Long.MAX_VALUE);
+        v.put("long_min", Long.MIN_VALUE);
+        v.put("nan", Double.NaN);
+        v.put("bytes", new byte[] {0, (byte) 0x80, (byte) 0xff});
+        v.put("tuple4", new Object[] {1L, 2L, 3L, 4L});
+        v.put("tuple1", new Object[] {"x"});
+        v.put("null", null);
+        v.put(3L, "int key");
+        v.put(true, "bool key");
+        List<Object> big = new ArrayList<>();
+        for (long i = 0; i < 2500; i++) big.add(i);
+        v.put("big_list", big);
+        Map<String, Object> bigDict = new LinkedHashMap<>();
+        for (int i = 0; i < 2100; i++) bigDict.put("k" + i, (long) i);
+        v.put("big_dict", bigDict);
+        Path f = tmp.resolve("values.pt");
+        TorchFile.write(v, f);
+        Map<?, ?> r = (Map<?, ?>) TorchFile.read(f);
+        assertEquals(7L, r.get("int"));
+        assertEquals(-300L, r.get("short"));
+        assertEquals(-5L, r.get("byte"));
+        assertEquals(0.5, r.get("float"));
+        for (String k : List.of("small", "two", "neg", "int_max", "int_min", "above_int", "below_int", "long_max", "long_min")) {
+            assertEquals(v.get(k), r.get(k), k);
+        }
+        assertTrue(Double.isNaN((Double) r.get("nan")));
+        assertArrayEquals((byte[]) v.get("bytes"), (byte[]) r.get("bytes"));
+        assertArrayEquals(new Object[] {1L, 2L, 3L, 4L}, (Object[]) r.get("tuple4"));
+        assertArrayEquals(new Object[] {"x"}, (Object[]) r.get("tuple1"));
+        assertTrue(r.containsKey("null") && r.get("null") == null);
+        assertEquals("int key", r.get(3L));
+        assertEquals("bool key", r.get(true));
+        assertEquals(big, r.get("big_list"));
+        assertEquals(bigDict, r.get("big_dict"));
+        assertEquals(new ArrayList<>(v.keySet()), new ArrayList<>(r.keySet()), "key order");
+        var e = assertThrows(IllegalArgumentException.class, () -> TorchFile.write(Map.of("x", new StringBuilder()), tmp.resolve("no.pt")));
+        assertTrue(e.getMessage().contains("java.lang.StringBuilder"), e.getMessage());
+        List<Object> cycle = new ArrayList<>();
+        cycle.add(cycle);
+        assertThrows(IllegalArgumentException.class, () -> TorchFile.write(cycle, tmp.resolve("cycle.pt")));
+        assertTrue(Files.notExists(tmp.resolve("no.pt")) && Files.notExists(tmp.resolve("cycle.pt")), "nothing written on failure");
+    }
+
+    /** A safetensors file from a header written by hand. */
+    private Path safetensors(String header, byte[] data) throws IOException {
+        byte[] h = header.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(8 + h.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(h.length).put(h).put(data);
+        return Files.write(tmp.resolve("h.safetensors"), b.array());
+    }
+
+    @Test
+    void safetensorsHeadersWithJsonWhitespaceAndEscapesRead() throws IOException {
+        String header = " {\n\t\"__metadata__\" : { \"format\" : \"pt\" , \"note\" : \"a \\\"quoted\\\" \\\\ \\u00e7\" } ,\r\n"
+                + "  \"w\" : { \"dtype\" : \"F32\" , \"shape\" : [ 2 , 1 ] , \"data_offsets\" : [ 0 , 8 ] } ,\n"
+                + "  \"e\" : { \"dtype\" : \"F32\" , \"shape\" : [ 0 ] , \"data_offsets\" : [ 8 , 8 ] }\n} ";
+        ByteBuffer data = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putFloat(1.5f).putFloat(-2f);
+        Safetensors.Contents c = Safetensors.read(safetensors(header, data.array()));
+        assertArrayEquals(new float[] {1.5f, -2f}, c.tensors().get("w").toFloatArray());
+        assertArrayEquals(new int[] {2, 1}, c.tensors().get("w").shape());
+        assertEquals(0, c.tensors().get("e").numel());
+        assertEquals("a \"quoted\" \\ \u00e7", c.metadata().get("note"));
+        assertEquals(List.of("w", "e"), new ArrayList<>(c.tensors().keySet()));
+        for (String bad : List.of("{\"w\": [1, 2", "{\"w\" 1}", "{\"w\": tru}", "{\"w\": 1} x", "{\"w\": \"\\q\"}", "{1: 2}", "[1,]", "{\"w\": -}")) {
+            var e = assertThrows(FileFormatException.class, () -> Safetensors.read(safetensors(bad, new byte[0])), bad);
+            assertTrue(e.getMessage().contains("malformed JSON") || e.getMessage().contains("not a JSON object"), bad + " -> " + e.getMessage());
+        }
+    }
+}
