@@ -279,37 +279,25 @@ public class Tensor {
     /** this + other (broadcast). */
     public Tensor add(Tensor other) { return Binary.apply(BinaryOp.ADD, this, other); }
 
-    /** this + v. */
-    public Tensor add(float v) { return Binary.apply(BinaryOp.ADD, this, scalar(v)); }
-
-    /** this + v, for a {@code double} as Python's float (full precision on FLOAT64 tensors). */
+    /** this + v: a Python float ({@code float} arguments widen exactly; full precision on FLOAT64 tensors). */
     public Tensor add(double v) { return Binary.apply(BinaryOp.ADD, this, scalar(v)); }
 
     /** this - other (broadcast). */
     public Tensor sub(Tensor other) { return Binary.apply(BinaryOp.SUB, this, other); }
 
     /** this - v. */
-    public Tensor sub(float v) { return Binary.apply(BinaryOp.SUB, this, scalar(v)); }
-
-    /** this - v, for a {@code double}. */
     public Tensor sub(double v) { return Binary.apply(BinaryOp.SUB, this, scalar(v)); }
 
     /** this * other (broadcast). */
     public Tensor mul(Tensor other) { return Binary.apply(BinaryOp.MUL, this, other); }
 
-    /** this * v. */
-    public Tensor mul(float v) { return Binary.apply(BinaryOp.MUL, this, scalar(v)); }
-
-    /** this * v, for a {@code double} ({@code x.mul(0.1)}). */
+    /** this * v ({@code x.mul(0.1)}). */
     public Tensor mul(double v) { return Binary.apply(BinaryOp.MUL, this, scalar(v)); }
 
     /** this / other (broadcast; true division, so integer inputs give FLOAT32). */
     public Tensor div(Tensor other) { return Binary.apply(BinaryOp.DIV, this, other); }
 
     /** this / v. */
-    public Tensor div(float v) { return Binary.apply(BinaryOp.DIV, this, scalar(v)); }
-
-    /** this / v, for a {@code double}. */
     public Tensor div(double v) { return Binary.apply(BinaryOp.DIV, this, scalar(v)); }
 
     /** Elementwise maximum of this and other (broadcast), {@code torch.maximum}. */
@@ -349,9 +337,6 @@ public class Tensor {
     public Tensor sign() { return Unary.apply(UnaryOp.SIGN, this, 0, 0); }
 
     /** x ^ exponent. */
-    public Tensor pow(float exponent) { return Unary.apply(UnaryOp.POW, this, exponent, 0); }
-
-    /** x ^ exponent, for a {@code double}. */
     public Tensor pow(double exponent) { return Unary.apply(UnaryOp.POW, this, exponent, 0); }
 
     /** Clamps into [min, max]. */
@@ -363,9 +348,6 @@ public class Tensor {
     }
 
     /** max(x, min). */
-    public Tensor clampMin(float min) { return Unary.apply(UnaryOp.CLAMP, this, min, Double.POSITIVE_INFINITY); }
-
-    /** max(x, min), for a {@code double}. */
     public Tensor clampMin(double min) { return Unary.apply(UnaryOp.CLAMP, this, min, Double.POSITIVE_INFINITY); }
 
     /** Clamps into [min, max], for {@code double} bounds. */
@@ -387,55 +369,37 @@ public class Tensor {
     /** this == other, elementwise (broadcast), as BOOL. */
     public Tensor eq(Tensor other) { return Binary.apply(BinaryOp.EQ, this, other); }
 
-    /** this == v. */
-    public Tensor eq(float v) { return Binary.apply(BinaryOp.EQ, this, compareScalar(v)); }
-
-    /** The same against a {@code double} (compared in FLOAT64 unless this is FLOAT32). */
+    /** this == v, compared in FLOAT64 unless this is FLOAT32 (a {@code float} argument widens exactly). */
     public Tensor eq(double v) { return Binary.apply(BinaryOp.EQ, this, compareScalar(v)); }
 
     /** this != other. */
     public Tensor ne(Tensor other) { return Binary.apply(BinaryOp.NE, this, other); }
 
-    /** this != v. */
-    public Tensor ne(float v) { return Binary.apply(BinaryOp.NE, this, compareScalar(v)); }
-
-    /** The same against a {@code double} (compared in FLOAT64 unless this is FLOAT32). */
+    /** this != v, compared in FLOAT64 unless this is FLOAT32 (a {@code float} argument widens exactly). */
     public Tensor ne(double v) { return Binary.apply(BinaryOp.NE, this, compareScalar(v)); }
 
     /** this > other. */
     public Tensor gt(Tensor other) { return Binary.apply(BinaryOp.GT, this, other); }
 
-    /** this > v. */
-    public Tensor gt(float v) { return Binary.apply(BinaryOp.GT, this, compareScalar(v)); }
-
-    /** The same against a {@code double} (compared in FLOAT64 unless this is FLOAT32). */
+    /** this > v, compared in FLOAT64 unless this is FLOAT32 (a {@code float} argument widens exactly). */
     public Tensor gt(double v) { return Binary.apply(BinaryOp.GT, this, compareScalar(v)); }
 
     /** this >= other. */
     public Tensor ge(Tensor other) { return Binary.apply(BinaryOp.GE, this, other); }
 
-    /** this >= v. */
-    public Tensor ge(float v) { return Binary.apply(BinaryOp.GE, this, compareScalar(v)); }
-
-    /** The same against a {@code double} (compared in FLOAT64 unless this is FLOAT32). */
+    /** this >= v, compared in FLOAT64 unless this is FLOAT32 (a {@code float} argument widens exactly). */
     public Tensor ge(double v) { return Binary.apply(BinaryOp.GE, this, compareScalar(v)); }
 
     /** this < other. */
     public Tensor lt(Tensor other) { return Binary.apply(BinaryOp.LT, this, other); }
 
-    /** this < v. */
-    public Tensor lt(float v) { return Binary.apply(BinaryOp.LT, this, compareScalar(v)); }
-
-    /** The same against a {@code double} (compared in FLOAT64 unless this is FLOAT32). */
+    /** this < v, compared in FLOAT64 unless this is FLOAT32 (a {@code float} argument widens exactly). */
     public Tensor lt(double v) { return Binary.apply(BinaryOp.LT, this, compareScalar(v)); }
 
     /** this <= other. */
     public Tensor le(Tensor other) { return Binary.apply(BinaryOp.LE, this, other); }
 
-    /** this <= v. */
-    public Tensor le(float v) { return Binary.apply(BinaryOp.LE, this, compareScalar(v)); }
-
-    /** The same against a {@code double} (compared in FLOAT64 unless this is FLOAT32). */
+    /** this <= v, compared in FLOAT64 unless this is FLOAT32 (a {@code float} argument widens exactly). */
     public Tensor le(double v) { return Binary.apply(BinaryOp.LE, this, compareScalar(v)); }
 
     private Tensor compareScalar(double v) {
@@ -729,9 +693,6 @@ public class Tensor {
     }
 
     /** this += v. */
-    public Tensor add_(float v) { return Binary.inPlace(BinaryOp.ADD, this, scalar(v)); }
-
-    /** this += v, for a {@code double}. */
     public Tensor add_(double v) { return Binary.inPlace(BinaryOp.ADD, this, scalar(v)); }
 
     /** this += alpha * other, for a {@code double} alpha. */
@@ -744,18 +705,12 @@ public class Tensor {
     public Tensor mul_(Tensor other) { return Binary.inPlace(BinaryOp.MUL, this, other); }
 
     /** this *= v. */
-    public Tensor mul_(float v) { return Binary.inPlace(BinaryOp.MUL, this, scalar(v)); }
-
-    /** this *= v, for a {@code double}. */
     public Tensor mul_(double v) { return Binary.inPlace(BinaryOp.MUL, this, scalar(v)); }
 
     /** this /= other. */
     public Tensor div_(Tensor other) { return Binary.inPlace(BinaryOp.DIV, this, other); }
 
     /** this /= v. */
-    public Tensor div_(float v) { return Binary.inPlace(BinaryOp.DIV, this, scalar(v)); }
-
-    /** this /= v, for a {@code double}. */
     public Tensor div_(double v) { return Binary.inPlace(BinaryOp.DIV, this, scalar(v)); }
 
     /** Copies other's values into this (broadcast, converting dtype), like {@code p.data = ...} / {@code copy_}. */
