@@ -42,14 +42,11 @@ public final class Checkpoint {
     public static void save(Path file, Module model, Optimizer optimizer, int epoch, Map<String, Generator> generators)
             throws IOException {
         Objects.requireNonNull(model, "model");
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        model.stateDict().forEach((k, v) -> out.put("model." + k, v));
-        if (optimizer != null) optimizer.stateDict().forEach((k, v) -> out.put("optim." + k, v));
-        out.put("meta.epoch", Brasa.tensor((long) epoch));
-        out.put("rng.default", Brasa.tensor(Brasa.defaultGenerator().getState()));
+        Map<String, Tensor> rng = new LinkedHashMap<>();
+        rng.put("default", Brasa.tensor(Brasa.defaultGenerator().getState()));
         if (generators != null) {
             for (var e : generators.entrySet()) {
-                if (e.getValue() != null) out.put("rng." + e.getKey(), Brasa.tensor(e.getValue().getState()));
+                if (e.getValue() != null) rng.put(e.getKey(), Brasa.tensor(e.getValue().getState()));
             }
         }
         if (TorchFile.isTorchName(file)) {
@@ -57,13 +54,14 @@ public final class Checkpoint {
             t.put("epoch", (long) epoch);
             t.put("model_state_dict", model.stateDict());
             if (optimizer != null) t.put("optimizer_state_dict", TorchOptimizerState.toTorch(optimizer.stateDict()));
-            Map<String, Object> rng = new LinkedHashMap<>();
-            out.forEach((k, v) -> {
-                if (k.startsWith("rng.")) rng.put(k.substring(4), v);
-            });
             t.put("rng_state", rng);
             TorchFile.write(t, file);
         } else {
+            Map<String, Tensor> out = new LinkedHashMap<>();
+            model.stateDict().forEach((k, v) -> out.put("model." + k, v));
+            if (optimizer != null) optimizer.stateDict().forEach((k, v) -> out.put("optim." + k, v));
+            out.put("meta.epoch", Brasa.tensor((long) epoch));
+            rng.forEach((k, v) -> out.put("rng." + k, v));
             Safetensors.save(out, Map.of("format", "pt", "brasa", "checkpoint"), file);
         }
     }

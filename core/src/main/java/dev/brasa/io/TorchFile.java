@@ -263,15 +263,18 @@ public final class TorchFile {
         });
     }
 
-    /** The little-endian bytes of a whole storage (a 1-d view of it), a window at a time. */
+    /**
+     * The little-endian bytes of a whole storage (a 1-d view of it), a window at a time. The storage is
+     * copied to the host once, here, though the zip writer reads the content twice (CRC, then bytes).
+     */
     private static ZipWriter.Content storageBytes(Tensor base) {
+        Object data = switch (base.dtype()) {
+            case FLOAT32 -> base.toFloatArray();
+            case FLOAT64 -> base.toDoubleArray();
+            case INT64 -> base.toLongArray();
+            case BOOL -> base.toBooleanArray();
+        };
         return sink -> {
-            Object data = switch (base.dtype()) {
-                case FLOAT32 -> base.toFloatArray();
-                case FLOAT64 -> base.toDoubleArray();
-                case INT64 -> base.toLongArray();
-                case BOOL -> base.toBooleanArray();
-            };
             int item = base.dtype().itemSize(), n = (int) base.numel(), window = (1 << 20) / 8;
             ByteBuffer b = ByteBuffer.allocate(window * 8).order(ByteOrder.LITTLE_ENDIAN);
             for (int i = 0; i < n; i += window) {
