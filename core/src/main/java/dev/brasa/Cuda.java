@@ -33,7 +33,7 @@ public final class Cuda {
             for (Libraries lib : new Libraries[] {Cudart.LIBRARY, CudaDriver.LIBRARY, Nvrtc.LIBRARY, Cublas.LIBRARY}) {
                 if (!lib.isLoaded()) {
                     missing.add(lib.notFoundMessage());
-                    missingNames.add(lib.notFoundMessage().split(" ", 2)[0]);
+                    missingNames.add(lib.name());
                 }
             }
             String call = null;

@@ -73,9 +73,12 @@ public final class Libraries {
     /** Every path and name tried, in order. */
     public List<String> tried() { return List.copyOf(tried); }
 
+    /** The library's name, {@code libX}. */
+    public String name() { return "lib" + description; }
+
     /** "libX was not found; looked in: ..." for error messages. */
     public String notFoundMessage() {
-        return "lib" + description + " was not found; looked in: " + String.join(", ", tried);
+        return name() + " was not found; looked in: " + String.join(", ", tried);
     }
 
     /**

@@ -539,9 +539,8 @@ public final class SimdBackend extends ScalarBackend {
             }
         }
         if (bound < n) {
-            View tail = new View(param.storage(), new int[] {n - bound}, new int[] {1}, po + bound);
-            super.sgdStep(tail, new View(grad.storage(), new int[] {n - bound}, new int[] {1}, go + bound),
-                    b == null ? null : new View(buf.storage(), new int[] {n - bound}, new int[] {1}, bo + bound),
+            int r = n - bound;
+            super.sgdStep(tail(param, po + bound, r), tail(grad, go + bound, r), b == null ? null : tail(buf, bo + bound, r),
                     firstStep, lr, momentum, dampening, weightDecay, false, false);
         }
     }
