@@ -1,7 +1,6 @@
 package dev.brasa.io;
 
 import dev.brasa.Brasa;
-import dev.brasa.DType;
 import dev.brasa.Tensor;
 import dev.brasa.internal.TensorAccess;
 import java.io.IOException;
@@ -18,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * PyTorch's own checkpoint files, the zip format {@code torch.save} writes since PyTorch 1.6
@@ -235,7 +233,6 @@ public final class TorchFile {
      */
     public static void write(Object value, Path file) throws IOException {
         Objects.requireNonNull(file, "file");
-        Map<Object, Tensor> bases = new IdentityHashMap<>();
         Map<Object, TorchPickler.StorageId> ids = new IdentityHashMap<>();
         List<Tensor> order = new ArrayList<>();
         TensorAccess door = TensorAccess.get();
@@ -245,7 +242,6 @@ public final class TorchFile {
             return ids.computeIfAbsent(s, k -> {
                 int n = door.storageSize(t);
                 Tensor base = door.asStrided(t, new int[] {n}, new int[] {1}, 0);
-                bases.put(k, base);
                 order.add(base);
                 return new TorchPickler.StorageId(String.valueOf(order.size() - 1), TorchDType.of(t.dtype()), n);
             });
