@@ -3,6 +3,7 @@ package dev.brasa.io;
 import dev.brasa.Tensor;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -63,10 +64,10 @@ final class TorchPickler {
                 out.write('R');
             }
             case Tensor t -> tensor(t);
-            case Object[] t -> tuple(List.of(t), depth);
+            case Object[] t -> tuple(Arrays.asList(t), depth);
             case List<?> l -> {
                 out.write(']');
-                batched(l, depth, 'e');
+                batched(l, depth, false);
             }
             case Map<?, ?> m -> dict(m, depth);
             default -> throw new IllegalArgumentException("a " + v.getClass().getName() + " cannot be saved in a torch.save file "
@@ -84,28 +85,35 @@ final class TorchPickler {
         } else {
             out.write('}');
         }
-        var it = m.entrySet().iterator();
-        while (it.hasNext()) {
-            out.write('(');
-            for (int n = 0; n < 1000 && it.hasNext(); n++) {
-                var e = it.next();
-                Object k = e.getKey();
-                if (!(k == null || k instanceof String || k instanceof Long || k instanceof Integer || k instanceof Boolean)) {
-                    throw new IllegalArgumentException("a " + k.getClass().getName() + " key cannot be saved (strings, integers, booleans can)");
-                }
-                write(k, depth + 1);
-                write(e.getValue(), depth + 1);
+        for (var e : m.entrySet()) {
+            Object k = e.getKey();
+            if (!(k == null || k instanceof String || k instanceof Long || k instanceof Integer || k instanceof Boolean
+                    || k instanceof Double || k instanceof Float)) {
+                throw new IllegalArgumentException("a " + k.getClass().getName() + " key cannot be saved (strings, numbers, booleans and null can)");
             }
-            out.write('u');
         }
+        batched(m.entrySet(), depth, true);
     }
 
-    private void batched(Collection<?> items, int depth, int op) {
-        var it = items.iterator();
-        while (it.hasNext()) {
-            out.write('(');
-            for (int n = 0; n < 1000 && it.hasNext(); n++) write(it.next(), depth + 1);
-            out.write(op);
+    /**
+     * Items as Python's (C) pickler writes them: a container of one item as the item then APPEND
+     * (SETITEM); otherwise batches of up to 1000, each MARK, the items, APPENDS (SETITEMS). The items
+     * of a dict are its entries, each written as key and value.
+     */
+    private void batched(Collection<?> items, int depth, boolean dict) {
+        int n = 0;
+        for (Object o : items) {
+            if (items.size() > 1 && n % 1000 == 0) out.write('(');
+            if (dict) {
+                Map.Entry<?, ?> e = (Map.Entry<?, ?>) o;
+                write(e.getKey(), depth + 1);
+                write(e.getValue(), depth + 1);
+            } else {
+                write(o, depth + 1);
+            }
+            n++;
+            if (items.size() == 1) out.write(dict ? 's' : 'a');
+            else if (n % 1000 == 0 || n == items.size()) out.write(dict ? 'u' : 'e');
         }
     }
 

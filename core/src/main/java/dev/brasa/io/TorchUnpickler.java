@@ -55,7 +55,7 @@ final class TorchUnpickler {
     /** The allowlisted callables and types. */
     private enum Global {
         ORDERED_DICT, REBUILD_TENSOR_V2, REBUILD_PARAMETER, REBUILD_PARAMETER_WITH_STATE, REBUILD_FROM_TYPE_V2,
-        CODECS_ENCODE, TORCH_SIZE, TORCH_DEVICE, SET, FROZENSET, BYTEARRAY, TENSOR_TYPE, PARAMETER_TYPE
+        CODECS_ENCODE, TORCH_SIZE, TORCH_DEVICE, SET, FROZENSET, BYTES, BYTEARRAY, TENSOR_TYPE, PARAMETER_TYPE
     }
 
     private record StorageType(TorchDType dtype) {}
@@ -72,9 +72,11 @@ final class TorchUnpickler {
             Map.entry("builtins.set", Global.SET),
             Map.entry("builtins.frozenset", Global.FROZENSET),
             Map.entry("builtins.bytearray", Global.BYTEARRAY),
+            Map.entry("builtins.bytes", Global.BYTES), // bytes() is how protocols 0-2 write b''
             Map.entry("__builtin__.set", Global.SET), // protocol 2 writes Python 3's builtins under their Python 2 names
             Map.entry("__builtin__.frozenset", Global.FROZENSET),
             Map.entry("__builtin__.bytearray", Global.BYTEARRAY),
+            Map.entry("__builtin__.bytes", Global.BYTES),
             Map.entry("torch.Tensor", Global.TENSOR_TYPE),
             Map.entry("torch.nn.parameter.Parameter", Global.PARAMETER_TYPE));
 
@@ -302,6 +304,10 @@ final class TorchUnpickler {
                 if (a.length == 1 && a[0] instanceof List<?> l) yield new LinkedHashSet<>(l);
                 throw error("set needs no argument or one list");
             }
+            case BYTES -> {
+                if (a.length == 0) yield new byte[0];
+                throw error("bytes is only rebuilt with no argument (b'')");
+            }
             case BYTEARRAY -> {
                 if (a.length == 0) yield new byte[0];
                 if (a.length == 1 && a[0] instanceof byte[] b) yield b;
@@ -474,14 +480,22 @@ final class TorchUnpickler {
     }
 
     private long textLong(String s) throws FileFormatException {
+        String digits = s.endsWith("L") ? s.substring(0, s.length() - 1) : s;
         try {
-            return Long.parseLong(s.endsWith("L") ? s.substring(0, s.length() - 1) : s);
+            return Long.parseLong(digits);
         } catch (NumberFormatException e) {
+            if (digits.matches("-?[0-9]{1,4096}")) throw error("integer " + abbreviate(digits) + " does not fit in 64 bits");
             throw error("'" + abbreviate(s) + "' is not a 64-bit integer");
         }
     }
 
     private double textFloat(String s) throws FileFormatException {
+        switch (s) { // Python's repr of the non-finite floats, which Java's parser does not take
+            case "inf" -> { return Double.POSITIVE_INFINITY; }
+            case "-inf" -> { return Double.NEGATIVE_INFINITY; }
+            case "nan" -> { return Double.NaN; }
+            default -> { }
+        }
         try {
             return Double.parseDouble(s);
         } catch (NumberFormatException e) {

@@ -230,7 +230,9 @@ final class ZipReader implements Closeable {
                 if (inf.needsInput() && !feed(e, start, inf, in, read)) break;
                 ByteBuffer out = dst.hasRemaining() ? dst : probe.clear();
                 int n = inf.inflate(out);
-                if (out == probe && n > 0) break;
+                if (out == probe && n > 0) {
+                    throw error(start, "deflated zip entry '" + e.name() + "' inflates to more than the " + e.size() + " bytes it claims");
+                }
                 if (n == 0 && inf.needsDictionary()) break;
             }
             if (dst.hasRemaining() || !inf.finished()) {

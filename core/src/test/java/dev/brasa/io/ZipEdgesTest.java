@@ -1,0 +1,445 @@
+package dev.brasa.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The zip reader at the exact edges of every check, on archives built byte by byte: each limit is
+ * tried at the value that must pass and one past it, each per-entry refusal on the second entry
+ * (so the offset it names is checked), zip64 records and extras, entries with extra fields and
+ * comments, deflated entries longer than one input window, and a stored entry longer than one
+ * memory-mapped window.
+ */
+class ZipEdgesTest {
+    @TempDir Path tmp;
+
+    private static final int LOCAL = 0x04034b50, CENTRAL = 0x02014b50, EOCD = 0x06054b50, Z64 = 0x06064b50, LOCATOR = 0x07064b50;
+
+    /** One central-directory record, every field settable. */
+    static final class Rec {
+        String name = "a";
+        int flags, method, crc;
+        long csize, usize, lho;
+        byte[] extra = new byte[0], comment = new byte[0];
+
+        byte[] bytes() {
+            byte[] n = name.getBytes(StandardCharsets.UTF_8);
+            ByteBuffer b = le(46 + n.length + extra.length + comment.length);
+            b.putInt(CENTRAL).putShort((short) 20).putShort((short) 20).putShort((short) flags).putShort((short) method)
+                    .putInt(0).putInt(crc).putInt((int) csize).putInt((int) usize).putShort((short) n.length)
+                    .putShort((short) extra.length).putShort((short) comment.length).putShort((short) 0).putShort((short) 0)
+                    .putInt(0).putInt((int) lho).put(n).put(extra).put(comment);
+            return b.array();
+        }
+    }
+
+    static ByteBuffer le(int n) { return ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN); }
+
+    static byte[] local(String name, int method, int crc, long csize, long usize, int extraLen) {
+        byte[] n = name.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = le(30 + n.length + extraLen);
+        b.putInt(LOCAL).putShort((short) 20).putShort((short) 0).putShort((short) method).putInt(0).putInt(crc)
+                .putInt((int) csize).putInt((int) usize).putShort((short) n.length).putShort((short) extraLen).put(n);
+        return b.array();
+    }
+
+    static byte[] eocd(long count, long dirSize, long dirOffset, int commentLen) {
+        ByteBuffer b = le(22);
+        b.putInt(EOCD).putShort((short) 0).putShort((short) 0).putShort((short) count).putShort((short) count)
+                .putInt((int) dirSize).putInt((int) dirOffset).putShort((short) commentLen);
+        return b.array();
+    }
+
+    static int crc(byte[] b) {
+        CRC32 c = new CRC32();
+        c.update(b);
+        return (int) c.getValue();
+    }
+
+    /** An archive of stored entries (name -> data), with each record passed through edit before it is written. */
+    static final class Archive {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final List<Rec> recs = new ArrayList<>();
+
+        Rec stored(String name, byte[] data) {
+            Rec r = new Rec();
+            r.name = name;
+            r.crc = crc(data);
+            r.csize = r.usize = data.length;
+            r.lho = out.size();
+            out.writeBytes(local(name, 0, r.crc, data.length, data.length, 0));
+            out.writeBytes(data);
+            recs.add(r);
+            return r;
+        }
+
+        byte[] finish() {
+            long dirOffset = out.size();
+            for (Rec r : recs) out.writeBytes(r.bytes());
+            out.writeBytes(eocd(recs.size(), out.size() - dirOffset, dirOffset, 0));
+            return out.toByteArray();
+        }
+
+        /** Where the central record of entry i starts, once finish() was called with these records. */
+        long recordAt(int i) {
+            long p = out.size() - 22;
+            for (Rec r : recs) p -= r.bytes().length;
+            for (int k = 0; k < i; k++) p += recs.get(k).bytes().length;
+            return p;
+        }
+    }
+
+    private Path file(String name, byte[] b) throws IOException {
+        Path f = tmp.resolve(name);
+        Files.write(f, b);
+        return f;
+    }
+
+    private void refused(byte[] zip, String message, long offset) throws IOException {
+        Path f = file("bad.zip", zip);
+        FileFormatException e = assertThrows(FileFormatException.class, () -> ZipReader.open(f).close());
+        assertTrue(e.getMessage().contains(message), "'" + message + "' in: " + e.getMessage());
+        assertEquals(offset, e.offset(), e.getMessage());
+    }
+
+    private List<String> names(byte[] zip) throws IOException {
+        try (ZipReader z = ZipReader.open(file("ok.zip", zip))) {
+            return z.entries().stream().map(ZipReader.Entry::name).toList();
+        }
+    }
+
+    @Test
+    void anEmptyArchiveOfTwentyTwoBytesOpensAndTwentyOneIsTooShort() throws IOException {
+        assertEquals(List.of(), names(eocd(0, 0, 0, 0)));
+        refused(new byte[21], "file of 21 bytes is too short for a zip archive", 0);
+        refused(new byte[22], "no zip end-of-central-directory record", 22);
+        ByteArrayOutputStream commented = new ByteArrayOutputStream();
+        commented.writeBytes(eocd(0, 0, 0, 5));
+        commented.writeBytes("hello".getBytes(StandardCharsets.US_ASCII));
+        assertEquals(List.of(), names(commented.toByteArray()), "an archive comment after the end record");
+    }
+
+    @Test
+    void theDirectoryMayEndExactlyAtTheFileEndButNotPastIt() throws IOException {
+        assertEquals(List.of(), names(eocd(0, 0, 22, 0)), "directory offset == file size");
+        refused(eocd(0, 0, 23, 0), "central directory of 0 entries, 0 bytes at offset 23 does not fit a file of 22 bytes", 0);
+        assertEquals(List.of(), names(eocd(0, 22, 0, 0)), "directory size == file size - offset");
+        refused(eocd(0, 23, 0, 0), "0 entries, 23 bytes at offset 0 does not fit", 0);
+        refused(eocd(0, 1, 22, 0), "0 entries, 1 bytes at offset 22 does not fit", 0);
+        byte[] pad = new byte[100];
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.writeBytes(pad);
+        b.writeBytes(eocd(3, 100, 0, 0));
+        refused(b.toByteArray(), "central directory of 3 entries, 100 bytes at offset 0", 100);
+        ByteArrayOutputStream c = new ByteArrayOutputStream();
+        c.writeBytes(pad);
+        c.writeBytes(eocd(2, 92, 0, 0));
+        refused(c.toByteArray(), "bad central directory entry 0", 0);
+    }
+
+    @Test
+    void entriesWithExtraFieldsAndCommentsAreWalkedRecordByRecord() throws IOException {
+        Archive a = new Archive();
+        Rec first = a.stored("first", "one".getBytes(StandardCharsets.US_ASCII));
+        first.extra = le(11).putShort((short) 0xCAFE).putShort((short) 3).put(new byte[] {1, 2, 3}).putShort((short) 7).putShort((short) 9).array();
+        first.comment = "note".getBytes(StandardCharsets.US_ASCII);
+        Rec second = a.stored("dir/second", "two!".getBytes(StandardCharsets.US_ASCII));
+        second.comment = "c".getBytes(StandardCharsets.US_ASCII);
+        Path f = file("x.zip", a.finish());
+        try (ZipReader z = ZipReader.open(f)) {
+            assertEquals(List.of("first", "dir/second"), z.entries().stream().map(ZipReader.Entry::name).toList());
+            assertEquals("one", new String(z.readAll(z.entry("first"), 3), StandardCharsets.US_ASCII));
+            assertEquals("two!", new String(z.readAll(z.entry("dir/second"), 4), StandardCharsets.US_ASCII));
+            FileFormatException e = assertThrows(FileFormatException.class, () -> z.readAll(z.entry("dir/second"), 3));
+            assertTrue(e.getMessage().contains("zip entry 'dir/second' of 4 bytes is larger than the 3 allowed"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aRecordRunningPastTheDirectoryByItsNameExtraOrCommentIsRefused() throws IOException {
+        for (String part : List.of("name", "extra", "comment")) {
+            Archive a = new Archive();
+            a.stored("ok", new byte[] {1});
+            Rec r = a.stored("bb", new byte[] {2});
+            byte[] whole = a.finish();
+            long at = a.recordAt(1);
+            int field = switch (part) { case "name" -> 28; case "extra" -> 30; default -> 32; };
+            ByteBuffer.wrap(whole).order(ByteOrder.LITTLE_ENDIAN).putShort((int) at + field, (short) (part.equals("name") ? 3 : 1));
+            refused(whole, "central directory entry 1 runs past the directory", at);
+        }
+    }
+
+    @Test
+    void zip64ExtrasGiveTheRealSizesAndOffset() throws IOException {
+        byte[] data = "zip64 entry".getBytes(StandardCharsets.US_ASCII);
+        for (int variant = 0; variant < 3; variant++) {
+            Archive a = new Archive();
+            a.stored("pad", new byte[7]);
+            Rec r = a.stored("big", data);
+            long realLho = r.lho;
+            ByteBuffer x;
+            if (variant == 0) { // all three in the extra
+                r.usize = r.csize = r.lho = 0xFFFFFFFFL;
+                x = le(28).putShort((short) 1).putShort((short) 24).putLong(data.length).putLong(data.length).putLong(realLho);
+            } else if (variant == 1) { // only the offset
+                r.lho = 0xFFFFFFFFL;
+                x = le(12).putShort((short) 1).putShort((short) 8).putLong(realLho);
+            } else { // sizes in the extra, after an unrelated field; a truncated trailing field is ignored
+                r.usize = r.csize = 0xFFFFFFFFL;
+                x = le(4 + 2 + 20 + 4).putShort((short) 0x7075).putShort((short) 2).putShort((short) 0)
+                        .putShort((short) 1).putShort((short) 16).putLong(data.length).putLong(data.length)
+                        .putShort((short) 9).putShort((short) 99);
+            }
+            r.extra = x.array();
+            try (ZipReader z = ZipReader.open(file("z64.zip", a.finish()))) {
+                ZipReader.Entry e = z.entry("big");
+                assertEquals(new ZipReader.Entry("big", 0, crc(data), data.length, data.length, realLho), e, "variant " + variant);
+                assertArrayEquals(data, z.readAll(e, 100));
+            }
+        }
+    }
+
+    /** An archive whose end record says "see zip64", with the zip64 record and locator before it. */
+    private static byte[] zip64Archive(Archive a, boolean badLocator, boolean badRecord) {
+        long dirOffset = a.out.size();
+        for (Rec r : a.recs) a.out.writeBytes(r.bytes());
+        long dirSize = a.out.size() - dirOffset;
+        long z64At = a.out.size();
+        a.out.writeBytes(le(56).putInt(badRecord ? 0x12345678 : Z64).putLong(44).putShort((short) 45).putShort((short) 45)
+                .putInt(0).putInt(0).putLong(a.recs.size()).putLong(a.recs.size()).putLong(dirSize).putLong(dirOffset).array());
+        a.out.writeBytes(le(20).putInt(badLocator ? 0x01020304 : LOCATOR).putInt(0).putLong(z64At).putInt(1).array());
+        a.out.writeBytes(eocd(0xFFFF, 0xFFFFFFFFL, 0xFFFFFFFFL, 0));
+        return a.out.toByteArray();
+    }
+
+    @Test
+    void zip64EndRecordsAreFollowedAndCheckedAtTheirEdges() throws IOException {
+        Archive a = new Archive();
+        a.stored("w", new byte[] {9, 8});
+        assertEquals(List.of("w"), names(zip64Archive(a, false, false)));
+        Archive b = new Archive();
+        b.stored("w", new byte[] {9, 8});
+        byte[] bad = zip64Archive(b, true, false);
+        refused(bad, "zip64 archive without a zip64 locator", bad.length - 22 - 20);
+        Archive c = new Archive();
+        c.stored("w", new byte[] {9, 8});
+        byte[] badRec = zip64Archive(c, false, true);
+        refused(badRec, "bad zip64 end-of-central-directory record", badRec.length - 22 - 20 - 56);
+        refused(eocd(0xFFFF, 0, 0, 0), "zip64 archive without a zip64 locator", 0);
+        ByteArrayOutputStream nineteen = new ByteArrayOutputStream();
+        nineteen.writeBytes(new byte[19]);
+        nineteen.writeBytes(eocd(0xFFFF, 0, 0, 0));
+        refused(nineteen.toByteArray(), "zip64 archive without a zip64 locator", 19);
+        // the locator in the first 20 bytes, the zip64 record in the end record's comment: eocd at offset exactly 20
+        ByteArrayOutputStream edge = new ByteArrayOutputStream();
+        edge.writeBytes(le(20).putInt(LOCATOR).putInt(0).putLong(42).putInt(1).array());
+        edge.writeBytes(eocd(0xFFFF, 0xFFFFFFFFL, 0xFFFFFFFFL, 56));
+        edge.writeBytes(le(56).putInt(Z64).putLong(44).putShort((short) 45).putShort((short) 45).putInt(0).putInt(0)
+                .putLong(0).putLong(0).putLong(0).putLong(98).array());
+        assertEquals(List.of(), names(edge.toByteArray()));
+    }
+
+    @Test
+    void eachPerEntryRefusalNamesTheSecondEntrysRecord() throws IOException {
+        record Bad(String message, java.util.function.Consumer<Rec> edit) {}
+        List<Bad> cases = List.of(
+                new Bad("zip entry 'bb' is encrypted", r -> r.flags = 1),
+                new Bad("zip entry 'bb' uses compression method 12 (only stored and deflated are read)", r -> r.method = 12),
+                new Bad("zip entry 'bb' claims 1 bytes at offset 999999", r -> r.lho = 999999),
+                new Bad("stored zip entry 'bb' has size 2 but 1 stored bytes", r -> r.usize = 2),
+                new Bad("deflated zip entry 'bb' claims " + (ZipReader.MAX_DEFLATED + 1) + " bytes; at most " + ZipReader.MAX_DEFLATED,
+                        r -> { r.method = 8; r.usize = ZipReader.MAX_DEFLATED + 1; }),
+                new Bad("zip entry 'bb' claims 2057 bytes from 1 deflated bytes, more than deflate can produce (a zip bomb)",
+                        r -> { r.method = 8; r.usize = 1032 + 1024 + 1; }),
+                new Bad("zip entry 'ok' appears twice", r -> r.name = "ok"),
+                new Bad("zip entry name '\0b' points outside the archive (zip slip)", r -> r.name = "\0b"),
+                new Bad("zip entry name '' points outside the archive (zip slip)", r -> r.name = ""));
+        for (Bad c : cases) {
+            Archive a = new Archive();
+            a.stored("ok", new byte[] {1});
+            c.edit.accept(a.stored("bb", new byte[] {2}));
+            byte[] zip = a.finish();
+            refused(zip, c.message, a.recordAt(1));
+        }
+        Archive fine = new Archive();
+        fine.stored("ok", new byte[] {1});
+        Rec r = fine.stored("bb", new byte[] {2});
+        r.method = 8;
+        r.usize = 1032 + 1024;
+        assertEquals(List.of("ok", "bb"), names(fine.finish()), "exactly the deflate limit is accepted when opening");
+    }
+
+    @Test
+    void anEntryMayEndExactlyAtTheFileEnd() throws IOException {
+        // the same two-entry layout each time; only the second record's claims change
+        Archive b = new Archive();
+        b.stored("ok", new byte[] {1});
+        Rec q = b.stored("bb", new byte[] {2});
+        long lho = q.lho;
+        byte[] probe = b.finish();
+        long total = probe.length;
+        Archive c = new Archive();
+        c.stored("ok", new byte[] {1});
+        Rec s = c.stored("bb", new byte[] {2});
+        // every byte from the end of the local header to the end of the file: opens, but the header's name moves the data
+        s.csize = s.usize = total - lho - 30;
+        Path f = file("end.zip", c.finish());
+        try (ZipReader z = ZipReader.open(f)) {
+            ZipReader.Entry e = z.entry("bb");
+            FileFormatException x = assertThrows(FileFormatException.class, () -> z.readAll(e, Integer.MAX_VALUE - 8));
+            assertTrue(x.getMessage().contains("runs past the end of the file"), "the local header's name moves the data: " + x.getMessage());
+        }
+        Archive d = new Archive();
+        d.stored("ok", new byte[] {1});
+        Rec t = d.stored("bb", new byte[] {2});
+        // every byte from the data to the end of the file: read to the last byte (the CRC then fails)
+        t.csize = t.usize = total - lho - 30 - 2;
+        try (ZipReader z = ZipReader.open(file("end2.zip", d.finish()))) {
+            ZipReader.Entry e = z.entry("bb");
+            FileFormatException x = assertThrows(FileFormatException.class, () -> z.readAll(e, Integer.MAX_VALUE - 8));
+            assertTrue(x.getMessage().contains("fails its CRC-32 check"), "data up to the last byte is read: " + x.getMessage());
+        }
+        Archive g = new Archive();
+        g.stored("ok", new byte[] {1});
+        Rec u = g.stored("bb", new byte[] {2});
+        u.csize = u.usize = total - lho - 30 + 1;
+        refused(g.finish(), "zip entry 'bb' claims " + (total - lho - 29) + " bytes at offset " + lho, g.recordAt(1));
+        Archive h = new Archive();
+        h.stored("ok", new byte[] {1});
+        Rec v = h.stored("bb", new byte[] {2});
+        v.csize = v.usize = 0;
+        v.crc = 0;
+        v.lho = total - 30;
+        assertEquals(List.of("ok", "bb"), names(h.finish()), "a header in the last 30 bytes");
+        Archive k = new Archive();
+        k.stored("ok", new byte[] {1});
+        Rec w = k.stored("bb", new byte[] {2});
+        w.csize = w.usize = 0;
+        w.lho = total - 29;
+        refused(k.finish(), "zip entry 'bb' claims 0 bytes at offset " + (total - 29), k.recordAt(1));
+    }
+
+    @Test
+    void aDeflatedEntryLongerThanOneInputWindowInflatesWhole() throws IOException {
+        byte[] data = new byte[300_000];
+        new Random(5).nextBytes(data); // incompressible: about 300 KB of deflate input, five 64 KB windows
+        Deflater d = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+        d.setInput(data);
+        d.finish();
+        byte[] buf = new byte[data.length + 1024];
+        int n = d.deflate(buf);
+        d.end();
+        assertTrue(n > 4 * 65536, "deflated to " + n);
+        byte[] packed = java.util.Arrays.copyOf(buf, n);
+        for (int claim : new int[] {data.length, data.length - 1, data.length + 1}) {
+            for (int stored : new int[] {n, n - 1}) {
+                Archive a = new Archive();
+                a.stored("pad", new byte[3]);
+                Rec r = new Rec();
+                r.name = "d";
+                r.method = 8;
+                r.crc = crc(data);
+                r.csize = stored;
+                r.usize = claim;
+                r.lho = a.out.size();
+                a.out.writeBytes(local("d", 8, r.crc, stored, claim, 0));
+                a.out.write(packed, 0, stored);
+                a.recs.add(r);
+                try (ZipReader z = ZipReader.open(file("deflated.zip", a.finish()))) {
+                    ZipReader.Entry e = z.entry("d");
+                    if (claim == data.length && stored == n) {
+                        assertArrayEquals(data, z.readAll(e, data.length));
+                    } else {
+                        FileFormatException x = assertThrows(FileFormatException.class, () -> z.readAll(e, Integer.MAX_VALUE - 8));
+                        String want = claim < data.length && stored == n ? "deflated zip entry 'd' inflates to more than the " + claim + " bytes it claims"
+                                : "deflated zip entry 'd' does not hold the " + claim + " bytes it claims";
+                        assertTrue(x.getMessage().contains(want), claim + "/" + stored + ": " + x.getMessage());
+                        assertEquals(r.lho + 31, x.offset());
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aStoredEntryLongerThanOneMappedWindowIsReadInOrder() throws IOException {
+        int size = (1 << 26) + 24;
+        Path f = tmp.resolve("window.zip");
+        CRC32 crc = new CRC32();
+        byte[] chunk = new byte[1 << 20];
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            ch.position(30 + 1);
+            for (int done = 0; done < size; ) {
+                int n = Math.min(chunk.length, size - done);
+                for (int i = 0; i < n; i++) chunk[i] = (byte) ((done + i) * 31 >>> 3);
+                crc.update(chunk, 0, n);
+                ch.write(ByteBuffer.wrap(chunk, 0, n));
+                done += n;
+            }
+            ch.write(ByteBuffer.wrap(local("w", 0, (int) crc.getValue(), size, size, 0)), 0);
+            Rec r = new Rec();
+            r.name = "w";
+            r.crc = (int) crc.getValue();
+            r.csize = r.usize = size;
+            long dirOffset = ch.size();
+            byte[] rec = r.bytes();
+            ch.write(ByteBuffer.wrap(rec), dirOffset);
+            ch.write(ByteBuffer.wrap(eocd(1, rec.length, dirOffset, 0)), dirOffset + rec.length);
+        }
+        try (ZipReader z = ZipReader.open(f)) {
+            List<Integer> windows = new ArrayList<>();
+            long[] pos = {0};
+            int[] wrong = {0};
+            z.read(z.entry("w"), b -> {
+                windows.add(b.remaining());
+                while (b.hasRemaining()) {
+                    if (b.get() != (byte) ((pos[0]) * 31 >>> 3)) wrong[0]++;
+                    pos[0]++;
+                }
+            });
+            assertEquals(List.of(1 << 26, 24), windows);
+            assertEquals(0, wrong[0], "bytes out of place");
+        }
+    }
+
+    @Test
+    void theReaderClosesItsFileWhenOpeningFails() throws IOException {
+        Path f = file("closed.zip", new byte[40]);
+        for (int i = 0; i < 3; i++) assertThrows(FileFormatException.class, () -> ZipReader.open(f));
+        Files.delete(f); // still works on every OS only when no channel is left open; checked on Linux below
+        assertTrue(openDescriptorsTo(f) == 0);
+    }
+
+    private static long openDescriptorsTo(Path f) throws IOException {
+        Path fds = Path.of("/proc/self/fd");
+        if (!Files.isDirectory(fds)) return 0;
+        try (var s = Files.list(fds)) {
+            return s.filter(p -> {
+                try {
+                    return Files.readSymbolicLink(p).toString().startsWith(f.toString());
+                } catch (IOException e) {
+                    return false;
+                }
+            }).count();
+        }
+    }
+}
