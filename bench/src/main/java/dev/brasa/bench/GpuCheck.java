@@ -66,6 +66,10 @@ public final class GpuCheck {
         report("mlp_batch64", () -> epoch(mlp, flat, new CrossEntropyLoss(), mopt, 64, true, gpu));
         memory(flat, gpu);
         curves(flat, gpu);
+        // every op that ran on the host during the whole check (training included), with its element kinds
+        StringBuilder fell = new StringBuilder();
+        CudaBackend.hostFallbacks().forEach((op, n) -> fell.append(fell.isEmpty() ? "" : "; ").append(op).append(" x").append(n));
+        System.out.println("KEY host_fallbacks " + (fell.isEmpty() ? "none" : fell));
     }
 
     private static void info() {

@@ -17,6 +17,11 @@ import java.lang.foreign.ValueLayout;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.StringJoiner;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The CUDA backend (device 0): float32 ops run as the CUDA C kernels of this package (compiled by
@@ -220,21 +225,56 @@ public final class CudaBackend implements Backend {
         void run(Backend cpu, View[] views);
     }
 
+    private static final System.Logger LOG = System.getLogger("dev.brasa");
+
+    /** Host fallbacks so far, by op and element kinds (for example "binary MUL (F64, F64, F64)"). */
+    private static final Map<String, LongAdder> FALLBACKS = new ConcurrentHashMap<>();
+
+    /**
+     * How many times each op ran on the host instead of the GPU since the last {@link #resetHostFallbacks()},
+     * keyed by the op and the element kinds of its tensors. GPU tests assert none for the ops they claim.
+     */
+    public static Map<String, Long> hostFallbacks() {
+        Map<String, Long> m = new TreeMap<>();
+        FALLBACKS.forEach((k, v) -> m.put(k, v.sum()));
+        return m;
+    }
+
+    /** Forgets the counts (each kind is still logged only once per JVM). */
+    public static void resetHostFallbacks() { FALLBACKS.clear(); }
+
+    private static final Set<String> LOGGED = ConcurrentHashMap.newKeySet();
+
+    /** Counts one host fallback of what on views' kinds, with one log line the first time each kind happens. */
+    private void countFallback(String what, View... views) {
+        StringJoiner kinds = new StringJoiner(", ", " (", ")");
+        for (View v : views) kinds.add(v == null ? "-" : v.storage().kind().name());
+        String key = what + kinds;
+        FALLBACKS.computeIfAbsent(key, k -> new LongAdder()).increment();
+        if (LOGGED.add(key)) {
+            LOG.log(System.Logger.Level.INFO, "CUDA: " + key + " runs on the host (copied to the CPU and back); "
+                    + "later calls are counted, not logged");
+        }
+    }
+
     /**
      * Runs an op on the CPU backend: copies every storage involved to the host (once per storage,
-     * aliasing kept), runs, and copies the storage of the last view (the output) back.
+     * aliasing kept), runs, and copies the storage of the last view (the output) back. Counted as a
+     * host fallback of what.
      */
-    private void onHost(CpuOp op, View... views) { onHost(1, op, views); }
+    private void onHost(String what, CpuOp op, View... views) { onHost(1, what, op, views); }
 
-    /** {@link #onHost(CpuOp, View...)} for an op whose last {@code outputs} views are all written. */
-    private void onHost(int outputs, CpuOp op, View... views) {
+    /** {@link #onHost(String, CpuOp, View...)} for an op whose last {@code outputs} views are all written. */
+    private void onHost(int outputs, String what, CpuOp op, View... views) {
+        for (View v : views) if (v != null) cuda(v);     // a CPU tensor here gets PyTorch's device message, not a count
+        countFallback(what, views);
         Backend cpu = Backends.cpu();
         Map<Storage, Storage> host = new IdentityHashMap<>();
         View[] hv = new View[views.length];
         for (int i = 0; i < views.length; i++) {
             View v = views[i];
             if (v == null) continue;
-            CudaStorage dev = cuda(v);     // a CPU tensor here gets PyTorch's device message, not a cast error
+            CudaStorage dev = cuda(v);
             Storage hs = host.computeIfAbsent(dev, s -> cpu.wrap(download(dev)));
             hv[i] = new View(hs, v.shape(), v.strides(), v.offset());
         }
@@ -310,7 +350,7 @@ public final class CudaBackend implements Backend {
 
     @Override public void fill(View out, double value) {
         if (f32(out) && out.isContiguous()) launch("elementwise.cu", "fill_f32", out.numel(), at(out), (long) out.numel(), (float) value);
-        else onHost((cpu, v) -> cpu.fill(v[0], value), out);
+        else onHost("fill", (cpu, v) -> cpu.fill(v[0], value), out);
     }
 
     @Override public void copy(View src, View dst) {
@@ -318,7 +358,7 @@ public final class CudaBackend implements Backend {
             launch("elementwise.cu", "copy_strided_f32", dst.numel(), at(src), 0L, at(dst), (long) dst.numel(),
                     strides(src.shape(), src.strides(), null));
         } else {
-            onHost((cpu, v) -> cpu.copy(v[0], v[1]), src, dst);
+            onHost("copy", (cpu, v) -> cpu.copy(v[0], v[1]), src, dst);
         }
     }
 
@@ -334,7 +374,7 @@ public final class CudaBackend implements Backend {
             View dx = dense(x);
             launch("elementwise.cu", "unary_f32", out.numel(), op.ordinal(), at(dx), at(out), (long) out.numel(), (float) p, (float) q);
         } else {
-            onHost((cpu, v) -> cpu.unary(op, v[0], v[1], p, q), x, out);
+            onHost("unary " + op, (cpu, v) -> cpu.unary(op, v[0], v[1], p, q), x, out);
         }
     }
 
@@ -344,7 +384,7 @@ public final class CudaBackend implements Backend {
             launch("elementwise.cu", "unary_backward_f32", out.numel(), op.ordinal(), at(g), dx == null ? new Ptr(0) : at(dx),
                     dy == null ? new Ptr(0) : at(dy), at(out), (long) out.numel(), (float) p, (float) q);
         } else {
-            onHost((cpu, v) -> cpu.unaryBackward(op, v[0], v[1], v[2], v[3], p, q), grad, x, y, out);
+            onHost("unaryBackward " + op, (cpu, v) -> cpu.unaryBackward(op, v[0], v[1], v[2], v[3], p, q), grad, x, y, out);
         }
     }
 
@@ -364,7 +404,7 @@ public final class CudaBackend implements Backend {
                         strides(out.shape(), a.strides(), b.strides()));
             }
         } else {
-            onHost((cpu, v) -> cpu.binary(op, v[0], v[1], v[2]), a, b, out);
+            onHost("binary " + op, (cpu, v) -> cpu.binary(op, v[0], v[1], v[2]), a, b, out);
         }
     }
 
@@ -377,7 +417,7 @@ public final class CudaBackend implements Backend {
         if (f32(x, out) && x.isContiguous() && out.isContiguous() && op.ordinal() <= ReduceOp.MIN.ordinal() && (long) outer * inner > 0) {
             launchBlocks("reduce.cu", "reduce_f32", outer * inner, op.ordinal(), at(x), at(out), outer, n, inner);
         } else {
-            onHost((cpu, v) -> cpu.reduce(op, v[0], outer, n, inner, v[1]), x, out);
+            onHost("reduce " + op, (cpu, v) -> cpu.reduce(op, v[0], outer, n, inner, v[1]), x, out);
         }
     }
 
@@ -385,7 +425,7 @@ public final class CudaBackend implements Backend {
         if (f32(x, out) && inner == 1 && x.isContiguous() && out.isContiguous() && outer > 0) {
             launchBlocks("reduce.cu", "softmax_f32", outer, at(x), at(out), outer, n, log ? 1 : 0);
         } else {
-            onHost((cpu, v) -> cpu.softmax(v[0], outer, n, inner, v[1], log), x, out);
+            onHost(log ? "logSoftmax" : "softmax", (cpu, v) -> cpu.softmax(v[0], outer, n, inner, v[1], log), x, out);
         }
     }
 
@@ -393,7 +433,7 @@ public final class CudaBackend implements Backend {
         if (f32(y, gy, out) && inner == 1 && y.isContiguous() && gy.isContiguous() && out.isContiguous() && outer > 0) {
             launchBlocks("reduce.cu", "softmax_backward_f32", outer, at(y), at(gy), at(out), outer, n, log ? 1 : 0);
         } else {
-            onHost((cpu, v) -> cpu.softmaxBackward(v[0], v[1], outer, n, inner, v[2], log), y, gy, out);
+            onHost(log ? "logSoftmaxBackward" : "softmaxBackward", (cpu, v) -> cpu.softmaxBackward(v[0], v[1], outer, n, inner, v[2], log), y, gy, out);
         }
     }
 
@@ -403,7 +443,7 @@ public final class CudaBackend implements Backend {
             launchBlocks("reduce.cu", "cross_entropy_f32", rows, at(x), at(target), at(lse), at(loss), rows, classes, ignoreIndex,
                     (float) smoothing, (float) scale);
         } else {
-            onHost(2, (cpu, v) -> cpu.crossEntropy(v[0], v[1], rows, classes, ignoreIndex, smoothing, scale, v[2], v[3]),
+            onHost(2, "crossEntropy", (cpu, v) -> cpu.crossEntropy(v[0], v[1], rows, classes, ignoreIndex, smoothing, scale, v[2], v[3]),
                     x, target, lse, loss);
         }
     }
@@ -416,7 +456,7 @@ public final class CudaBackend implements Backend {
             launch("reduce.cu", "cross_entropy_backward_f32", (long) rows * classes, at(x), at(target), at(lse), at(g), gs, at(out),
                     rows, classes, ignoreIndex, (float) smoothing, (float) scale);
         } else {
-            onHost((cpu, v) -> cpu.crossEntropyBackward(v[0], v[1], v[2], v[3], rows, classes, ignoreIndex, smoothing, scale, v[4]),
+            onHost("crossEntropyBackward", (cpu, v) -> cpu.crossEntropyBackward(v[0], v[1], v[2], v[3], rows, classes, ignoreIndex, smoothing, scale, v[4]),
                     x, target, lse, g, out);
         }
     }
@@ -429,7 +469,7 @@ public final class CudaBackend implements Backend {
             launch("elementwise.cu", "binary_loss_backward_f32", out.numel(), op == BinaryOp.BCE_WITH_LOGITS ? 1 : 0, at(dense(a)),
                     at(dense(t)), at(dg), broadcast ? 0 : 1, at(out), (long) out.numel());
         } else {
-            onHost((cpu, v) -> cpu.binaryLossBackward(op, v[0], v[1], v[2], v[3]), a, t, g, out);
+            onHost("binaryLossBackward " + op, (cpu, v) -> cpu.binaryLossBackward(op, v[0], v[1], v[2], v[3]), a, t, g, out);
         }
     }
 
@@ -440,7 +480,7 @@ public final class CudaBackend implements Backend {
      */
     @Override public void matmul(View a, View b, View c, int batch, int m, int n, int k, double alpha, double beta) {
         if (!f32(a, b, c) || !c.isContiguous()) {
-            onHost((cpu, v) -> cpu.matmul(v[0], v[1], v[2], batch, m, n, k, alpha, beta), a, b, c);
+            onHost("matmul", (cpu, v) -> cpu.matmul(v[0], v[1], v[2], batch, m, n, k, alpha, beta), a, b, c);
             return;
         }
         if (m == 0 || n == 0) return;
@@ -513,10 +553,10 @@ public final class CudaBackend implements Backend {
             long bad = ((long[]) download(flag))[0];
             flag.close();
             if (bad != 0) {
-                onHost((cpu, v) -> cpu.indexSelect(v[0], v[1], rowSize, v[2]), x, index, out);   // reports the bad index
+                onHost("indexSelect of a bad index (to report it)", (cpu, v) -> cpu.indexSelect(v[0], v[1], rowSize, v[2]), x, index, out);
             }
         } else {
-            onHost((cpu, v) -> cpu.indexSelect(v[0], v[1], rowSize, v[2]), x, index, out);
+            onHost("indexSelect", (cpu, v) -> cpu.indexSelect(v[0], v[1], rowSize, v[2]), x, index, out);
         }
     }
 
@@ -526,7 +566,7 @@ public final class CudaBackend implements Backend {
             launch("index.cu", "index_add_rows_f32", (long) index.numel() * rowSize, at(out), at(index), at(src), index.numel(),
                     rowSize, rows);
         } else {
-            onHost((cpu, v) -> cpu.indexAdd(v[0], v[1], rowSize, v[2]), src, index, out);
+            onHost("indexAdd", (cpu, v) -> cpu.indexAdd(v[0], v[1], rowSize, v[2]), src, index, out);
         }
     }
 
@@ -584,7 +624,7 @@ public final class CudaBackend implements Backend {
     }
 
     @Override public void set(Storage s, int i, double v) {
-        onHost((cpu, views) -> cpu.set(views[0].storage(), i, v), new View(s, new int[] {1}, new int[] {1}, i));
+        onHost("set one element", (cpu, views) -> cpu.set(views[0].storage(), i, v), new View(s, new int[] {1}, new int[] {1}, i));
     }
 
     /** Device memory held by live tensors and kept in the allocator's cache, in bytes. */

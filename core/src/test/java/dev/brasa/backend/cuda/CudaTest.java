@@ -148,22 +148,33 @@ class CudaTest {
         ops.put("bce", t -> dev.brasa.nn.F.binaryCrossEntropy(t[0].sigmoid(), t[0].detach().gt(0f).toFloat(), null,
                 dev.brasa.nn.Reduction.SUM));
         ops.put("batch norm", t -> new dev.brasa.nn.BatchNorm1d(19).to(t[0].device()).forward(t[0]));
+        // what may still run on the host, per op: only the dtype conversions of the value-only checks
+        java.util.Map<String, java.util.Set<String>> allowed = java.util.Map.of(
+                "argmax as float", java.util.Set.of("copy (I64, F32)"),
+                "comparison as float", java.util.Set.of("copy (BOOL, F32)"));
+        java.util.Map<String, java.util.Map<String, Long>> unexpected = new java.util.LinkedHashMap<>();
         for (var e : ops.entrySet()) {
             Brasa.manualSeed(1);
             dev.brasa.Tensor[] cpu = {Brasa.randn(37, 19).requiresGrad_(true), Brasa.randn(19, 23).requiresGrad_(true),
                 Brasa.randn(e.getKey().startsWith("linear") ? 23 : 19).requiresGrad_(true)};
             dev.brasa.Tensor[] gpu = new dev.brasa.Tensor[3];
             for (int i = 0; i < 3; i++) gpu[i] = cpu[i].detach().to(Device.cuda()).requiresGrad_(true);
+            CudaBackend.resetHostFallbacks();
             dev.brasa.Tensor yc = e.getValue().apply(cpu), yg = e.getValue().apply(gpu);
             assertEquals(Device.cuda(), yg.device(), e.getKey());
             close(yc.toFloatArray(), yg.toFloatArray(), e.getKey());
-            if (!yc.requiresGrad()) continue;        // argmax, comparisons: values only
-            yc.sum().backward();
-            yg.sum().backward();
-            for (int i = 0; i < 3; i++) {
-                if (cpu[i].grad() != null) close(cpu[i].grad().toFloatArray(), gpu[i].grad().toFloatArray(), e.getKey() + " grad " + i);
+            if (yc.requiresGrad()) {        // argmax, comparisons: values only
+                yc.sum().backward();
+                yg.sum().backward();
+                for (int i = 0; i < 3; i++) {
+                    if (cpu[i].grad() != null) close(cpu[i].grad().toFloatArray(), gpu[i].grad().toFloatArray(), e.getKey() + " grad " + i);
+                }
             }
+            var fell = new java.util.TreeMap<>(CudaBackend.hostFallbacks());
+            fell.keySet().removeAll(allowed.getOrDefault(e.getKey(), java.util.Set.of()));
+            if (!fell.isEmpty()) unexpected.put(e.getKey(), fell);
         }
+        assertEquals(java.util.Map.of(), unexpected, "float32 ops that ran on the host instead of the GPU (op: fallbacks)");
     }
 
     /** Class targets 0..18 cycling over the rows, on x's device. */
