@@ -49,15 +49,19 @@ public final class Brasa {
     /** Standard normal samples from a generator. */
     public static Tensor randn(Generator g, int... shape) { return empty(shape).normal_(0, 1, g); }
 
-    /** Integers uniform in [low, high), INT64. */
-    public static Tensor randint(long low, long high, int... shape) {
+    /** {@code torch.randint(low, high, size, generator=g)}: INT64 uniform in [low, high) drawn from g. */
+    public static Tensor randint(Generator g, long low, long high, int... shape) {
+        Objects.requireNonNull(g, "generator");
         if (low >= high) {
             throw new IllegalArgumentException("random_ expects 'from' to be less than 'to', but got from=" + low
                     + " >= to=" + high);
         }
         Shapes.checkSizes(shape);
-        return fromArray(Random.randint(low, high, (int) Shapes.numel(shape), DEFAULT), shape);
+        return fromArray(Random.randint(low, high, (int) Shapes.numel(shape), g), shape);
     }
+
+    /** Integers uniform in [low, high), INT64. */
+    public static Tensor randint(long low, long high, int... shape) { return randint(DEFAULT, low, high, shape); }
 
     /** A random permutation of 0..n-1, INT64. */
     public static Tensor randperm(int n) { return randperm(n, DEFAULT); }

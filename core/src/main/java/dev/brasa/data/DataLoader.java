@@ -18,7 +18,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Batches of a dataset ({@code torch.utils.data.DataLoader}): each {@code for (Sample b : loader)}
- * is one epoch, reshuffled from the loader's generator when {@code shuffle}. A {@link BatchDataset}
+ * is one epoch, reshuffled when {@code shuffle}. The random draws follow PyTorch's, bit for bit: each
+ * epoch draws a base seed, then (shuffling without a loader generator) a fresh seed for that epoch's
+ * permutation, both from the default generator, so {@code Brasa.manualSeed(s)} gives PyTorch's order
+ * after {@code torch.manual_seed(s)}; {@code seed(v)} or {@code generator(g)} give the loader its own
+ * generator, as {@code DataLoader(generator=g)}. A {@link BatchDataset}
  * (such as {@link TensorDataset}) is batched by one gather; other datasets are collated by stacking
  * their samples. With {@code numWorkers > 0}, daemon threads prefetch up to 2 batches per worker,
  * in order; a worker's failure is rethrown in the consumer as a {@link DataLoaderException} naming
@@ -36,16 +40,19 @@ public final class DataLoader implements Iterable<Sample> {
     private final int batchSize, numWorkers;
     private final boolean dropLast;
     private final Sampler sampler;
+    private final Generator generator;
+    private long baseSeed;
 
     private DataLoader(Builder b) {
         this.ds = b.ds;
         this.batchSize = b.batchSize;
         this.dropLast = b.dropLast;
         this.numWorkers = b.numWorkers;
+        this.generator = b.generator != null ? b.generator : b.seed != null ? new Generator(b.seed) : null;
         if (b.sampler != null) {
             this.sampler = b.sampler;
         } else if (b.shuffle) {
-            this.sampler = Sampler.random(ds.size(), new Generator(b.seed != null ? b.seed : Brasa.defaultGenerator().random64() >>> 1));
+            this.sampler = Sampler.random(ds.size(), generator);   // null: a fresh seed from the default generator per epoch
         } else {
             this.sampler = Sampler.sequential(ds.size());
         }
@@ -57,8 +64,19 @@ public final class DataLoader implements Iterable<Sample> {
     /** The dataset. */
     public Dataset<Sample> dataset() { return ds; }
 
-    /** The shuffling generator (for checkpoints), or null when the loader does not shuffle with one. */
-    public Generator generator() { return sampler instanceof Sampler.Random r ? r.generator() : null; }
+    /**
+     * The loader's generator ({@code DataLoader(generator=g)}; for checkpoints), or null when the
+     * loader draws from the default generator.
+     */
+    public Generator generator() { return generator; }
+
+    /**
+     * The base seed the last {@link #iterator()} drew, as PyTorch's iterator does on every
+     * {@code iter(loader)} (from the loader's generator, else the default one): PyTorch seeds its worker
+     * processes from it; Brasa's workers are threads that need none, but the draw keeps the generator
+     * streams in PyTorch's order.
+     */
+    public long baseSeed() { return baseSeed; }
 
     /** Batches per epoch ({@code len(loader)}). */
     public int size() {
@@ -71,6 +89,8 @@ public final class DataLoader implements Iterable<Sample> {
 
     /** One epoch of batches. */
     @Override public Iterator<Sample> iterator() {
+        // PyTorch's order: the iterator's base seed first, then the sampler's draws for the epoch
+        baseSeed = (generator != null ? generator : Brasa.defaultGenerator()).random64() & Long.MAX_VALUE;
         long[] order = sampler.epoch();
         for (long i : order) {
             if (i < 0 || i >= ds.size()) {
@@ -187,6 +207,7 @@ public final class DataLoader implements Iterable<Sample> {
         private int batchSize = 1, numWorkers;
         private boolean shuffle, dropLast;
         private Long seed;
+        private Generator generator;
         private Sampler sampler;
 
         private Builder(Dataset<Sample> ds) { this.ds = Objects.requireNonNull(ds, "dataset"); }
@@ -203,8 +224,14 @@ public final class DataLoader implements Iterable<Sample> {
         /** Background threads prefetching batches (0 = load in the consumer). */
         public Builder numWorkers(int v) { numWorkers = v; return this; }
 
-        /** Seed of the shuffling generator (default: drawn from the default generator). */
+        /**
+         * The loader's own generator, seeded v: {@code DataLoader(..., generator=torch.Generator().manual_seed(v))}.
+         * Without it (and without {@link #generator}) every epoch draws from the default generator, as in PyTorch.
+         */
         public Builder seed(long v) { seed = v; return this; }
+
+        /** The loader's generator ({@code DataLoader(..., generator=g)}): base seeds and shuffling draw from it. */
+        public Builder generator(Generator g) { generator = Objects.requireNonNull(g, "generator"); return this; }
 
         /** A custom index order per epoch (instead of shuffle/seed). */
         public Builder sampler(Sampler s) { sampler = Objects.requireNonNull(s, "sampler"); return this; }
@@ -214,6 +241,7 @@ public final class DataLoader implements Iterable<Sample> {
             if (batchSize <= 0) throw new IllegalArgumentException("batchSize must be > 0, got " + batchSize);
             if (numWorkers < 0) throw new IllegalArgumentException("numWorkers must be >= 0, got " + numWorkers);
             if (sampler != null && shuffle) throw new IllegalArgumentException("sampler option is mutually exclusive with shuffle");
+            if (seed != null && generator != null) throw new IllegalArgumentException("give the loader a seed or a generator, not both");
             if (ds.size() <= 0) {
                 throw new IllegalArgumentException("dataset is empty (size " + ds.size() + "): num_samples should be a "
                         + "positive integer value, but got num_samples=" + ds.size());

@@ -15,6 +15,33 @@ public final class Datasets {
         return randomSplit(ds, Brasa.defaultGenerator(), lengths);
     }
 
+    /** Splits by fractions that sum to 1, shuffled with the default generator ({@code random_split(ds, [0.8, 0.2])}). */
+    public static <T> List<Subset<T>> randomSplit(Dataset<T> ds, double... fractions) {
+        return randomSplit(ds, Brasa.defaultGenerator(), fractions);
+    }
+
+    /**
+     * Splits by fractions as PyTorch does: each split gets floor(size * fraction) items and the
+     * remainder is dealt one by one to the splits in order.
+     */
+    public static <T> List<Subset<T>> randomSplit(Dataset<T> ds, Generator g, double... fractions) {
+        Objects.requireNonNull(ds, "dataset");
+        double sum = 0;
+        for (double f : fractions) sum += f;
+        if (Math.abs(sum - 1) > 1e-9 || sum > 1 + 1e-12) {
+            throw new IllegalArgumentException("random_split fractions must sum to 1, got " + java.util.Arrays.toString(fractions));
+        }
+        int[] lengths = new int[fractions.length];
+        int given = 0;
+        for (int i = 0; i < fractions.length; i++) {
+            if (fractions[i] < 0 || fractions[i] > 1) throw new IllegalArgumentException("Fraction at index " + i + " is not between 0 and 1");
+            lengths[i] = (int) Math.floor(ds.size() * fractions[i]);
+            given += lengths[i];
+        }
+        for (int i = 0; i < ds.size() - given; i++) lengths[i % lengths.length]++;
+        return randomSplit(ds, g, lengths);
+    }
+
     /** Splits with a given generator ({@code random_split(ds, lengths, generator)}). */
     public static <T> List<Subset<T>> randomSplit(Dataset<T> ds, Generator g, int... lengths) {
         Objects.requireNonNull(ds, "dataset");
