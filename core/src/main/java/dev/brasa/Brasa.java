@@ -197,6 +197,9 @@ public final class Brasa {
     /** Uninitialised in PyTorch; zeros here (FLOAT32). */
     public static Tensor empty(int... shape) { return zeros(shape); }
 
+    /** {@code torch.norm(x, p)}: the p-norm of all elements. */
+    public static Tensor norm(Tensor x, double p) { return x.norm(p); }
+
     /** Zeros with x's shape and dtype. */
     public static Tensor zerosLike(Tensor x) { return Ops.zerosLike(x); }
 

@@ -456,20 +456,33 @@ public class Tensor {
     /** Largest element (0-d). */
     public Tensor max() { return Reduce.all(ReduceOp.MAX, this); }
 
-    /** Largest values along dim ({@code x.max(dim).values}). */
-    public Tensor max(int dim) { return Reduce.dims(ReduceOp.MAX, this, new int[] {dim}, false); }
+    /** Largest values along dim and their indices ({@code torch.max(x, dim)}: a (values, indices) pair). */
+    public ValuesIndices max(int dim) { return max(dim, false); }
 
-    /** Largest values along dim, keeping it when keepdim. */
-    public Tensor max(int dim, boolean keepdim) { return Reduce.dims(ReduceOp.MAX, this, new int[] {dim}, keepdim); }
+    /** {@link #max(int)}, keeping dim as size 1 when keepdim. */
+    public ValuesIndices max(int dim, boolean keepdim) {
+        return new ValuesIndices(Reduce.dims(ReduceOp.MAX, this, new int[] {dim}, keepdim), argmax(dim, keepdim));
+    }
+
+    /** The 2-norm of all elements ({@code x.norm()}). */
+    public Tensor norm() { return Norm.apply(this, 2, null, false); }
+
+    /** The p-norm of all elements ({@code torch.norm(x, p)}; p = Double.POSITIVE_INFINITY for the largest |x|). */
+    public Tensor norm(double p) { return Norm.apply(this, p, null, false); }
+
+    /** The p-norm along dim ({@code torch.norm(x, p, dim, keepdim)}). */
+    public Tensor norm(double p, int dim, boolean keepdim) { return Norm.apply(this, p, new int[] {dim}, keepdim); }
 
     /** Smallest element (0-d). */
     public Tensor min() { return Reduce.all(ReduceOp.MIN, this); }
 
-    /** Smallest values along dim. */
-    public Tensor min(int dim) { return Reduce.dims(ReduceOp.MIN, this, new int[] {dim}, false); }
+    /** Smallest values along dim and their indices ({@code torch.min(x, dim)}). */
+    public ValuesIndices min(int dim) { return min(dim, false); }
 
-    /** Smallest values along dim, keeping it when keepdim. */
-    public Tensor min(int dim, boolean keepdim) { return Reduce.dims(ReduceOp.MIN, this, new int[] {dim}, keepdim); }
+    /** {@link #min(int)}, keeping dim as size 1 when keepdim. */
+    public ValuesIndices min(int dim, boolean keepdim) {
+        return new ValuesIndices(Reduce.dims(ReduceOp.MIN, this, new int[] {dim}, keepdim), Reduce.arg(ReduceOp.ARGMIN, this, dim, keepdim));
+    }
 
     /** Index of the largest element of the flattened tensor (INT64, 0-d). */
     public Tensor argmax() { return Reduce.arg(ReduceOp.ARGMAX, this, null, false); }
@@ -560,6 +573,20 @@ public class Tensor {
      * mask over dim 0 selects rows.
      */
     public Tensor index(Tensor idx) { return Index.apply(this, idx); }
+    /** {@code x[i0, i1, ...]}: index tensors (INT64) broadcast together, selecting along the leading dims. */
+    public Tensor index(Tensor... indices) { return Gather.index(this, indices); }
+
+    /** {@code torch.gather(x, dim, index)}: out[p] = x[p with coordinate dim replaced by index[p]]. */
+    public Tensor gather(int dim, Tensor index) { return Gather.gather(this, dim, index); }
+
+    /** {@code x.scatter(dim, index, src)} (out of place): src[p] written at index[p] along dim. */
+    public Tensor scatter(int dim, Tensor index, Tensor src) { return Gather.scatter(this, dim, index, src); }
+
+    /** {@code x.scatter(dim, index, value)} (out of place): value written at index[p] along dim. */
+    public Tensor scatter(int dim, Tensor index, double value) { return Gather.scatter(this, dim, index, value); }
+
+    /** {@code x.scatter_add(dim, index, src)} (out of place): src[p] added at index[p] along dim, repeats accumulate. */
+    public Tensor scatterAdd(int dim, Tensor index, Tensor src) { return Gather.scatterAdd(this, dim, index, src); }
 
     /** This tensor if contiguous, else a contiguous copy. */
     public Tensor contiguous() { return isContiguous() ? this : Copy.apply(this); }

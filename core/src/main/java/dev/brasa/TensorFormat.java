@@ -21,6 +21,7 @@ final class TensorFormat {
         String prefix = "tensor(";
         int indent = prefix.length();
         List<String> suffixes = new ArrayList<>();
+        if (!t.device().isCpu()) suffixes.add("device='" + t.device() + "'");
         String body;
         if (t.numel() == 0) {
             if (t.dim() != 1) suffixes.add("size=" + tuple(t.shape));

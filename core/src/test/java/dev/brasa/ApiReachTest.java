@@ -50,7 +50,7 @@ class ApiReachTest {
         add(a, "F.gelu", "gelu", x -> F.gelu(x[0]));
         add(a, "F.leakyRelu", "leaky_relu", x -> F.leakyRelu(x[0], 0.1));
         add(a, "mm", "matmul_2d", x -> x[0].mm(x[1]));
-        add(a, "min keepdim", "min_dim", x -> x[0].min(-1, true).squeeze(-1));
+        add(a, "min keepdim", "min_dim", x -> x[0].min(-1, true).values().squeeze(-1));
         add(a, "mean over dims", "sum_dims", x -> x[0].mean(new int[] {0, 2}, true).squeeze(2).squeeze(0).mul(x[0].size(0) * x[0].size(2)));
         add(a, "cpu", "clone", x -> x[0].cpu().clone());
         return a.stream();

@@ -100,7 +100,7 @@ class MisuseTest {
     void nullArgumentsAreNamed() {
         NullPointerException e = assertThrows(NullPointerException.class, () -> Brasa.randn(2).add((Tensor) null));
         assertEquals("other", e.getMessage());
-        assertThrows(NullPointerException.class, () -> Brasa.randn(2).index(null));
+        assertThrows(NullPointerException.class, () -> Brasa.randn(2).index((Tensor) null));
         assertThrows(NullPointerException.class, () -> Brasa.fromArray(null, 1));
     }
 

@@ -32,4 +32,12 @@ class PrintingTest {
         Assertions2.assertClose(F.tensor("grad_fn"), a.mul(2f).sum().detach(), 1e-6, 1e-6, "the printed value");
         assertEquals(F.text("req_grad_wide.str"), F.tensor("req_grad_wide").requiresGrad_().toString());
     }
+
+    @org.junit.jupiter.api.Test
+    void aStateDictPrintsAsPyTorchsOrderedDict() {
+        Brasa.manualSeed(0);
+        var m = new dev.brasa.nn.Sequential(new dev.brasa.nn.Linear(2, 4), new dev.brasa.nn.Tanh(), new dev.brasa.nn.Linear(4, 1));
+        assertEquals(F.text("state_dict.str"), m.stateDict().toString());
+        assertEquals(F.text("state_dict_empty.str"), new dev.brasa.nn.Tanh().stateDict().toString());
+    }
 }

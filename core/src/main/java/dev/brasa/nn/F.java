@@ -47,6 +47,28 @@ public final class F {
     /** Log-softmax along dim. */
     public static Tensor logSoftmax(Tensor x, int dim) { return x.logSoftmax(dim); }
 
+    /**
+     * {@code F.one_hot(labels, num_classes)}: INT64 of shape labels.shape + [numClasses] with a 1 at
+     * each label; numClasses -1 means max(labels) + 1.
+     */
+    public static Tensor oneHot(Tensor labels, int numClasses) {
+        if (labels.dtype() != dev.brasa.DType.INT64) throw new IllegalArgumentException("one_hot is only applicable to index tensor.");
+        long[] v = labels.contiguous().toLongArray();
+        long max = -1;
+        for (long x : v) {
+            if (x < 0) throw new IllegalArgumentException("Class values must be non-negative.");
+            max = Math.max(max, x);
+        }
+        int c = numClasses == -1 ? (int) (max + 1) : numClasses;
+        if (numClasses != -1 && max >= numClasses) throw new IllegalArgumentException("Class values must be smaller than num_classes.");
+        if (numClasses == -1 && v.length == 0) throw new IllegalArgumentException("Can not infer total number of classes from empty tensor.");
+        long[] out = new long[v.length * c];
+        for (int i = 0; i < v.length; i++) out[i * c + (int) v[i]] = 1;
+        int[] shape = java.util.Arrays.copyOf(labels.shape(), labels.dim() + 1);
+        shape[labels.dim()] = c;
+        return Brasa.tensor(out).reshape(shape).to(labels.device());
+    }
+
     /** Dropout: identity unless training. */
     public static Tensor dropout(Tensor x, double p, boolean training) { return Brasa.dropout(x, p, training); }
 

@@ -261,10 +261,13 @@ public abstract class Module {
 
     // ------------------------------------------------------------------ state dicts
 
-    /** Parameters and buffers by dotted name, sharing storage with the module ({@code state_dict()}). */
+    /**
+     * Parameters and buffers by dotted name, sharing storage with the module ({@code state_dict()});
+     * printed as PyTorch prints it, {@code OrderedDict([(name, tensor), ...])}.
+     */
     public Map<String, Tensor> stateDict() {
         checkFields();
-        Map<String, Tensor> out = new LinkedHashMap<>();
+        Map<String, Tensor> out = new StateDict();
         collectState("", out);
         return out;
     }

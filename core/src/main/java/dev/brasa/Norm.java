@@ -1,0 +1,99 @@
+package dev.brasa;
+
+import dev.brasa.autograd.Node;
+
+/**
+ * Vector p-norms ({@code torch.norm(x, p, dim, keepdim)}): (sum |x|^p)^(1/p) over all elements or
+ * along dims, p = inf the largest |x|. Backward as PyTorch's: sign(x) for p = 1;
+ * x |x|^(p-2) / norm^(p-1) otherwise, with 0 where the norm is 0 (so the norm of a zero vector has
+ * gradient 0, not NaN); for p = inf, sign(x) shared among the elements that reach the maximum.
+ */
+final class Norm {
+    private Norm() {}
+
+    static Tensor apply(Tensor x, double p, int[] dims, boolean keepdim) {
+        if (!x.dtype.isFloatingPoint()) {
+            throw new IllegalArgumentException("linalg.vector_norm: Expected a floating point or complex tensor as input. Got " + x.dtype.torchName().substring(6));
+        }
+        if (Double.isNaN(p) || p < 0) throw new IllegalArgumentException("linalg.vector_norm: p must be >= 0, got " + p);
+        Tensor norm;
+        try (var g = Brasa.noGrad()) {
+            Tensor a = x.abs();
+            if (Double.isInfinite(p)) norm = dims == null ? a.max() : amax(a, dims, keepdim);
+            else if (p == 0) norm = sum(a.ne(0).to(x.dtype), dims, keepdim);
+            else if (p == 1) norm = sum(a, dims, keepdim);
+            else if (p == 2) norm = sum(a.mul(a), dims, keepdim).sqrt();
+            else norm = sum(a.pow(p), dims, keepdim).pow(1 / p);
+        }
+        norm = norm.detach();
+        if (Tensor.recording(x) && p != 0) norm.attach(new NormNode(x, norm, p, dims, keepdim));
+        return norm;
+    }
+
+    private static Tensor sum(Tensor t, int[] dims, boolean keepdim) { return dims == null ? t.sum() : t.sum(dims, keepdim); }
+
+    /** The largest values over several dims. */
+    private static Tensor amax(Tensor t, int[] dims, boolean keepdim) {
+        int[] sorted = dims.clone();
+        for (int i = 0; i < sorted.length; i++) sorted[i] = Shapes.dim(sorted[i], t.dim());
+        java.util.Arrays.sort(sorted);
+        Tensor r = t;
+        for (int d : sorted) r = r.max(d, true).values();
+        if (!keepdim) for (int i = sorted.length - 1; i >= 0; i--) r = r.squeeze(sorted[i]);
+        return r;
+    }
+
+    private static final class NormNode extends Node {
+        private final SavedTensor x, norm;
+        private final double p;
+        private final int[] dims;
+        private final boolean keepdim;
+
+        NormNode(Tensor x, Tensor norm, double p, int[] dims, boolean keepdim) {
+            super(x);
+            this.x = save(x);
+            this.norm = save(norm);
+            this.p = p;
+            this.dims = dims;
+            this.keepdim = keepdim;
+        }
+
+        @Override public String name() { return "LinalgVectorNormBackward0"; }
+
+        @Override protected Tensor[] backward(Tensor g) {
+            Tensor xv = x.get(), n = norm.get();
+            int[] shape = xv.shape();
+            Tensor ge = expand(g, shape), ne = expand(n, shape);
+            Tensor sign = xv.sign();
+            Tensor dx;
+            if (p == 1) {
+                dx = sign.mul(ge);
+            } else if (Double.isInfinite(p)) {
+                Tensor hit = xv.abs().eq(ne).to(xv.dtype());
+                Tensor count = (dims == null ? hit.sum().reshape(new int[0]) : hit.sum(dims, true)).expand(shape);
+                dx = sign.mul(hit).mul(ge.div(count));
+            } else {
+                // PyTorch's form: sign(x) |x|^(p-1) grad / norm^(p-1), 0 where the norm (or, for p < 1, x) is 0
+                DType dt = xv.dtype();
+                Tensor zeroNorm = ne.eq(0).to(dt);
+                Tensor scale = ge.div(ne.add(zeroNorm).pow(p - 1)).mul(Brasa.onesLike(zeroNorm).sub(zeroNorm));
+                Tensor xs = sign.mul(xv.abs().add(xv.eq(0).to(dt)).pow(p - 1));
+                dx = xs.mul(scale);
+            }
+            return new Tensor[] {dx};
+        }
+
+        /** The reduced tensor t broadcast back to the input's shape (re-inserting the reduced dims). */
+        private Tensor expand(Tensor t, int[] shape) {
+            if (dims == null) return t.reshape(new int[0]).expand(shape);
+            Tensor k = t;
+            if (!keepdim) {
+                int[] sorted = dims.clone();
+                for (int i = 0; i < sorted.length; i++) sorted[i] = Shapes.dim(sorted[i], shape.length);
+                java.util.Arrays.sort(sorted);
+                for (int d : sorted) k = k.unsqueeze(d);
+            }
+            return k.expand(shape);
+        }
+    }
+}
