@@ -22,10 +22,11 @@ import java.util.Objects;
  * threads.
  */
 public class Tensor {
-    final Storage storage;
-    final int[] shape;
-    final int[] strides;
-    final int offset;
+    // not final: Module.to moves a Parameter's data in place (PyTorch's param.data = ...), keeping the object
+    Storage storage;
+    int[] shape;
+    int[] strides;
+    int offset;
     final DType dtype;
 
     private boolean requiresGrad;
@@ -41,6 +42,17 @@ public class Tensor {
 
             @Override public Tensor asStrided(Tensor base, int[] size, int[] stride, int offset) {
                 return base.alias(size.clone(), stride.clone(), offset);
+            }
+
+            @Override public void setData(Tensor t, Tensor data) {
+                if (t.dtype != data.dtype || !java.util.Arrays.equals(t.shape, data.shape)) {
+                    throw new IllegalArgumentException("setData: a " + t.dtype.torchName() + " " + Shapes.str(t.shape) + " tensor cannot take "
+                            + "the data of a " + data.dtype.torchName() + " " + Shapes.str(data.shape) + " one");
+                }
+                t.storage = data.storage;
+                t.shape = data.shape;
+                t.strides = data.strides;
+                t.offset = data.offset;
             }
         });
     }

@@ -41,6 +41,7 @@ public final class DataLoader implements Iterable<Sample> {
     private final boolean dropLast;
     private final Sampler sampler;
     private final Generator generator;
+    private final boolean pinMemory;
     private long baseSeed;
 
     private DataLoader(Builder b) {
@@ -49,6 +50,7 @@ public final class DataLoader implements Iterable<Sample> {
         this.dropLast = b.dropLast;
         this.numWorkers = b.numWorkers;
         this.generator = b.generator != null ? b.generator : b.seed != null ? new Generator(b.seed) : null;
+        this.pinMemory = b.pinMemory;
         if (b.sampler != null) {
             this.sampler = b.sampler;
         } else if (b.shuffle) {
@@ -83,6 +85,9 @@ public final class DataLoader implements Iterable<Sample> {
         int n = sampler.size();
         return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
     }
+
+    /** Whether the loader was asked to pin memory ({@link Builder#pinMemory}); it changes nothing in Brasa. */
+    public boolean pinMemory() { return pinMemory; }
 
     /** The batch size. */
     public int batchSize() { return batchSize; }
@@ -209,6 +214,7 @@ public final class DataLoader implements Iterable<Sample> {
         private Long seed;
         private Generator generator;
         private Sampler sampler;
+        private boolean pinMemory;
 
         private Builder(Dataset<Sample> ds) { this.ds = Objects.requireNonNull(ds, "dataset"); }
 
@@ -229,6 +235,13 @@ public final class DataLoader implements Iterable<Sample> {
          * Without it (and without {@link #generator}) every epoch draws from the default generator, as in PyTorch.
          */
         public Builder seed(long v) { seed = v; return this; }
+
+        /**
+         * {@code pin_memory=True}: accepted for PyTorch programs, and changes nothing. PyTorch pins host
+         * batches so that copies to the GPU are asynchronous; Brasa's CUDA backend already copies every
+         * batch through pinned staging memory, with or without this option.
+         */
+        public Builder pinMemory(boolean v) { pinMemory = v; return this; }
 
         /** The loader's generator ({@code DataLoader(..., generator=g)}): base seeds and shuffling draw from it. */
         public Builder generator(Generator g) { generator = Objects.requireNonNull(g, "generator"); return this; }

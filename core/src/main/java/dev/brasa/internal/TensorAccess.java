@@ -45,4 +45,10 @@ public abstract class TensorAccess {
      * stride, offset)}). The caller has checked that every element it reaches lies inside the storage.
      */
     public abstract Tensor asStrided(Tensor base, int[] size, int[] stride, int offset);
+
+    /**
+     * Points t at data's storage and layout, keeping t's identity, autograd flags and gradient
+     * ({@code t.data = data}); both must have the same dtype and shape.
+     */
+    public abstract void setData(Tensor t, Tensor data);
 }

@@ -64,24 +64,33 @@ public final class Metrics {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("%" + width + "s  %9s %9s %9s %9s%n%n", "", "precision", "recall", "f1-score", "support"));
         for (int c = 0; c < k; c++) {
-            sb.append(String.format("%" + width + "s  %9.2f %9.2f %9.2f %9d%n", classNames[c], prec[c], rec[c], f1[c], support[c]));
+            sb.append(String.format("%" + width + "s  %9s %9s %9s %9d%n", classNames[c], f2(prec[c]), f2(rec[c]), f2(f1[c]), support[c]));
         }
         sb.append('\n');
-        sb.append(String.format("%" + width + "s  %9s %9s %9.2f %9d%n", "accuracy", "", "", total == 0 ? 0 : (double) correct / total, total));
+        sb.append(String.format("%" + width + "s  %9s %9s %9s %9d%n", "accuracy", "", "", f2(total == 0 ? 0 : (double) correct / total), total));
+        // as numpy's mean and weighted average: sum, then one division
         double mp = 0, mr = 0, mf = 0, wp = 0, wr = 0, wf = 0;
         for (int c = 0; c < k; c++) {
-            mp += prec[c] / k;
-            mr += rec[c] / k;
-            mf += f1[c] / k;
-            if (total > 0) {
-                wp += prec[c] * support[c] / total;
-                wr += rec[c] * support[c] / total;
-                wf += f1[c] * support[c] / total;
-            }
+            mp += prec[c];
+            mr += rec[c];
+            mf += f1[c];
+            wp += prec[c] * support[c];
+            wr += rec[c] * support[c];
+            wf += f1[c] * support[c];
         }
-        sb.append(String.format("%" + width + "s  %9.2f %9.2f %9.2f %9d%n", "macro avg", mp, mr, mf, total));
-        sb.append(String.format("%" + width + "s  %9.2f %9.2f %9.2f %9d%n", "weighted avg", wp, wr, wf, total));
+        double t = Math.max(1, total);
+        sb.append(String.format("%" + width + "s  %9s %9s %9s %9d%n", "macro avg", f2(mp / k), f2(mr / k), f2(mf / k), total));
+        sb.append(String.format("%" + width + "s  %9s %9s %9s %9d%n", "weighted avg", f2(wp / t), f2(wr / t), f2(wf / t), total));
         return sb.toString();
+    }
+
+    /**
+     * v with 2 decimals as Python formats it ({@code f"{v:.2f}"}, which scikit-learn's report uses):
+     * the exact binary value rounded half to even, so 0.615 (just below 0.615 in binary) is 0.61;
+     * Java's %.2f rounds the shortest decimal form half up and would print 0.62.
+     */
+    static String f2(double v) {
+        return new java.math.BigDecimal(v).setScale(2, java.math.RoundingMode.HALF_EVEN).toPlainString();
     }
 
     private static void check(long[] p, long[] t) {

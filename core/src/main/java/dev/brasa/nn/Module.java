@@ -228,21 +228,19 @@ public abstract class Module {
 
     /**
      * Moves parameters and buffers (of this module and its children) to a device; returns this.
-     * Each parameter is replaced in the registry by one on the device (layers read their
-     * parameters from it), so create the optimizer after moving, as in PyTorch; a subclass that
-     * keeps its own field to a parameter must read it back through {@link #parameter(String)}.
+     * As in PyTorch, each {@link Parameter} stays the same object and its data (and gradient, if
+     * any) moves, so fields that hold parameters, and optimizers built before the move, keep working.
      */
     public Module to(Device device) {
         checkFields();
         Objects.requireNonNull(device, "device");
-        for (var e : params.entrySet()) {
-            Parameter p = e.getValue();
+        var door = dev.brasa.internal.TensorAccess.get();
+        for (Parameter p : params.values()) {
             if (p != null && !p.device().equals(device)) {
-                Tensor moved;
                 try (var g = Brasa.noGrad()) {
-                    moved = p.to(device);
+                    door.setData(p, p.detach().to(device));
+                    if (p.grad() != null) p.setGrad(p.grad().to(device));
                 }
-                e.setValue(new Parameter(moved, p.requiresGrad()));
             }
         }
         for (var e : buffers.entrySet()) {

@@ -46,6 +46,18 @@ class DataReachTest {
     }
 
     @Test
+    void pinMemoryIsAcceptedAndChangesNothing() {
+        TensorDataset ds = new TensorDataset(Brasa.arange(10), Brasa.arange(10));
+        DataLoader pinned = DataLoader.builder(ds).batchSize(4).shuffle(true).seed(3).pinMemory(true).build();
+        DataLoader plain = DataLoader.builder(ds).batchSize(4).shuffle(true).seed(3).build();
+        assertEquals(true, pinned.pinMemory());
+        assertEquals(false, plain.pinMemory());
+        var a = pinned.iterator();
+        var b = plain.iterator();
+        while (b.hasNext()) assertArrayEquals(b.next().x().toLongArray(), a.next().x().toLongArray());
+    }
+
+    @Test
     void theLoadersErrorNamesTheSample() {
         IllegalStateException cause = new IllegalStateException("bad image");
         DataLoaderException e = new DataLoaderException(17, cause);

@@ -1,6 +1,8 @@
 package dev.brasa.backend.cuda;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -182,6 +184,22 @@ class CudaTest {
         long[] t = new long[x.size(0)];
         for (int i = 0; i < t.length; i++) t[i] = i % x.size(1);
         return Brasa.tensor(t).to(x.device());
+    }
+
+    /** Module.to keeps each Parameter object (PyTorch's param.data = ...): a field holding one stays valid. */
+    @Test
+    void movingAModuleKeepsItsParameterObjects() {
+        assumeTrue(Cuda.isAvailable(), "no usable CUDA GPU: " + Cuda.unavailableReason());
+        var m = new dev.brasa.nn.Linear(3, 2);
+        var w = m.weight();
+        float[] before = w.toFloatArray();
+        m.forward(Brasa.ones(1, 3)).sum().backward();
+        m.to(Device.cuda());
+        assertSame(w, m.weight(), "the same Parameter object");
+        assertEquals(Device.cuda(), w.device());
+        assertEquals(Device.cuda(), w.grad().device(), "the gradient moved too");
+        assertArrayEquals(before, w.toFloatArray());
+        assertEquals(Device.cuda(), w.matmul(Brasa.ones(3, 1).to(Device.cuda())).device());
     }
 
     @Test
