@@ -55,10 +55,31 @@ final class TorchUnpickler {
     /** The allowlisted callables and types. */
     private enum Global {
         ORDERED_DICT, REBUILD_TENSOR_V2, REBUILD_PARAMETER, REBUILD_PARAMETER_WITH_STATE, REBUILD_FROM_TYPE_V2,
-        CODECS_ENCODE, TORCH_SIZE, TORCH_DEVICE, SET, FROZENSET, BYTES, BYTEARRAY, TENSOR_TYPE, PARAMETER_TYPE
+        CODECS_ENCODE, TORCH_SIZE, TORCH_DEVICE, SET, FROZENSET, BYTES, BYTEARRAY, TENSOR_TYPE, PARAMETER_TYPE,
+        NP_RECONSTRUCT, NP_NDARRAY, NP_DTYPE, NP_FROMBUFFER
     }
 
     private record StorageType(TorchDType dtype) {}
+
+    /** numpy's globals, allowed only when reading plain data pickles ({@link Pickle}). */
+    private static final Map<String, Global> NUMPY = Map.of(
+            "numpy.core.multiarray._reconstruct", Global.NP_RECONSTRUCT,
+            "numpy.ndarray", Global.NP_NDARRAY,
+            "numpy.dtype", Global.NP_DTYPE,
+            "numpy.core.numeric._frombuffer", Global.NP_FROMBUFFER); // protocol 5's in-band arrays
+
+    /** A numpy dtype being rebuilt: its code ('u1', 'f4', ...) and, after BUILD, its byte order. */
+    private static final class NpDType {
+        final String code;
+        char order = '|';
+
+        NpDType(String code) { this.code = code; }
+    }
+
+    /** A numpy array being rebuilt: empty after _reconstruct, filled by BUILD. */
+    private static final class NpArray {
+        Pickle.NumpyArray value;
+    }
 
     private static final Map<String, Global> ALLOWED = Map.ofEntries(
             Map.entry("collections.OrderedDict", Global.ORDERED_DICT),
@@ -89,6 +110,7 @@ final class TorchUnpickler {
     private final long base;
     private final ByteBuffer in;
     private final Storages storages;
+    private final boolean numpy;
     private final List<Object> stack = new ArrayList<>();
     private final List<Integer> marks = new ArrayList<>();
     private final Map<Long, Object> memo = new HashMap<>();
@@ -98,15 +120,19 @@ final class TorchUnpickler {
      * An unpickler over pickle, whose first byte is at offset base of file (for messages), using
      * storages for persistent ids.
      */
-    TorchUnpickler(Path file, long base, byte[] pickle, Storages storages) {
+    TorchUnpickler(Path file, long base, byte[] pickle, Storages storages) { this(file, base, pickle, storages, false); }
+
+    /** numpy: also rebuild numpy arrays (uint8, int/float of 1-8 bytes) as {@link Pickle.NumpyArray}. */
+    TorchUnpickler(Path file, long base, byte[] pickle, Storages storages, boolean numpy) {
         this.file = file;
         this.base = base;
         this.in = ByteBuffer.wrap(pickle).order(ByteOrder.LITTLE_ENDIAN);
         this.storages = storages;
+        this.numpy = numpy;
     }
 
     private FileFormatException error(String msg) {
-        return new FileFormatException(file, base + opAt, "data.pkl: " + msg);
+        return new FileFormatException(file, base + opAt, (numpy ? "pickle: " : "data.pkl: ") + msg);
     }
 
     /** Runs the pickle to its STOP and returns the value. */
@@ -228,6 +254,37 @@ final class TorchUnpickler {
         }
     }
 
+    /** Like {@link #load()}, with every numpy array placeholder replaced by its {@link Pickle.NumpyArray}. */
+    Object loadResolved() throws IOException {
+        return resolve(load(), 0);
+    }
+
+    private Object resolve(Object o, int depth) throws FileFormatException {
+        if (depth > 1000) throw error("containers nested deeper than 1000");
+        switch (o) {
+            case NpArray a -> {
+                if (a.value == null) throw error("a numpy array was reconstructed but never filled (no BUILD)");
+                return a.value;
+            }
+            case NpDType d -> { return d.code; }
+            case Object[] t -> {
+                for (int i = 0; i < t.length; i++) t[i] = resolve(t[i], depth + 1);
+                return t;
+            }
+            case List<?> l -> {
+                @SuppressWarnings("unchecked") List<Object> m = (List<Object>) l;
+                for (int i = 0; i < m.size(); i++) m.set(i, resolve(m.get(i), depth + 1));
+                return m;
+            }
+            case Map<?, ?> mp -> {
+                @SuppressWarnings("unchecked") Map<Object, Object> m = (Map<Object, Object>) mp;
+                for (var e : m.entrySet()) e.setValue(resolve(e.getValue(), depth + 1));
+                return m;
+            }
+            case null, default -> { return o; }
+        }
+    }
+
     private static String opName(int op) {
         return switch (op) {
             case 0x69 -> "opcode INST (builds an arbitrary object) is not allowed in weights-only loading";
@@ -246,6 +303,7 @@ final class TorchUnpickler {
     private Object global(String module, String name) throws FileFormatException {
         String full = module + "." + name;
         Global g = ALLOWED.get(full);
+        if (g == null && numpy) g = NUMPY.get(full);
         if (g != null) return g;
         if (module.equals("torch") && name.endsWith("Storage")) {
             TorchDType t = TorchDType.ofStorage(name);
@@ -315,6 +373,23 @@ final class TorchUnpickler {
                 throw error("bytearray needs no argument, bytes, or (str, 'latin-1')");
             }
             case TENSOR_TYPE, PARAMETER_TYPE -> throw error("a tensor type cannot be called in weights-only loading");
+            case NP_RECONSTRUCT -> {
+                if (a.length != 3 || a[0] != Global.NP_NDARRAY) throw error("numpy _reconstruct needs (ndarray, shape, typecode)");
+                yield new NpArray();
+            }
+            case NP_DTYPE -> {
+                if (a.length != 3 || !(a[0] instanceof String code)) throw error("numpy.dtype needs (code, align, copy)");
+                yield new NpDType(code);
+            }
+            case NP_NDARRAY -> throw error("numpy.ndarray cannot be called directly");
+            case NP_FROMBUFFER -> {
+                if (a.length != 4 || !(a[1] instanceof NpDType d) || !(a[2] instanceof Object[] shape) || !(a[3] instanceof String order)) {
+                    throw error("numpy _frombuffer needs (buffer, dtype, shape, order)");
+                }
+                NpArray arr = new NpArray();
+                build(arr, new Object[] {1L, shape, d, "F".equals(order), a[0]});
+                yield arr;
+            }
         };
     }
 
@@ -339,6 +414,35 @@ final class TorchUnpickler {
     }
 
     private void build(Object target, Object state) throws FileFormatException {
+        if (target instanceof NpDType d) {
+            if (!(state instanceof Object[] t) || t.length < 2 || !(t[1] instanceof String order) || order.length() != 1) {
+                throw error("numpy dtype state " + describe(state) + " is not (version, byteorder, ...)");
+            }
+            d.order = order.charAt(0);
+            return;
+        }
+        if (target instanceof NpArray arr) {
+            if (!(state instanceof Object[] t) || t.length != 5 || !(t[1] instanceof Object[] shape) || !(t[2] instanceof NpDType d)
+                    || !(t[3] instanceof Boolean fortran)) {
+                throw error("numpy array state " + describe(state) + " is not (version, shape, dtype, fortran, data)");
+            }
+            byte[] data = t[4] instanceof byte[] b ? b : t[4] instanceof String str ? str.getBytes(StandardCharsets.ISO_8859_1) : null;
+            if (data == null) throw error("numpy array data is a " + typeName(t[4]) + ", not bytes (an object array?)");
+            int[] dims = new int[shape.length];
+            long n = 1;
+            for (int i = 0; i < shape.length; i++) {
+                if (!(shape[i] instanceof Long v) || v < 0 || v > Integer.MAX_VALUE) throw error("numpy array shape " + describe(shape) + " is not sizes");
+                dims[i] = (int) (long) v;
+                n *= v;
+            }
+            int item = Pickle.NumpyArray.itemSize(d.code);
+            if (item <= 0) throw error("numpy dtype '" + d.code + "' is not read (unsigned/signed integers, floats, bool)");
+            if (n * item != data.length) {
+                throw error("numpy array of shape " + describe(shape) + " and dtype " + d.code + " needs " + n * item + " bytes, has " + data.length);
+            }
+            arr.value = new Pickle.NumpyArray(d.code.replaceAll("^[<>|=]", ""), d.order == '>' ? '>' : '<', dims, fortran, data);
+            return;
+        }
         if (target instanceof Map<?, ?> && state instanceof Map<?, ?>) return; // OrderedDict attributes (_metadata): not kept
         if (target instanceof Tensor && (state == null || state instanceof Map<?, ?> || state instanceof Object[])) return;
         throw error("BUILD of a " + typeName(target) + " with a " + typeName(state) + " is not allowed in weights-only loading");
