@@ -14,5 +14,6 @@ module dev.brasa {
     exports dev.brasa.io;
     exports dev.brasa.data;
     exports dev.brasa.data.datasets;
+    exports dev.brasa.data.transforms;
     exports dev.brasa.metrics;
 }

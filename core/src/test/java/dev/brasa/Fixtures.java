@@ -65,7 +65,7 @@ public final class Fixtures {
         };
     }
 
-    String text(String key) {
+    public String text(String key) {
         String s = row(key)[3];
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < s.length(); i++) {

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
  */
 class PublicApiCoverageTest {
     private static final List<String> EXPORTED = List.of("dev.brasa", "dev.brasa.autograd", "dev.brasa.nn", "dev.brasa.optim",
-            "dev.brasa.optim.lr", "dev.brasa.io", "dev.brasa.data", "dev.brasa.data.datasets", "dev.brasa.metrics");
+            "dev.brasa.optim.lr", "dev.brasa.io", "dev.brasa.data", "dev.brasa.data.datasets", "dev.brasa.data.transforms", "dev.brasa.metrics");
 
     @Test
     void theExportedPackagesAreTheModulesExports() throws IOException {

@@ -41,4 +41,28 @@ public class TensorDataset implements BatchDataset {
         Tensor idx = Brasa.tensor(indices);
         return new Sample(x.index(idx), y.index(idx));
     }
+
+    /**
+     * This dataset with transform applied to each sample's input as it is read
+     * ({@code CIFAR10(..., transform=...)}): to one image by {@code get}, to a whole batch of images
+     * by {@code batch} (per-channel transforms such as {@link dev.brasa.data.transforms.Normalize}
+     * give the same values either way).
+     */
+    public BatchDataset withTransform(dev.brasa.data.transforms.Transform transform) {
+        Objects.requireNonNull(transform, "transform");
+        TensorDataset base = this;
+        return new BatchDataset() {
+            @Override public int size() { return base.size(); }
+
+            @Override public Sample get(int i) {
+                Sample s = base.get(i);
+                return new Sample(transform.apply(s.x()), s.y());
+            }
+
+            @Override public Sample batch(long[] indices) {
+                Sample s = base.batch(indices);
+                return new Sample(transform.apply(s.x()), s.y());
+            }
+        };
+    }
 }
