@@ -19,19 +19,25 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ({@code src/test/resources/lessons/NNN.out}, written by {@code scripts/golden/lessons/NNN.py}).
  * Lines a lesson prints that depend on the machine (times) are marked {@code <time>} in the fixture
  * and compared by shape only; the few lines listed in {@link #APPROXIMATE} have their numbers
- * compared within 0.001 (see there why).
+ * compared within a tolerance, and those in {@link #BY_FORM} by form (see there why).
  */
 class LessonsTest {
     static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
 
     /**
-     * Lines whose numbers may differ in the last printed digit: lesson 000's second run trains an
-     * unstable network (lr 0.06, batch 32) for 15,700 SGD steps, and float32 sums in another order
-     * move its final loss by 2e-4 (0.6466 vs PyTorch's 0.6464; every earlier line is identical).
-     * PyTorch itself prints other digits on other machines (the lesson shows 1.3564 at epoch 3 where
-     * PyTorch 1.13 here prints 1.3565).
+     * Lines whose numbers may differ, with the largest difference allowed, and why:
+     * <ul>
+     * <li>lesson 000, line 126: the second run trains an unstable network (lr 0.06, batch 32) for
+     * 15,700 SGD steps, and float32 sums in another order move its final loss by 2e-4 (0.6466 vs
+     * PyTorch's 0.6464; every earlier line is identical). PyTorch itself prints other digits on other
+     * machines (the lesson shows 1.3564 at epoch 3 where PyTorch 1.13 here prints 1.3565).
+     * <li>lesson 003, line 39: PyTorch 1.13's float32 {@code torch.norm(w, p=1)} of the 1.57M-element
+     * first weight is 14184.38 where the exact sum is 14188.24 (2.7e-4 low; Brasa's is within 1 ulp),
+     * so the L1 term and the epoch it regularises differ: 1.2027 vs PyTorch's 1.1980.
+     * </ul>
      */
-    static final java.util.Map<String, java.util.Set<Integer>> APPROXIMATE = java.util.Map.of("000", java.util.Set.of(126));
+    static final java.util.Map<String, java.util.Map<Integer, Double>> APPROXIMATE = java.util.Map.of(
+            "000", java.util.Map.of(126, 1e-3), "003", java.util.Map.of(39, 1e-2));
 
     /**
      * Lines compared by form only (numbers and spacing masked): lesson 001 trains full-batch with
@@ -78,8 +84,8 @@ class LessonsTest {
                 String mask = "-?[0-9]+(\\.[0-9]+)?(e[-+][0-9]+)?";
                 assertEquals(w.replaceAll(mask, "#").replaceAll(" +", " "), g.replaceAll(mask, "#").replaceAll(" +", " "),
                         "lesson " + lesson + ", line " + (i + 1) + " (compared by form)");
-            } else if (APPROXIMATE.getOrDefault(lesson, java.util.Set.of()).contains(i + 1)) {
-                assertNumbersClose(w, g, "lesson " + lesson + ", line " + (i + 1));
+            } else if (APPROXIMATE.getOrDefault(lesson, java.util.Map.of()).containsKey(i + 1)) {
+                assertNumbersClose(w, g, APPROXIMATE.get(lesson).get(i + 1), "lesson " + lesson + ", line " + (i + 1));
             } else if (w.contains("<time>")) {
                 assertTrue(g.matches(w.replace("<time>", "[0-9.]+").replace("(", "\\(").replace(")", "\\)")), "line " + (i + 1) + ": " + g);
             } else {
@@ -89,14 +95,14 @@ class LessonsTest {
         assertEquals(want.size(), got.size(), "lines printed by lesson " + lesson + ":\n" + out);
     }
 
-    /** Same text around the numbers, each number within 0.001 (times skipped). */
-    private static void assertNumbersClose(String want, String got, String what) {
+    /** Same text around the numbers, each number within tolerance (times skipped). */
+    private static void assertNumbersClose(String want, String got, double tolerance, String what) {
         String pattern = "-?[0-9]+\\.[0-9]+";
         assertEquals(want.replace("<time>", "0.0").replaceAll(pattern, "#"), got.replaceAll(pattern, "#"), what);
         var w = java.util.regex.Pattern.compile(pattern).matcher(want.replace("<time>", ""));
         var g = java.util.regex.Pattern.compile(pattern).matcher(got);
         while (w.find() && g.find()) {
-            assertEquals(Double.parseDouble(w.group()), Double.parseDouble(g.group()), 1e-3, what + ": " + got);
+            assertEquals(Double.parseDouble(w.group()), Double.parseDouble(g.group()), tolerance, what + ": " + got);
         }
     }
 }
