@@ -171,7 +171,7 @@ public final class Main implements Callable<Integer> {
         @Parameters(index = "0", description = "xor | ffnn | mlp | cifar-mlp")
         String program;
 
-        @Option(names = "--data", description = "mlp, cifar-mlp: data folder (Fashion-MNIST IDX files; CIFAR-10 binary batches for cifar-mlp)")
+        @Option(names = "--data", description = "mlp, cifar-mlp: data folder (Fashion-MNIST IDX files; for cifar-mlp, CIFAR-10's binary or python batches)")
         Path data;
 
         @Option(names = "--epochs", description = "epochs, at least 1 (default per program)")
@@ -287,21 +287,16 @@ public final class Main implements Callable<Integer> {
                 case "cifar-mlp" -> {
                     TensorDataset train, test;
                     String[] classes;
-                    Path bin = data == null ? null : Files.exists(data.resolve("test_batch.bin")) ? data
-                            : Files.exists(data.resolve("cifar-10-batches-bin/test_batch.bin")) ? data.resolve("cifar-10-batches-bin") : null;
-                    if (bin != null) {
-                        train = CIFAR10.load(bin, true);
-                        test = CIFAR10.load(bin, false);
+                    boolean cifar = data != null && (Files.exists(data.resolve("test_batch.bin")) || Files.exists(data.resolve("test_batch"))
+                            || Files.isDirectory(data.resolve("cifar-10-batches-bin")) || Files.isDirectory(data.resolve("cifar-10-batches-py")));
+                    if (cifar) {   // the binary or the python version (the one torchvision downloads)
+                        train = CIFAR10.load(data, true);
+                        test = CIFAR10.load(data, false);
                         classes = CIFAR10.CLASSES;
-                        out.println("CIFAR-10 from " + bin);
+                        out.println("CIFAR-10 from " + data);
                     } else {
-                        if (data != null && (Files.isDirectory(data.resolve("cifar-10-batches-py")) || Files.exists(data.resolve("data_batch_1"))
-                                && !Files.exists(data.resolve("data_batch_1.bin")))) {
-                            throw new Run.UsageError("--data " + data + " holds CIFAR-10's python version (cifar-10-batches-py); brasa reads the "
-                                    + "binary version (cifar-10-binary.tar.gz, folder cifar-10-batches-bin)");
-                        }
                         if (data != null && !Data.hasFashion(data)) {
-                            throw new Run.UsageError("--data " + data + ": no CIFAR-10 binary batches (test_batch.bin) and no Fashion-MNIST files here");
+                            throw new Run.UsageError("--data " + data + ": no CIFAR-10 batches (binary or python) and no Fashion-MNIST files here");
                         }
                         Data.Split fm = Data.fashion(data, out);
                         train = fm.train();

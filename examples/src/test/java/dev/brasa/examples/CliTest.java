@@ -99,8 +99,8 @@ class CliTest {
         mistake(a("demo", "--data", missing), "--data " + missing + ": no such folder");
         Path py = Files.createDirectories(tmp.resolve("torchvision/cifar-10-batches-py"));
         Files.write(py.resolve("data_batch_1"), new byte[] {(byte) 0x80, 2});
-        mistake(a("train", "cifar-mlp", "--data", py.getParent().toString()), "CIFAR-10's python version");
-        mistake(a("train", "cifar-mlp", "--data", tmp.toString()), "no CIFAR-10 binary batches");
+        mistake(a("train", "cifar-mlp", "--data", py.getParent().toString()), "data_batch_1", "pickle ends");   // a corrupt python batch
+        mistake(a("train", "cifar-mlp", "--data", tmp.toString()), "no CIFAR-10 batches (binary or python)");
         if (!dev.brasa.Cuda.isAvailable()) {
             mistake(a("train", "xor", "--device", "cuda"), "--device cuda: CUDA is not available (" + dev.brasa.Cuda.unavailableReason() + ")");
         }
