@@ -42,6 +42,8 @@ String names(Tensor labels, int n, String sep) {
 }
 var dataiter = trainloader.iterator();
 var first = dataiter.next();
+// the lesson's imshow(make_grid(images)): undo the normalisation, tile, write a PNG
+dev.brasa.io.Plot.saveImage(dev.brasa.io.Plot.makeGrid(first.x().slice(0, 0, 5).div(2).add(0.5)), DATA.resolve("first-batch.png"));
 System.out.println(names(first.y(), 5, "\t"));
 
 Module model = new Sequential(new Linear(32 * 32 * 3, 512), new ReLU(), new Linear(512, 10));

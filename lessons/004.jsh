@@ -42,6 +42,9 @@ class XorPoints implements Dataset<Sample> {
 }
 
 var dataset = new XorPoints(200, 0.1);
+// the lesson's plt.scatter of the two classes, as a PNG
+var scatterPng = java.nio.file.Files.createTempFile("xor-points", ".png");
+dev.brasa.io.Plot.scatter(dataset.data, dataset.label, scatterPng);
 System.out.println("Size of dataset: " + dataset.size());
 var point = dataset.get(0);
 System.out.println("Data point 0: (" + point.x() + ", " + point.y() + ")");
@@ -98,4 +101,5 @@ void evalModel(Module m, DataLoader loader) {
 }
 evalModel(newModel, testLoader);
 java.nio.file.Files.delete(file);
+java.nio.file.Files.delete(scatterPng);
 /exit
