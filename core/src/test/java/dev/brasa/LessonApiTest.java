@@ -1,17 +1,13 @@
 package dev.brasa;
 
-import static dev.brasa.Assertions2.assertClose;
 import static dev.brasa.Assertions2.assertExact;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.brasa.autograd.GradCheck;
 import dev.brasa.nn.F;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -59,25 +55,10 @@ class LessonApiTest {
 
     static Stream<String> cases() { return CASES.keySet().stream(); }
 
-    private static Tensor[] inputs(String name) {
-        List<Tensor> in = new ArrayList<>();
-        for (int i = 0; F_.has(name + ".in" + i); i++) in.add(F_.tensor(name + ".in" + i));
-        return in.toArray(new Tensor[0]);
-    }
-
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void valuesAndGradientsMatchPyTorch(String name) {
-        Tensor[] xs = inputs(name);
-        for (Tensor x : xs) if (x.dtype().isFloatingPoint()) x.requiresGrad_();
-        Tensor out = CASES.get(name).apply(xs);
-        assertClose(F_.tensor(name + ".out"), out, 1e-5, 1e-6, name + " forward");
-        out.mul(F_.tensor(name + ".w")).sum().backward();
-        for (int i = 0; i < xs.length; i++) {
-            if (!F_.has(name + ".grad" + i)) continue;
-            assertNotNull(xs[i].grad(), name + " grad" + i);
-            assertClose(F_.tensor(name + ".grad" + i), xs[i].grad(), 1e-4, 1e-5, name + " grad" + i);
-        }
+        Assertions2.assertCase(F_, name, CASES.get(name), name);
     }
 
     @Test
