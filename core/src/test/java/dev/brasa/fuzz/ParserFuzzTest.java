@@ -112,6 +112,28 @@ class ParserFuzzTest {
         z.closeEntry();
     }
 
+    /**
+     * Plain-data pickles with numpy arrays (io.Pickle, CIFAR-10's python batches): read, and every
+     * numpy array in a dict converted. Seeds: arrays numpy wrote and CIFAR batches in protocols 2-5
+     * (scripts/golden/cifar_py.py).
+     */
+    @FuzzTest(maxDuration = "60s")
+    void pickle(byte[] data) throws IOException {
+        Path f = scratch("data_batch_1", data);
+        try {
+            if (dev.brasa.io.Pickle.read(f) instanceof Map<?, ?> m) {
+                for (Object v : m.values()) {
+                    if (v instanceof dev.brasa.io.Pickle.NumpyArray a) {
+                        if (a.dtype().startsWith("f")) a.toDoubleArray();
+                        else a.toLongArray();
+                    }
+                }
+            }
+        } catch (IOException expected) {
+            // allowed: a file-format error naming file and offset
+        }
+    }
+
     /** A state dict read from bytes and loaded into a model: file errors or a clear shape/key error. */
     @FuzzTest(maxDuration = "60s")
     void stateDict(byte[] data) throws IOException {
