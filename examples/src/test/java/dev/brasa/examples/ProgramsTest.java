@@ -57,6 +57,13 @@ class ProgramsTest {
         assertEquals(100.0, r[1], 1e-9);
         assertTrue(Files.size(f) > 0);
         assertEquals(java.util.Set.of("linear1.weight", "linear1.bias", "linear2.weight", "linear2.bias"), load(f).keySet());
+        // lesson 004's final weights as PyTorch 1.13 prints them (examples/src/test/resources/lessons/004.out)
+        var sd = load(f);
+        assertArrayEquals(new float[] {2.2680f, 2.2159f, -3.4127f, 2.4905f, -0.2947f, -0.1366f, -2.2528f, 3.2508f},
+                sd.get("linear1.weight").toFloatArray(), 5e-5f);
+        assertArrayEquals(new float[] {-0.4080f, -0.9470f, 0.7039f, 0.8016f}, sd.get("linear1.bias").toFloatArray(), 5e-5f);
+        assertArrayEquals(new float[] {3.2733f, 4.3679f, 0.5540f, -4.3394f}, sd.get("linear2.weight").toFloatArray(), 5e-5f);
+        assertArrayEquals(new float[] {1.0851f}, sd.get("linear2.bias").toFloatArray(), 5e-5f);
     }
 
     @Test
