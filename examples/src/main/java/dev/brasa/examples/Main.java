@@ -101,7 +101,7 @@ public final class Main implements Callable<Integer> {
     }
 
     /** {@code brasa demo}: every teaching program, short, in a few minutes. */
-    @Command(name = "demo", mixinStandardHelpOptions = true, description = "Run every teaching program briefly (tensors, FFNN A/B, MLPs, XOR, CIFAR MLP).")
+    @Command(name = "demo", mixinStandardHelpOptions = true, description = "Run every teaching program briefly (tensors, lesson 002's arithmetic, FFNN A/B, MLPs, XOR, CIFAR MLP).")
     static final class Demo implements Callable<Integer> {
         @Option(names = "--data", description = "Fashion-MNIST folder (default: Debian's, else the bundled sample)")
         Path data;
@@ -111,6 +111,8 @@ public final class Main implements Callable<Integer> {
             PrintStream out = System.out;
             out.println("== Brasa on the " + Brasa.backendName() + " backend ==");
             Tour.run(out);
+            out.println("\n== Lesson 002: what a fully connected layer computes ==");
+            Tour.lesson002(out);
             out.println("\n== FFNN on random binary data (5000 x 300 -> 500 -> 800 -> 1), version A: hand-written backward ==");
             Ffnn.trainManual(5000, 300, 500, 800, 1.0, 0.06, 128, 5, 0, out);
             out.println("== the same net, version B: Linear + BCELoss + SGD + backward(), weights drawn like A's ==");

@@ -51,6 +51,18 @@ class ProgramsTest {
     }
 
     @Test
+    void theDemosLesson002PrintsPyTorchsNumbers() {
+        var bytes = new java.io.ByteArrayOutputStream();
+        Tour.lesson002(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+        String out = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+        // PyTorch 1.13's values for the same cells (examples/src/test/resources/lessons/002.out)
+        assertTrue(out.contains("hidden layer by hand: tensor([[ 5.,  1., -1.]])"), out);
+        assertTrue(out.contains("output by hand (weights [2, -1, 1]): tensor([[8.]])"), out);
+        assertTrue(out.contains("tensor([[0.8347]], grad_fn=<AddmmBackward0>)"), out);
+        assertTrue(out.contains("tensor([0.0007, 0.0024, 0.0243, 0.0660, 0.1793, 0.7273])"), out);
+    }
+
+    @Test
     void xorReaches100PercentAfterSaveAndLoad(@TempDir Path tmp) throws Exception {
         Path f = tmp.resolve("xor.safetensors");
         double[] r = Xor.run(100, 128, 0.1, f, null, null);
