@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "brasa", mixinStandardHelpOptions = true, version = "brasa 0.1.0",
         description = "Deep learning for the JVM in PyTorch's vocabulary: the teaching programs.",
-        subcommands = {Main.Demo.class, Main.Train.class})
+        subcommands = {Main.Demo.class, Main.Train.class, Main.FfnnTable.class})
 public final class Main implements Callable<Integer> {
     /** Set by --debug: errors print their stack trace and CUDA its full search. */
     static volatile boolean debug;
@@ -155,18 +155,63 @@ public final class Main implements Callable<Integer> {
         }
     }
 
+    /** {@code brasa ffnn-table}: lesson 000's table of seconds per epoch, CPU and GPU, for three network sizes. */
+    @Command(name = "ffnn-table", mixinStandardHelpOptions = true,
+            description = "Lesson 000's time table: the hand-written FFNN (5000 x 300 random data, batch 128) at d1/d2 = 500/800, "
+                    + "1000/2000 and 2000/2000, seconds per epoch on the CPU and, where there is one, the GPU.")
+    static final class FfnnTable implements Callable<Integer> {
+        @Option(names = "--epochs", description = "epochs per run, at least 1 (default 20, as the lesson)")
+        int epochs = 20;
+
+        @Override public Integer call() {
+            if (epochs < 1) throw new Run.UsageError("--epochs must be at least 1, got " + epochs);
+            PrintStream out = System.out;
+            int[][] sizes = {{500, 800}, {1000, 2000}, {2000, 2000}};
+            boolean gpu = Cuda.isAvailable();
+            List<String> cols = new ArrayList<>();
+            List<String[]> cells = new ArrayList<>();
+            for (int[] s : sizes) {
+                for (Device d : gpu ? List.of(Device.CPU, Device.cuda()) : List.of(Device.CPU)) {
+                    Run.device = d;
+                    History h = Ffnn.trainManual(5000, 300, s[0], s[1], 1.0, 0.06, 128, epochs, 0, null);
+                    double perEpoch = h.seconds.stream().mapToDouble(Double::doubleValue).sum() / epochs;
+                    long params = 300L * s[0] + s[0] + (long) s[0] * s[1] + s[1] + s[1] + 1;
+                    cols.add(d.isCpu() ? "CPU" : "GPU");
+                    cells.add(new String[] {String.valueOf(epochs), "128", String.valueOf(s[0]), String.valueOf(s[1]),
+                        String.format("%.2fs", perEpoch), String.valueOf(params), String.format("%.2f%%", h.lastAcc())});
+                }
+                if (!gpu) {
+                    cols.add("GPU");
+                    cells.add(new String[] {"-", "-", String.valueOf(s[0]), String.valueOf(s[1]), "n/a (" + Cuda.unavailableReason() + ")", "-", "-"});
+                }
+            }
+            Run.device = Device.CPU;
+            String[] rows = {"epochs", "batch size", "d1", "d2", "time/epoch", "N params", "acc"};
+            StringBuilder sb = new StringBuilder("|              |");
+            for (String c : cols) sb.append(' ').append(c).append(" |");
+            sb.append("\n|--------------|").append("---|".repeat(cols.size())).append('\n');
+            for (int r = 0; r < rows.length; r++) {
+                sb.append(String.format("| %-12s |", rows[r]));
+                for (String[] c : cells) sb.append(' ').append(c[r]).append(" |");
+                sb.append('\n');
+            }
+            out.print(sb);
+            return 0;
+        }
+    }
+
     /** {@code brasa train <program>}. */
     @Command(name = "train", mixinStandardHelpOptions = true, description = "Train one program: xor, ffnn, mlp or cifar-mlp.")
     static final class Train implements Callable<Integer> {
         /** The options each program takes (besides --help and --debug). */
         static final Map<String, Set<String>> TAKES = Map.of(
                 "xor", Set.of("--epochs", "--batch-size", "--lr", "--save", "--load", "--plot", "--device"),
-                "ffnn", Set.of("--epochs", "--batch-size", "--lr", "--save", "--load", "--plot", "--device"),
+                "ffnn", Set.of("--epochs", "--batch-size", "--lr", "--save", "--load", "--plot", "--device", "--d1", "--d2", "--init-v", "--seed"),
                 "mlp", Set.of("--data", "--epochs", "--batch-size", "--lr", "--save", "--load", "--plot", "--device", "--workers",
                         "--optimizer", "--normalize"),
                 "cifar-mlp", Set.of("--data", "--epochs", "--batch-size", "--lr", "--save", "--load", "--plot", "--device"));
         static final List<String> ORDER = List.of("--data", "--epochs", "--batch-size", "--lr", "--optimizer", "--normalize", "--workers",
-                "--save", "--load", "--plot", "--device");
+                "--d1", "--d2", "--init-v", "--seed", "--save", "--load", "--plot", "--device");
 
         @Spec CommandSpec spec;
 
@@ -207,6 +252,18 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--device", description = "cpu (default) or cuda[:N]: where the model and its batches live")
         String device = "cpu";
 
+        @Option(names = "--d1", description = "ffnn: first hidden layer's width (default 500; lesson 000's exercise tries 500, 1000, 2000)")
+        Integer d1;
+
+        @Option(names = "--d2", description = "ffnn: second hidden layer's width (default 800)")
+        Integer d2;
+
+        @Option(names = "--init-v", description = "ffnn: scale of the randn initial weights, lesson 000's init_v (default 1; try 2 and 0.001)")
+        Double initV;
+
+        @Option(names = "--seed", description = "ffnn: the seed of the data, the weights and the shuffling (default 0)")
+        Long seed;
+
         @Override public Integer call() throws IOException {
             check();
             Run.initial = null;
@@ -245,6 +302,9 @@ public final class Main implements Callable<Integer> {
             if (batch != null && batch < 1) throw new Run.UsageError("--batch-size must be at least 1, got " + batch);
             if (lr != null && !(lr >= 0 && lr < Double.POSITIVE_INFINITY)) throw new Run.UsageError("--lr must be a number >= 0, got " + lr);
             if (workers < 0) throw new Run.UsageError("--workers must be at least 0, got " + workers);
+            if (d1 != null && d1 < 1) throw new Run.UsageError("--d1 must be at least 1, got " + d1);
+            if (d2 != null && d2 < 1) throw new Run.UsageError("--d2 must be at least 1, got " + d2);
+            if (initV != null && !(initV >= 0 && initV < Double.POSITIVE_INFINITY)) throw new Run.UsageError("--init-v must be a number >= 0, got " + initV);
             if (!optimizer.equals("sgd") && !optimizer.equals("adam")) {
                 throw new Run.UsageError("--optimizer " + optimizer + ": expected sgd or adam");
             }
@@ -271,7 +331,8 @@ public final class Main implements Callable<Integer> {
                     double[] r = Xor.run(or(epochs, 100), or(batch, 128), or(lr, 0.1), save, out, h);
                     out.printf("XOR test accuracy: %.2f%%%n", r[1]);
                 }
-                case "ffnn" -> h = Ffnn.trainManual(5000, 300, 500, 800, 1.0, or(lr, 0.06), or(batch, 128), or(epochs, 20), 0, save, out);
+                case "ffnn" -> h = Ffnn.trainManual(5000, 300, or(d1, 500), or(d2, 800), or(initV, 1.0), or(lr, 0.06), or(batch, 128), or(epochs, 20),
+                        seed != null ? seed : 0, save, out);
                 case "mlp" -> {
                     Data.Split fm = Data.fashion(data, out);
                     if (normalize) fm = new Data.Split(Data.normalize(fm.train()), Data.normalize(fm.test()), fm.source());

@@ -89,12 +89,15 @@ class CliTest {
         mistake(a("train", "xor", "--save", noFolder), "--save " + noFolder + ": folder", "does not exist");
         mistake(a("train", "xor", "--plot", tmp.resolve("no/plot.png").toString()), "--plot", "does not exist");
         mistake(a("train", "xor", "--save", tmp.toString()), "is a folder");
-        mistake(a("train", "ffnn", "--data", tmp.toString()), "brasa train: ffnn does not take --data; it takes --epochs, --batch-size, --lr, --save");
+        mistake(a("train", "ffnn", "--data", tmp.toString()), "brasa train: ffnn does not take --data; it takes --epochs, --batch-size, --lr, --d1, --d2, --init-v, --seed, --save");
         mistake(a("train", "xor", "--workers", "2", "--optimizer", "sgd"), "xor does not take --optimizer, --workers");
         mistake(a("train", "mlp", "--optimizer", "rmsprop"), "--optimizer rmsprop: expected sgd or adam");
         mistake(a("train", "resnet"), "unknown program 'resnet'");
         mistake(a("train", "xor", "--frobnicate"), "Unknown option: '--frobnicate'");
         mistake(a("train", "xor", "--epochs", "many"), "--epochs", "many");
+        mistake(a("train", "ffnn", "--d1", "0"), "--d1 must be at least 1, got 0");
+        mistake(a("train", "ffnn", "--init-v", "-1"), "--init-v must be a number >= 0, got -1.0");
+        mistake(a("train", "xor", "--d1", "3", "--seed", "2"), "xor does not take --d1, --seed");
         mistake(a("train", "xor", "--load", tmp.resolve("none.pt").toString()), "--load", "no such file");
         mistake(a("demo", "--data", missing), "--data " + missing + ": no such folder");
         Path py = Files.createDirectories(tmp.resolve("torchvision/cifar-10-batches-py"));

@@ -51,6 +51,26 @@ class ProgramsTest {
     }
 
     @Test
+    void theFfnnTableHasLesson000sRowsAndParameterCounts() {
+        var bytes = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.out;
+        int rc;
+        try {
+            System.setOut(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+            rc = Main.commandLine().execute("ffnn-table", "--epochs", "1");
+        } finally {
+            System.setOut(old);
+        }
+        String out = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, rc, out);
+        // the lesson's table: N params 552101, 2305001, 4606001 for d1/d2 500/800, 1000/2000, 2000/2000
+        String params = out.lines().filter(l -> l.startsWith("| N params")).findFirst().orElseThrow();
+        assertTrue(params.matches("\\| N params\\s+\\| 552101 \\|.*2305001 \\|.*4606001 \\|.*"), params);
+        assertTrue(out.lines().anyMatch(l -> l.startsWith("| time/epoch")), out);
+        assertEquals(2, Main.commandLine().execute("ffnn-table", "--epochs", "0"));
+    }
+
+    @Test
     void theDemosLesson002PrintsPyTorchsNumbers() {
         var bytes = new java.io.ByteArrayOutputStream();
         Tour.lesson002(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
@@ -108,6 +128,8 @@ class ProgramsTest {
         assertEquals(0, rc);
         assertTrue(Files.exists(png), "PNG written");
         assertEquals(2, Main.commandLine().execute("train", "resnet"));
+        assertEquals(0, Main.commandLine().execute("train", "ffnn", "--d1", "8", "--d2", "4", "--init-v", "0.5", "--seed", "3", "--epochs", "1"),
+                "lesson 000's exercise knobs");
     }
 
     @Test
