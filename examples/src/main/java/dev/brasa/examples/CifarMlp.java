@@ -57,13 +57,23 @@ public final class CifarMlp {
     /** Trains a variant; returns the history and prints the report. */
     public static History run(Variant v, TensorDataset train, TensorDataset test, String[] classes, boolean adam, double lr,
                               double l1, int batch, int epochs, Path save, PrintStream out) throws IOException {
+        return run(v, train, test, classes, adam, lr, 0.9, adam ? 1e-4 : 0, l1, batch, epochs, save, out);
+    }
+
+    /**
+     * {@link #run(Variant, TensorDataset, TensorDataset, String[], boolean, double, double, int, int, Path, PrintStream)}
+     * with the optimizer's momentum (SGD) and weight decay (L2, both optimizers) given, as lesson 003's exercises vary them.
+     */
+    public static History run(Variant v, TensorDataset train, TensorDataset test, String[] classes, boolean adam, double lr,
+                              double momentum, double weightDecay, double l1, int batch, int epochs, Path save, PrintStream out)
+            throws IOException {
         manualSeed(0);
         int in = (int) (train.x().numel() / train.size());
         Sequential model = model(v, in);
         Run.start(model);
         model.to(Run.device);
-        Optimizer opt = adam ? Adam.builder(model.parameters()).lr(lr).weightDecay(1e-4).build()
-                : SGD.builder(model.parameters()).lr(lr).momentum(0.9).build();
+        Optimizer opt = adam ? Adam.builder(model.parameters()).lr(lr).weightDecay(weightDecay).build()
+                : SGD.builder(model.parameters()).lr(lr).momentum(momentum).weightDecay(weightDecay).build();
         // the L1 penalty written in the training loop, over the weights (names without "bias")
         java.util.function.Function<Module, Tensor> penalty = l1 <= 0 ? null : m -> {
             Tensor sum = zeros();

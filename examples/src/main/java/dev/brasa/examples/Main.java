@@ -208,10 +208,12 @@ public final class Main implements Callable<Integer> {
                 "xor", Set.of("--epochs", "--batch-size", "--lr", "--save", "--load", "--plot", "--device"),
                 "ffnn", Set.of("--epochs", "--batch-size", "--lr", "--save", "--load", "--plot", "--device", "--d1", "--d2", "--init-v", "--seed"),
                 "mlp", Set.of("--data", "--epochs", "--batch-size", "--lr", "--save", "--load", "--plot", "--device", "--workers",
-                        "--optimizer", "--normalize"),
-                "cifar-mlp", Set.of("--data", "--epochs", "--batch-size", "--lr", "--save", "--load", "--plot", "--device"));
-        static final List<String> ORDER = List.of("--data", "--epochs", "--batch-size", "--lr", "--optimizer", "--normalize", "--workers",
-                "--d1", "--d2", "--init-v", "--seed", "--save", "--load", "--plot", "--device");
+                        "--optimizer", "--normalize", "--full-batch"),
+                "cifar-mlp", Set.of("--data", "--epochs", "--batch-size", "--lr", "--save", "--load", "--plot", "--device", "--optimizer",
+                        "--variant", "--momentum", "--weight-decay", "--l1"));
+        static final List<String> ORDER = List.of("--data", "--epochs", "--batch-size", "--lr", "--optimizer", "--momentum", "--weight-decay",
+                "--l1", "--variant", "--normalize", "--workers", "--full-batch", "--d1", "--d2", "--init-v", "--seed", "--save", "--load",
+                "--plot", "--device");
 
         @Spec CommandSpec spec;
 
@@ -243,8 +245,23 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--workers", description = "mlp: DataLoader worker threads (default 0)")
         int workers;
 
-        @Option(names = "--optimizer", description = "mlp: sgd (momentum 0.9) or adam (default adam)")
+        @Option(names = "--optimizer", description = "mlp, cifar-mlp: sgd (with --momentum, default 0.9) or adam (default adam)")
         String optimizer = "adam";
+
+        @Option(names = "--momentum", description = "cifar-mlp with --optimizer sgd: momentum, at least 0 (default 0.9)")
+        Double momentum;
+
+        @Option(names = "--weight-decay", description = "cifar-mlp: L2 weight decay of the optimizer, at least 0 (default 1e-4 for adam, 0 for sgd)")
+        Double weightDecay;
+
+        @Option(names = "--l1", description = "cifar-mlp: L1 penalty on the weights added to the loss, at least 0 (default 1e-5)")
+        Double l1;
+
+        @Option(names = "--variant", description = "cifar-mlp: plain, sigmoid, dropout or batchnorm (default batchnorm)")
+        String variant = "batchnorm";
+
+        @Option(names = "--full-batch", description = "mlp: full-batch gradient descent (every training row per step, lesson 001), --epochs steps")
+        boolean fullBatch;
 
         @Option(names = "--normalize", negatable = true, description = "mlp: standardise pixels with Fashion-MNIST's mean and std (default true)")
         boolean normalize = true;
@@ -302,6 +319,14 @@ public final class Main implements Callable<Integer> {
             if (batch != null && batch < 1) throw new Run.UsageError("--batch-size must be at least 1, got " + batch);
             if (lr != null && !(lr >= 0 && lr < Double.POSITIVE_INFINITY)) throw new Run.UsageError("--lr must be a number >= 0, got " + lr);
             if (workers < 0) throw new Run.UsageError("--workers must be at least 0, got " + workers);
+            if (momentum != null && !(momentum >= 0 && momentum < Double.POSITIVE_INFINITY)) throw new Run.UsageError("--momentum must be a number >= 0, got " + momentum);
+            if (weightDecay != null && !(weightDecay >= 0 && weightDecay < Double.POSITIVE_INFINITY)) {
+                throw new Run.UsageError("--weight-decay must be a number >= 0, got " + weightDecay);
+            }
+            if (l1 != null && !(l1 >= 0 && l1 < Double.POSITIVE_INFINITY)) throw new Run.UsageError("--l1 must be a number >= 0, got " + l1);
+            if (!List.of("plain", "sigmoid", "dropout", "batchnorm").contains(variant)) {
+                throw new Run.UsageError("--variant " + variant + ": expected plain, sigmoid, dropout or batchnorm");
+            }
             if (d1 != null && d1 < 1) throw new Run.UsageError("--d1 must be at least 1, got " + d1);
             if (d2 != null && d2 < 1) throw new Run.UsageError("--d2 must be at least 1, got " + d2);
             if (initV != null && !(initV >= 0 && initV < Double.POSITIVE_INFINITY)) throw new Run.UsageError("--init-v must be a number >= 0, got " + initV);
@@ -343,7 +368,8 @@ public final class Main implements Callable<Integer> {
                     dev.brasa.optim.Optimizer opt = optimizer.equals("sgd")
                             ? SGD.builder(model.parameters()).lr(or(lr, 0.01)).momentum(0.9).build()
                             : dev.brasa.optim.Adam.builder(model.parameters()).lr(or(lr, 1e-3)).build();
-                    h = Mlp.train(model, fm.train(), fm.test(), opt, or(batch, 64), or(epochs, 5), workers, out);
+                    h = fullBatch ? Mlp.fullBatch(model, fm.train(), or(lr, 0.8), or(epochs, 5), out)
+                            : Mlp.train(model, fm.train(), fm.test(), opt, or(batch, 64), or(epochs, 5), workers, out);
                     out.printf("MLP test accuracy: %.2f%%%n", 100 * Mlp.evaluate(model, fm.test()));
                     if (save != null) Brasa.save(model.stateDict(), save);
                 }
@@ -366,7 +392,9 @@ public final class Main implements Callable<Integer> {
                         test = fm.test();
                         classes = FashionMNIST.CLASSES;
                     }
-                    h = CifarMlp.run(CifarMlp.Variant.BATCHNORM, train, test, classes, true, or(lr, 1e-3), 1e-5, or(batch, 64),
+                    boolean adam = optimizer.equals("adam");
+                    h = CifarMlp.run(CifarMlp.Variant.valueOf(variant.toUpperCase(java.util.Locale.ROOT)), train, test, classes, adam,
+                            or(lr, adam ? 1e-3 : 1e-2), or(momentum, 0.9), or(weightDecay, adam ? 1e-4 : 0), or(l1, 1e-5), or(batch, 64),
                             or(epochs, 5), save, out);
                 }
                 default -> throw new IllegalStateException(program);

@@ -96,6 +96,9 @@ class CliTest {
         mistake(a("train", "xor", "--frobnicate"), "Unknown option: '--frobnicate'");
         mistake(a("train", "xor", "--epochs", "many"), "--epochs", "many");
         mistake(a("train", "ffnn", "--d1", "0"), "--d1 must be at least 1, got 0");
+        mistake(a("train", "cifar-mlp", "--variant", "resnet"), "--variant resnet: expected plain, sigmoid, dropout or batchnorm");
+        mistake(a("train", "cifar-mlp", "--momentum", "-0.5"), "--momentum must be a number >= 0, got -0.5");
+        mistake(a("train", "xor", "--l1", "0.1", "--full-batch"), "xor does not take --l1, --full-batch");
         mistake(a("train", "ffnn", "--init-v", "-1"), "--init-v must be a number >= 0, got -1.0");
         mistake(a("train", "xor", "--d1", "3", "--seed", "2"), "xor does not take --d1, --seed");
         mistake(a("train", "xor", "--load", tmp.resolve("none.pt").toString()), "--load", "no such file");

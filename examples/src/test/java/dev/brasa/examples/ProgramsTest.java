@@ -130,6 +130,10 @@ class ProgramsTest {
         assertEquals(2, Main.commandLine().execute("train", "resnet"));
         assertEquals(0, Main.commandLine().execute("train", "ffnn", "--d1", "8", "--d2", "4", "--init-v", "0.5", "--seed", "3", "--epochs", "1"),
                 "lesson 000's exercise knobs");
+        Path cifarPy = Path.of(System.getProperty("user.dir")).getParent().resolve("core/src/test/resources/golden/cifar-10-batches-py");
+        assertEquals(0, Main.commandLine().execute("train", "cifar-mlp", "--data", cifarPy.toString(), "--epochs", "1", "--batch-size", "4",
+                "--variant", "dropout", "--optimizer", "sgd", "--momentum", "0.5", "--weight-decay", "0.01", "--l1", "0.001"),
+                "lesson 003's exercise knobs, on CIFAR-10's python format");
     }
 
     @Test
