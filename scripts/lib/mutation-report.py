@@ -8,6 +8,22 @@ import sys
 import xml.etree.ElementTree as ET
 
 src, out = sys.argv[1], sys.argv[2]
+# verdicts kept by hand: class, method, line, mutation (a prefix of PIT's description), verdict; tab-separated
+VERDICTS = {}
+vfile = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'bench', 'results', 'mutation-verdicts.tsv')
+if os.path.exists(vfile):
+    for row in open(vfile, encoding='utf-8'):
+        if row.strip() and not row.startswith('#'):
+            c, m, l, d, v = row.rstrip('\n').split('\t')
+            VERDICTS[(c, m, l, d)] = v
+
+
+def verdict(c, m, l, d):
+    for (vc, vm, vl, vd), v in VERDICTS.items():
+        if vc == c and vm == m and vl == l and d.startswith(vd):
+            return v
+    return 'open'
+
 rows, survivors = [], []
 for f in sorted(os.listdir(src)):
     if not f.endswith('.xml'):
@@ -36,5 +52,6 @@ with open(out, 'w') as o:
     o.write('\n## Surviving and uncovered mutants\n\nVerdict: "killed by <test>" once a test kills it, "equivalent: <why>" when '
             'no test can, "open" until then.\n\n| group | class | method | line | mutation | status | verdict |\n|---|---|---|---:|---|---|---|\n')
     for g, c, m, l, d, st in survivors:
-        o.write(f'| {g} | {c.replace("dev.brasa.", "")} | {m} | {l} | {d} | {st} | open |\n')
+        short = c.replace("dev.brasa.", "")
+        o.write(f'| {g} | {short} | {m} | {l} | {d} | {st} | {verdict(short, m, l, d)} |\n')
 print('wrote', out, 'with', len(rows), 'groups and', len(survivors), 'surviving or uncovered mutants')
