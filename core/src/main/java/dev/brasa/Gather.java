@@ -27,19 +27,7 @@ final class Gather {
     static Tensor scatterAdd(Tensor x, int dim, Tensor index, Tensor src) {
         int d = checkIndex("scatter_add", x, dim, index, src);
         long[] target = flatIndices(x.shape, d, index);
-        Tensor picked = pick(src, index);
-        Tensor flatIdx = Brasa.tensor(target).to(x.device());
-        Tensor xc = x.contiguous().reshape(-1);
-        Tensor out = xc.clone();
-        if (target.length > 0) {
-            Tensor pc = picked.contiguous();
-            try (var g = Brasa.noGrad()) {
-                x.backend().indexAdd(pc.kernelView(), flatIdx.kernelView(), 1, out.kernelView());
-            }
-        }
-        Tensor result = out.detach();
-        if (Tensor.recording(xc, picked)) result.attach(new ScatterAddNode(xc, picked, flatIdx));
-        return result.reshape(x.shape);
+        return addAt(x.contiguous().reshape(-1), target, pick(src, index)).reshape(x.shape);
     }
 
     /** out = x, then out[p with coordinate dim replaced by index[p]] = src[p] (the last write wins on repeats). */
@@ -59,8 +47,7 @@ final class Gather {
         }
         Tensor picked = pick(src, index).reshape(-1).index(Brasa.tensor(keepP).to(x.device()));
         Tensor kept = x.mul(keepMask(x, keepT));
-        Tensor zeros = Brasa.zerosLike(x).reshape(-1);
-        Tensor placed = scatterFlat(zeros, keepT, picked);
+        Tensor placed = addAt(Brasa.zerosLike(x).reshape(-1), keepT, picked);
         return kept.add(placed.reshape(x.shape));
     }
 
@@ -189,17 +176,21 @@ final class Gather {
         return Brasa.tensor(m).to(x.dtype).reshape(x.shape).to(x.device());
     }
 
-    private static Tensor scatterFlat(Tensor zerosFlat, long[] flat, Tensor values) {
-        if (flat.length == 0) return zerosFlat;
-        Tensor xc = zerosFlat;
-        Tensor out = xc.clone();
-        Tensor idx = Brasa.tensor(flat).to(xc.device());
+    /**
+     * base (flat) with values added at the flat positions, as a differentiable op: the gradient passes
+     * to base unchanged and is gathered back for values.
+     */
+    private static Tensor addAt(Tensor base, long[] flat, Tensor values) {
+        Tensor out = base.clone();
+        Tensor idx = Brasa.tensor(flat).to(base.device());
         Tensor vc = values.contiguous();
-        try (var g = Brasa.noGrad()) {
-            xc.backend().indexAdd(vc.kernelView(), idx.kernelView(), 1, out.kernelView());
+        if (flat.length > 0) {
+            try (var g = Brasa.noGrad()) {
+                base.backend().indexAdd(vc.kernelView(), idx.kernelView(), 1, out.kernelView());
+            }
         }
         Tensor r = out.detach();
-        if (Tensor.recording(vc)) r.attach(new ScatterAddNode(null, vc, idx));
+        if (Tensor.recording(base, vc)) r.attach(new ScatterAddNode(base, vc, idx));
         return r;
     }
 

@@ -32,11 +32,17 @@ final class Norm {
 
     private static Tensor sum(Tensor t, int[] dims, boolean keepdim) { return dims == null ? t.sum() : t.sum(dims, keepdim); }
 
+    /** dims made non-negative for a rank and sorted ascending. */
+    private static int[] sortedDims(int[] dims, int rank) {
+        int[] sorted = dims.clone();
+        for (int i = 0; i < sorted.length; i++) sorted[i] = Shapes.dim(sorted[i], rank);
+        java.util.Arrays.sort(sorted);
+        return sorted;
+    }
+
     /** The largest values over several dims. */
     private static Tensor amax(Tensor t, int[] dims, boolean keepdim) {
-        int[] sorted = dims.clone();
-        for (int i = 0; i < sorted.length; i++) sorted[i] = Shapes.dim(sorted[i], t.dim());
-        java.util.Arrays.sort(sorted);
+        int[] sorted = sortedDims(dims, t.dim());
         Tensor r = t;
         for (int d : sorted) r = r.max(d, true).values();
         if (!keepdim) for (int i = sorted.length - 1; i >= 0; i--) r = r.squeeze(sorted[i]);
@@ -88,10 +94,7 @@ final class Norm {
             if (dims == null) return t.reshape(new int[0]).expand(shape);
             Tensor k = t;
             if (!keepdim) {
-                int[] sorted = dims.clone();
-                for (int i = 0; i < sorted.length; i++) sorted[i] = Shapes.dim(sorted[i], shape.length);
-                java.util.Arrays.sort(sorted);
-                for (int d : sorted) k = k.unsqueeze(d);
+                for (int d : sortedDims(dims, shape.length)) k = k.unsqueeze(d);
             }
             return k.expand(shape);
         }

@@ -301,6 +301,10 @@ public final class Main implements Callable<Integer> {
             }
         }
 
+        private static void atLeast(String option, Integer v, int min) {
+            if (v != null && v < min) throw new Run.UsageError(option + " must be at least " + min + ", got " + v);
+        }
+
         /** Every option against its range and the program, and every file against the disk, before any work. */
         void check() {
             Set<String> takes = TAKES.get(program);
@@ -315,21 +319,18 @@ public final class Main implements Callable<Integer> {
                 throw new Run.UsageError(program + " does not take " + String.join(", ", refused) + "; it takes "
                         + String.join(", ", ORDER.stream().filter(takes::contains).toList()));
             }
-            if (epochs != null && epochs < 1) throw new Run.UsageError("--epochs must be at least 1, got " + epochs);
-            if (batch != null && batch < 1) throw new Run.UsageError("--batch-size must be at least 1, got " + batch);
-            if (lr != null && !(lr >= 0 && lr < Double.POSITIVE_INFINITY)) throw new Run.UsageError("--lr must be a number >= 0, got " + lr);
-            if (workers < 0) throw new Run.UsageError("--workers must be at least 0, got " + workers);
-            if (momentum != null && !(momentum >= 0 && momentum < Double.POSITIVE_INFINITY)) throw new Run.UsageError("--momentum must be a number >= 0, got " + momentum);
-            if (weightDecay != null && !(weightDecay >= 0 && weightDecay < Double.POSITIVE_INFINITY)) {
-                throw new Run.UsageError("--weight-decay must be a number >= 0, got " + weightDecay);
+            atLeast("--epochs", epochs, 1);
+            atLeast("--batch-size", batch, 1);
+            atLeast("--workers", workers, 0);
+            atLeast("--d1", d1, 1);
+            atLeast("--d2", d2, 1);
+            for (var o : new Object[][] {{"--lr", lr}, {"--momentum", momentum}, {"--weight-decay", weightDecay}, {"--l1", l1}, {"--init-v", initV}}) {
+                Double v = (Double) o[1];
+                if (v != null && !(v >= 0 && v < Double.POSITIVE_INFINITY)) throw new Run.UsageError(o[0] + " must be a number >= 0, got " + v);
             }
-            if (l1 != null && !(l1 >= 0 && l1 < Double.POSITIVE_INFINITY)) throw new Run.UsageError("--l1 must be a number >= 0, got " + l1);
             if (!List.of("plain", "sigmoid", "dropout", "batchnorm").contains(variant)) {
                 throw new Run.UsageError("--variant " + variant + ": expected plain, sigmoid, dropout or batchnorm");
             }
-            if (d1 != null && d1 < 1) throw new Run.UsageError("--d1 must be at least 1, got " + d1);
-            if (d2 != null && d2 < 1) throw new Run.UsageError("--d2 must be at least 1, got " + d2);
-            if (initV != null && !(initV >= 0 && initV < Double.POSITIVE_INFINITY)) throw new Run.UsageError("--init-v must be a number >= 0, got " + initV);
             if (!optimizer.equals("sgd") && !optimizer.equals("adam")) {
                 throw new Run.UsageError("--optimizer " + optimizer + ": expected sgd or adam");
             }

@@ -266,18 +266,17 @@ public final class CudaBackend implements Backend {
 
     /** {@link #onHost(String, CpuOp, View...)} for an op whose last {@code outputs} views are all written. */
     private void onHost(int outputs, String what, CpuOp op, View... views) {
-        for (View v : views) if (v != null) cuda(v);     // a CPU tensor here gets PyTorch's device message, not a count
-        countFallback(what, views);
         Backend cpu = Backends.cpu();
         Map<Storage, Storage> host = new IdentityHashMap<>();
         View[] hv = new View[views.length];
         for (int i = 0; i < views.length; i++) {
             View v = views[i];
             if (v == null) continue;
-            CudaStorage dev = cuda(v);
+            CudaStorage dev = cuda(v);     // a CPU tensor here gets PyTorch's device message, and is not counted
             Storage hs = host.computeIfAbsent(dev, s -> cpu.wrap(download(dev)));
             hv[i] = new View(hs, v.shape(), v.strides(), v.offset());
         }
+        countFallback(what, views);
         op.run(cpu, hv);
         for (int i = views.length - outputs; i < views.length; i++) {
             Storage out = views[i].storage();

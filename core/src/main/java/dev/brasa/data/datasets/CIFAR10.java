@@ -67,7 +67,7 @@ public final class CIFAR10 {
         List<Path> files = new ArrayList<>();
         if (train) for (int i = 1; i <= 5; i++) files.add(base.resolve("data_batch_" + i));
         else files.add(base.resolve("test_batch"));
-        List<float[]> xs = new ArrayList<>();
+        List<byte[]> pixels = new ArrayList<>();   // kept as bytes: each becomes floats once, in the result
         List<long[]> ys = new ArrayList<>();
         int n = 0;
         for (Path f : files) {
@@ -80,23 +80,21 @@ public final class CIFAR10 {
                 throw new FileFormatException(f, 0, "holds data " + data.dtype() + " " + java.util.Arrays.toString(data.shape())
                         + " and " + labels.size() + " labels (expected uint8 [n, 3072] and n labels)");
             }
-            byte[] b = data.data();
-            float[] x = new float[b.length];
-            for (int i = 0; i < b.length; i++) x[i] = (b[i] & 0xff) / 255f;
             long[] y = new long[labels.size()];
             for (int i = 0; i < y.length; i++) {
                 if (!(labels.get(i) instanceof Long l) || l < 0 || l > 9) throw new FileFormatException(f, 0, "label " + labels.get(i) + " is not a class 0..9");
                 y[i] = l;
             }
-            xs.add(x);
+            pixels.add(data.data());
             ys.add(y);
             n += y.length;
         }
         float[] x = new float[n * 3072];
         long[] y = new long[n];
         int at = 0;
-        for (int i = 0; i < xs.size(); i++) {
-            System.arraycopy(xs.get(i), 0, x, at * 3072, xs.get(i).length);
+        for (int i = 0; i < pixels.size(); i++) {
+            byte[] b = pixels.get(i);
+            for (int j = 0; j < b.length; j++) x[at * 3072 + j] = (b[j] & 0xff) / 255f;
             System.arraycopy(ys.get(i), 0, y, at, ys.get(i).length);
             at += ys.get(i).length;
         }
