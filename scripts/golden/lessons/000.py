@@ -9,7 +9,6 @@ import sys
 import torch
 from torch.utils.data import DataLoader, Dataset
 
-torch.manual_seed(1234)
 device = 'cpu'
 
 
@@ -106,9 +105,6 @@ def loop_ffnn(dataset, batch_size, d1, d2, lr, n, epochs, init_v=1.):
         report(e, red, dataset, n, bce)
 
 
-N, f = 5000, 300
-dataset = RandomDataSet(N, f)
-loop_ffnn(dataset, batch_size=64, d1=300, d2=400, n=N, epochs=20, lr=0.06, init_v=1.)
 
 
 class FFNN2(torch.nn.Module):
@@ -137,4 +133,9 @@ def loop_ffnn_pytorch_style(dataset, batch_size, d1, d2, lr, n, epochs):
         report(e, red, dataset, n, loss_fn)
 
 
-loop_ffnn_pytorch_style(dataset, batch_size=32, d1=300, d2=500, n=N, epochs=100, lr=0.06)
+if __name__ == '__main__':   # scripts/golden/ffnn_exercises.py imports the definitions above
+    torch.manual_seed(1234)
+    N, f = 5000, 300
+    dataset = RandomDataSet(N, f)
+    loop_ffnn(dataset, batch_size=64, d1=300, d2=400, n=N, epochs=20, lr=0.06, init_v=1.)
+    loop_ffnn_pytorch_style(dataset, batch_size=32, d1=300, d2=500, n=N, epochs=100, lr=0.06)

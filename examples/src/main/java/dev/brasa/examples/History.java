@@ -19,8 +19,15 @@ public final class History {
         acc.add(accPercent);
         seconds.add(secs);
         if (out != null) {
-            out.printf("Epoch:%03d Acc:%.2f Loss:%.4f Time/epoch:%.3fs%n", loss.size(), accPercent, lossValue, secs);
+            out.printf("Epoch:%03d Acc:%s Loss:%s Time/epoch:%.3fs%n", loss.size(), fixed(accPercent, 2), fixed(lossValue, 4), secs);
         }
+    }
+
+    /** Python's {@code f"{v:.Nf}"}: fixed digits, and {@code nan}, {@code inf}, {@code -inf} as Python writes them. */
+    static String fixed(double v, int digits) {
+        if (Double.isNaN(v)) return "nan";
+        if (Double.isInfinite(v)) return v > 0 ? "inf" : "-inf";
+        return String.format("%." + digits + "f", v);
     }
 
     /** The last epoch's accuracy. */

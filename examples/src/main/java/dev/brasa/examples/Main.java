@@ -100,8 +100,10 @@ public final class Main implements Callable<Integer> {
         if (!Files.isWritable(dir)) throw new Run.UsageError(option + " " + file + ": folder " + dir + " is not writable");
     }
 
-    /** {@code brasa demo}: every teaching program, short, in a few minutes. */
-    @Command(name = "demo", mixinStandardHelpOptions = true, description = "Run every teaching program briefly (tensors, lesson 002's arithmetic, FFNN A/B, MLPs, XOR, CIFAR MLP).")
+    /** {@code brasa demo}: the five lessons, each briefly, in a few minutes. */
+    @Command(name = "demo", mixinStandardHelpOptions = true, description = "Run the five lessons briefly: a tensor tour, then lessons "
+            + "000 (FFNN by hand and with autograd), 001 (MLPs, custom and residual modules, layer surgery), 002 (a layer's arithmetic), "
+            + "003 (the CIFAR-10 MLP, on Fashion-MNIST here) and 004 (XOR), with the lessons' settings and fewer epochs.")
     static final class Demo implements Callable<Integer> {
         @Option(names = "--data", description = "Fashion-MNIST folder (default: Debian's, else the bundled sample)")
         Path data;
@@ -111,40 +113,46 @@ public final class Main implements Callable<Integer> {
             PrintStream out = System.out;
             out.println("== Brasa on the " + Brasa.backendName() + " backend ==");
             Tour.run(out);
-            out.println("\n== Lesson 002: what a fully connected layer computes ==");
-            Tour.lesson002(out);
-            out.println("\n== FFNN on random binary data (5000 x 300 -> 500 -> 800 -> 1), version A: hand-written backward ==");
-            Ffnn.trainManual(5000, 300, 500, 800, 1.0, 0.06, 128, 5, 0, out);
-            out.println("== the same net, version B: Linear + BCELoss + SGD + backward(), weights drawn like A's ==");
-            Ffnn.trainAutograd(5000, 300, 500, 800, 1.0, 0.06, 128, 5, 0, out);
-            out.println("== version B with PyTorch's default initialisation (stays near chance, as in PyTorch) ==");
-            Ffnn.trainAutograd(5000, 300, 500, 800, 0, 0.06, 128, 3, 0, out);
+
+            out.println("\n== Lesson 000: the FFNN with every derivative by hand (seed 1234, 300 -> 300 -> 400 -> 1, batch 64, lr 0.06), "
+                    + "5 of the lesson's 20 epochs: the lesson's numbers ==");
+            Ffnn.trainManual(Ffnn.N, Ffnn.FEATURES, Ffnn.D1, Ffnn.D2, Ffnn.INIT_V, Ffnn.LR, Ffnn.BATCH, 5, Ffnn.SEED, out);
+            out.println("== the lesson's second network: Linear layers, BCELoss, SGD, backward() (300 -> 500, batch 32), 3 of its 100 epochs ==");
+            Ffnn.trainAutograd(Ffnn.N, Ffnn.FEATURES, 300, 500, 0, Ffnn.LR, 32, 3, Ffnn.SEED, out);
 
             Data.Split fm = Data.fashion(data, out);
-            out.println("\n== MLP 784 -> 100 -> 10, minibatches of 64, SGD lr 0.1, 2 epochs ==");
+            out.println("\n== Lesson 001: MLP 784 -> 100 -> 10, full-batch gradient descent, SGD lr 0.8, 30 of the lesson's 1500 steps "
+                    + "(Fashion-MNIST stands in for MNIST) ==");
             Brasa.manualSeed(0);
             var seq = Mlp.sequential();
-            Mlp.train(seq, fm.train(), fm.test(), new SGD(seq.parameters(), 0.1), 64, 2, 0, out);
-            out.println("== the same, full-batch gradient descent (all " + fm.train().size() + " rows per step), lr 0.8, 5 steps ==");
-            Brasa.manualSeed(0);
-            Mlp.fullBatch(Mlp.sequential(), fm.train(), 0.8, 5, out);
-            out.println("== a custom Module, and one with a residual connection, 1 epoch each ==");
-            Brasa.manualSeed(0);
+            Mlp.fullBatch(seq, fm.train(), new SGD(seq.parameters(), 0.8), 30, 10, out);
+            out.printf("test accuracy %.4f%n", Mlp.evaluate(seq, fm.test()));
+            out.println("== a custom Module, and one with a residual connection (lr 0.2), 20 full-batch steps each ==");
             var custom = new Mlp.Custom();
-            Mlp.train(custom, fm.train(), fm.test(), new SGD(custom.parameters(), 0.1), 64, 1, 0, out);
+            Mlp.fullBatch(custom, fm.train(), new SGD(custom.parameters(), 0.8), 20, 10, out);
             var res = new Mlp.Residual();
-            Mlp.train(res, fm.train(), fm.test(), new SGD(res.parameters(), 0.05), 64, 1, 0, out);
+            Mlp.fullBatch(res, fm.train(), new SGD(res.parameters(), 0.2), 20, 10, out);
+            out.printf("test accuracy %.4f and %.4f%n", Mlp.evaluate(custom, fm.test()), Mlp.evaluate(res, fm.test()));
             out.println("== layer surgery ==");
             Mlp.surgery(out);
 
-            out.println("\n== XOR: 2 -> 4 -> 1, BCEWithLogitsLoss, 100 epochs, save, load, evaluate ==");
-            Xor.run(100, 128, 0.1, null, out, null);
+            out.println("\n== Lesson 002: what a fully connected layer computes ==");
+            Tour.lesson002(out);
 
-            out.println("\n== The CIFAR-10 MLP (on Fashion-MNIST here), variants, 1 epoch each ==");
             TensorDataset tr = small(fm.train(), 10000), te = fm.test();
-            CifarMlp.run(CifarMlp.Variant.SIGMOID, tr, te, FashionMNIST.CLASSES, false, 0.01, 0, 64, 1, null, null);
-            CifarMlp.run(CifarMlp.Variant.DROPOUT, tr, te, FashionMNIST.CLASSES, false, 0.01, 0, 64, 1, null, out);
-            CifarMlp.run(CifarMlp.Variant.BATCHNORM, tr, te, FashionMNIST.CLASSES, true, 1e-3, 1e-5, 64, 1, null, out);
+            out.println("\n== Lesson 003: the CIFAR-10 MLP (512 -> 256 -> 10, SGD lr 0.001 momentum 0.9, batch 128), 1 of its 2 epochs, on "
+                    + (tr.size() < fm.train().size() ? "the first " + tr.size() + " Fashion-MNIST training images" : "Fashion-MNIST")
+                    + " standing in for CIFAR-10 ==");
+            CifarMlp.run(CifarMlp.Variant.PLAIN, CifarMlp.normalize(tr), CifarMlp.normalize(te), FashionMNIST.CLASSES, false, CifarMlp.LR,
+                    CifarMlp.MOMENTUM, 0, 0, CifarMlp.BATCH, 1, 0, null, out);
+            out.println("== its exercise: Adam lr 0.001, weight decay 0.001, L1 lambda 0.001; and the BatchNorm1d + Dropout model, 1 epoch each ==");
+            CifarMlp.run(CifarMlp.Variant.PLAIN, CifarMlp.normalize(tr), CifarMlp.normalize(te), FashionMNIST.CLASSES, true, 1e-3, 0, 1e-3,
+                    1e-3, CifarMlp.BATCH, 1, 0, null, null);
+            CifarMlp.run(CifarMlp.Variant.BATCHNORM, CifarMlp.normalize(tr), CifarMlp.normalize(te), FashionMNIST.CLASSES, false, CifarMlp.LR,
+                    CifarMlp.MOMENTUM, 0, 0, CifarMlp.BATCH, 1, 0, null, out);
+
+            out.println("\n== Lesson 004: XOR, 2 -> 4 -> 1, BCEWithLogitsLoss, seed 42, 100 epochs, save, load, evaluate ==");
+            Xor.run(Xor.EPOCHS, Xor.BATCH, Xor.LR, null, out, null);
             out.println("\nDone.");
             return 0;
         }
@@ -173,7 +181,7 @@ public final class Main implements Callable<Integer> {
             for (int[] s : sizes) {
                 for (Device d : gpu ? List.of(Device.CPU, Device.cuda()) : List.of(Device.CPU)) {
                     Run.device = d;
-                    History h = Ffnn.trainManual(5000, 300, s[0], s[1], 1.0, 0.06, 128, epochs, 0, null);
+                    History h = Ffnn.trainManual(Ffnn.N, Ffnn.FEATURES, s[0], s[1], Ffnn.INIT_V, Ffnn.LR, 128, epochs, Ffnn.SEED, null);
                     double perEpoch = h.seconds.stream().mapToDouble(Double::doubleValue).sum() / epochs;
                     long params = 300L * s[0] + s[0] + (long) s[0] * s[1] + s[1] + s[1] + 1;
                     cols.add(d.isCpu() ? "CPU" : "GPU");
@@ -201,15 +209,17 @@ public final class Main implements Callable<Integer> {
     }
 
     /** {@code brasa train <program>}. */
-    @Command(name = "train", mixinStandardHelpOptions = true, description = "Train one program: xor, ffnn, mlp or cifar-mlp.")
+    @Command(name = "train", mixinStandardHelpOptions = true, description = {"Train one lesson's program: ffnn (lesson 000), mlp (001), cifar-mlp (003) or xor (004).",
+                "Each defaults to its lesson's model, sizes, seed, optimizer and hyperparameters; the run's first lines list its settings "
+                        + "and every departure from the lesson."})
     static final class Train implements Callable<Integer> {
         /** The options each program takes (besides --help and --debug). */
         static final Map<String, Set<String>> TAKES = Map.of(
-                "xor", Set.of("--epochs", "--batch-size", "--lr", "--save", "--load", "--plot", "--device"),
+                "xor", Set.of("--epochs", "--batch-size", "--lr", "--seed", "--save", "--load", "--plot", "--device"),
                 "ffnn", Set.of("--epochs", "--batch-size", "--lr", "--save", "--load", "--plot", "--device", "--d1", "--d2", "--init-v", "--seed"),
-                "mlp", Set.of("--data", "--epochs", "--batch-size", "--lr", "--save", "--load", "--plot", "--device", "--workers",
-                        "--optimizer", "--normalize", "--full-batch"),
-                "cifar-mlp", Set.of("--data", "--epochs", "--batch-size", "--lr", "--save", "--load", "--plot", "--device", "--optimizer",
+                "mlp", Set.of("--data", "--epochs", "--batch-size", "--lr", "--seed", "--save", "--load", "--plot", "--device", "--workers",
+                        "--optimizer", "--momentum", "--normalize", "--full-batch"),
+                "cifar-mlp", Set.of("--data", "--epochs", "--batch-size", "--lr", "--seed", "--save", "--load", "--plot", "--device", "--optimizer",
                         "--variant", "--momentum", "--weight-decay", "--l1"));
         static final List<String> ORDER = List.of("--data", "--epochs", "--batch-size", "--lr", "--optimizer", "--momentum", "--weight-decay",
                 "--l1", "--variant", "--normalize", "--workers", "--full-batch", "--d1", "--d2", "--init-v", "--seed", "--save", "--load",
@@ -223,20 +233,20 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--data", description = "mlp, cifar-mlp: data folder (Fashion-MNIST IDX files; for cifar-mlp, CIFAR-10's binary or python batches)")
         Path data;
 
-        @Option(names = "--epochs", description = "epochs, at least 1 (default per program)")
+        @Option(names = "--epochs", description = "epochs, at least 1 (default, as the lessons: xor 100, ffnn 20, cifar-mlp 2; mlp 1500 full-batch steps, or 5 epochs of minibatches)")
         Integer epochs;
 
-        @Option(names = "--batch-size", description = "batch size, at least 1 (default per program)")
+        @Option(names = "--batch-size", description = "batch size, at least 1 (default, as the lessons: xor 128, ffnn 64, cifar-mlp 128; mlp trains full-batch unless given one)")
         Integer batch;
 
-        @Option(names = "--lr", description = "learning rate, at least 0 (default per program)")
+        @Option(names = "--lr", description = "learning rate, at least 0 (default, as the lessons: xor 0.1, ffnn 0.06, mlp 0.8, cifar-mlp 0.001; adam 0.001)")
         Double lr;
 
         @Option(names = "--save", description = "save the trained state dict here: PyTorch's format for .pt, .pth, .tar, .bin, else safetensors")
         Path save;
 
         @Option(names = "--load", description = "start from the weights in this file: a PyTorch torch.save file (.pt, .pth, .tar, "
-                + ".bin; read without running its pickle) or safetensors, as --save writes it (ffnn: keys W1, b1, ..., b3)")
+                + ".bin; read without running its pickle) or safetensors, as --save writes it (ffnn: keys W1, b1, W2, b2, U, c, lesson 000's names)")
         Path load;
 
         @Option(names = "--plot", description = "write loss and accuracy curves to this PNG")
@@ -245,40 +255,43 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--workers", description = "mlp: DataLoader worker threads (default 0)")
         int workers;
 
-        @Option(names = "--optimizer", description = "mlp, cifar-mlp: sgd (with --momentum, default 0.9) or adam (default adam)")
-        String optimizer = "adam";
+        @Option(names = "--optimizer", description = "mlp, cifar-mlp: sgd (the lessons') or adam (lesson 003's exercise; lr 0.001)")
+        String optimizer = "sgd";
 
-        @Option(names = "--momentum", description = "cifar-mlp with --optimizer sgd: momentum, at least 0 (default 0.9)")
+        @Option(names = "--momentum", description = "mlp, cifar-mlp with sgd: momentum, at least 0 (default: mlp 0, cifar-mlp 0.9, as the lessons)")
         Double momentum;
 
-        @Option(names = "--weight-decay", description = "cifar-mlp: L2 weight decay of the optimizer, at least 0 (default 1e-4 for adam, 0 for sgd)")
+        @Option(names = "--weight-decay", description = "cifar-mlp: L2 weight decay of the optimizer, at least 0 (default 0; lesson 003's exercise: 0.001)")
         Double weightDecay;
 
-        @Option(names = "--l1", description = "cifar-mlp: L1 penalty on the weights added to the loss, at least 0 (default 1e-5)")
+        @Option(names = "--l1", description = "cifar-mlp: lambda of the L1 penalty sum ||p||_1 added to the loss, at least 0 (default 0; the exercise: 0.001)")
         Double l1;
 
-        @Option(names = "--variant", description = "cifar-mlp: plain, sigmoid, dropout or batchnorm (default batchnorm)")
-        String variant = "batchnorm";
+        @Option(names = "--variant", description = "cifar-mlp: lesson 003's model: plain (512-256-10, the default), sigmoid, dropout or batchnorm")
+        String variant = "plain";
 
-        @Option(names = "--full-batch", description = "mlp: full-batch gradient descent (every training row per step, lesson 001), --epochs steps")
+        @Option(names = "--full-batch", description = "mlp: full-batch gradient descent, every training row per step, --epochs steps "
+                + "(the default, as lesson 001; --batch-size switches to shuffled minibatches)")
         boolean fullBatch;
 
-        @Option(names = "--normalize", negatable = true, description = "mlp: standardise pixels with Fashion-MNIST's mean and std (default true)")
-        boolean normalize = true;
+        @Option(names = "--normalize", negatable = true, description = "mlp: standardise pixels with Fashion-MNIST's mean and std (default false: "
+                + "lesson 001 trains on [0, 1] pixels)")
+        boolean normalize;
 
         @Option(names = "--device", description = "cpu (default) or cuda[:N]: where the model and its batches live")
         String device = "cpu";
 
-        @Option(names = "--d1", description = "ffnn: first hidden layer's width (default 500; lesson 000's exercise tries 500, 1000, 2000)")
+        @Option(names = "--d1", description = "ffnn: first hidden layer's width (default 300, as lesson 000; its exercise tries 500, 1000, 2000)")
         Integer d1;
 
-        @Option(names = "--d2", description = "ffnn: second hidden layer's width (default 800)")
+        @Option(names = "--d2", description = "ffnn: second hidden layer's width (default 400, as lesson 000)")
         Integer d2;
 
-        @Option(names = "--init-v", description = "ffnn: scale of the randn initial weights, lesson 000's init_v (default 1; try 2 and 0.001)")
+        @Option(names = "--init-v", description = "ffnn: scale of the randn initial weights, lesson 000's init_v (default 1; its exercise tries 2 and 0.001)")
         Double initV;
 
-        @Option(names = "--seed", description = "ffnn: the seed of the data, the weights and the shuffling (default 0)")
+        @Option(names = "--seed", description = "the seed of the data, the weights and the shuffling (default: the lesson's, "
+                + "xor 42, ffnn 1234; mlp and cifar-mlp 0, their lessons set none)")
         Long seed;
 
         @Override public Integer call() throws IOException {
@@ -334,6 +347,10 @@ public final class Main implements Callable<Integer> {
             if (!optimizer.equals("sgd") && !optimizer.equals("adam")) {
                 throw new Run.UsageError("--optimizer " + optimizer + ": expected sgd or adam");
             }
+            if (momentum != null && optimizer.equals("adam")) throw new Run.UsageError("--momentum is SGD's; Adam does not take it");
+            if (fullBatch && batch != null) {
+                throw new Run.UsageError("--full-batch uses every training row per step; it does not take --batch-size " + batch);
+            }
             try {
                 Run.device = Device.parse(device);
             } catch (IllegalArgumentException e) {
@@ -351,52 +368,88 @@ public final class Main implements Callable<Integer> {
 
         private Integer run(PrintStream out) throws IOException {
             History h;
+            String from = Run.initial != null ? "starts from the weights in " + load + " (the lesson from seeded random weights)" : null;
             switch (program) {
                 case "xor" -> {
+                    int e = or(epochs, Xor.EPOCHS), b = or(batch, Xor.BATCH);
+                    double r = or(lr, Xor.LR);
+                    long sd = or(seed, Xor.SEED);
+                    header("brasa train xor: lesson 004's classifier: XORDataset(2500, noise 0.1), 2 -> 4 (tanh) -> 1, BCEWithLogitsLoss, SGD", from)
+                            .set("epochs", e, Xor.EPOCHS).set("batch size", b, Xor.BATCH).set("lr", r, Xor.LR).set("seed", sd, Xor.SEED).print(out);
                     h = new History();
-                    double[] r = Xor.run(or(epochs, 100), or(batch, 128), or(lr, 0.1), save, out, h);
-                    out.printf("XOR test accuracy: %.2f%%%n", r[1]);
+                    double[] res = Xor.run(e, b, r, sd, save, out, h);
+                    out.printf("XOR test accuracy: %.2f%%%n", res[1]);
                 }
-                case "ffnn" -> h = Ffnn.trainManual(5000, 300, or(d1, 500), or(d2, 800), or(initV, 1.0), or(lr, 0.06), or(batch, 128), or(epochs, 20),
-                        seed != null ? seed : 0, save, out);
+                case "ffnn" -> {
+                    int a = or(d1, Ffnn.D1), c = or(d2, Ffnn.D2), b = or(batch, Ffnn.BATCH), e = or(epochs, Ffnn.EPOCHS);
+                    double v = or(initV, Ffnn.INIT_V), r = or(lr, Ffnn.LR);
+                    long sd = or(seed, Ffnn.SEED);
+                    header("brasa train ffnn: lesson 000's network, every derivative by hand: " + Ffnn.N + " x " + Ffnn.FEATURES
+                            + " random bits, 300 -> d1 (tanh) -> d2 (sigmoid) -> 1 (sigmoid), zero biases, binary cross entropy, SGD", from)
+                            .set("d1", a, Ffnn.D1).set("d2", c, Ffnn.D2).set("init_v", v, Ffnn.INIT_V).set("lr", r, Ffnn.LR)
+                            .set("batch size", b, Ffnn.BATCH).set("epochs", e, Ffnn.EPOCHS).set("seed", sd, Ffnn.SEED).print(out);
+                    h = Ffnn.trainManual(Ffnn.N, Ffnn.FEATURES, a, c, v, r, b, e, sd, save, out);
+                }
                 case "mlp" -> {
+                    boolean full = batch == null;
+                    boolean adam = optimizer.equals("adam");
+                    double r = or(lr, adam ? 1e-3 : 0.8), m = or(momentum, 0.0);
+                    int e = or(epochs, full ? 1500 : 5);
+                    long sd = or(seed, 0L);
+                    Header hd = header("brasa train mlp: lesson 001's MLP: 784 -> 100 (ReLU) -> 10, cross entropy", from)
+                            .set("descent", full ? "full batch" : "shuffled minibatches of " + batch, "full batch");
+                    if (full) hd.set("steps", e, 1500);
+                    else hd.info("epochs", e);
+                    hd.set("optimizer", optimizer, "sgd").set("lr", r, 0.8);
+                    if (!adam) hd.set("momentum", m, 0.0);
+                    hd.set("normalize", normalize, false).set("seed", sd, null);
+                    if (data == null) hd.departs("Fashion-MNIST stands in for MNIST (not on this machine; --data takes MNIST's IDX files)");
+                    hd.print(out);
                     Data.Split fm = Data.fashion(data, out);
                     if (normalize) fm = new Data.Split(Data.normalize(fm.train()), Data.normalize(fm.test()), fm.source());
-                    Brasa.manualSeed(0);
+                    Brasa.manualSeed(sd);
                     var model = Mlp.sequential();
                     Run.start(model);
                     model.to(Run.device);
-                    dev.brasa.optim.Optimizer opt = optimizer.equals("sgd")
-                            ? SGD.builder(model.parameters()).lr(or(lr, 0.01)).momentum(0.9).build()
-                            : dev.brasa.optim.Adam.builder(model.parameters()).lr(or(lr, 1e-3)).build();
-                    h = fullBatch ? Mlp.fullBatch(model, fm.train(), or(lr, 0.8), or(epochs, 5), out)
-                            : Mlp.train(model, fm.train(), fm.test(), opt, or(batch, 64), or(epochs, 5), workers, out);
+                    dev.brasa.optim.Optimizer opt = adam ? dev.brasa.optim.Adam.builder(model.parameters()).lr(r).build()
+                            : SGD.builder(model.parameters()).lr(r).momentum(m).build();
+                    h = full ? Mlp.fullBatch(model, fm.train(), opt, e, 10, out)
+                            : Mlp.train(model, fm.train(), fm.test(), opt, batch, e, workers, out);
                     out.printf("MLP test accuracy: %.2f%%%n", 100 * Mlp.evaluate(model, fm.test()));
                     if (save != null) Brasa.save(model.stateDict(), save);
                 }
                 case "cifar-mlp" -> {
-                    TensorDataset train, test;
-                    String[] classes;
                     boolean cifar = data != null && (Files.exists(data.resolve("test_batch.bin")) || Files.exists(data.resolve("test_batch"))
                             || Files.isDirectory(data.resolve("cifar-10-batches-bin")) || Files.isDirectory(data.resolve("cifar-10-batches-py")));
+                    if (!cifar && data != null && !Data.hasFashion(data)) {
+                        throw new Run.UsageError("--data " + data + ": no CIFAR-10 batches (binary or python) and no Fashion-MNIST files here");
+                    }
+                    boolean adam = optimizer.equals("adam");
+                    double r = or(lr, CifarMlp.LR), m = or(momentum, CifarMlp.MOMENTUM), wd = or(weightDecay, 0.0), lambda = or(l1, 0.0);
+                    int b = or(batch, CifarMlp.BATCH), e = or(epochs, CifarMlp.EPOCHS);
+                    long sd = or(seed, 0L);
+                    Header hd = header("brasa train cifar-mlp: lesson 003's CIFAR-10 classifier, pixels normalised to [-1, 1], cross entropy", from)
+                            .set("variant", variant, "plain").set("optimizer", optimizer, "sgd").set("lr", r, CifarMlp.LR);
+                    if (!adam) hd.set("momentum", m, CifarMlp.MOMENTUM);
+                    hd.set("weight decay", wd, 0.0).set("l1", lambda, 0.0).set("batch size", b, CifarMlp.BATCH).set("epochs", e, CifarMlp.EPOCHS)
+                            .set("seed", sd, null);
+                    if (!cifar) hd.departs("Fashion-MNIST (28 x 28 grey, 784 inputs) stands in for CIFAR-10 (--data takes its binary or python batches)");
+                    hd.print(out);
+                    TensorDataset train, test;
+                    String[] classes;
                     if (cifar) {   // the binary or the python version (the one torchvision downloads)
                         train = CIFAR10.load(data, true);
                         test = CIFAR10.load(data, false);
                         classes = CIFAR10.CLASSES;
                         out.println("CIFAR-10 from " + data);
                     } else {
-                        if (data != null && !Data.hasFashion(data)) {
-                            throw new Run.UsageError("--data " + data + ": no CIFAR-10 batches (binary or python) and no Fashion-MNIST files here");
-                        }
                         Data.Split fm = Data.fashion(data, out);
                         train = fm.train();
                         test = fm.test();
                         classes = FashionMNIST.CLASSES;
                     }
-                    boolean adam = optimizer.equals("adam");
-                    h = CifarMlp.run(CifarMlp.Variant.valueOf(variant.toUpperCase(java.util.Locale.ROOT)), train, test, classes, adam,
-                            or(lr, adam ? 1e-3 : 1e-2), or(momentum, 0.9), or(weightDecay, adam ? 1e-4 : 0), or(l1, 1e-5), or(batch, 64),
-                            or(epochs, 5), save, out);
+                    h = CifarMlp.run(CifarMlp.Variant.valueOf(variant.toUpperCase(java.util.Locale.ROOT)), CifarMlp.normalize(train),
+                            CifarMlp.normalize(test), classes, adam, r, m, wd, lambda, b, e, sd, save, out);
                 }
                 default -> throw new IllegalStateException(program);
             }
@@ -406,6 +459,16 @@ public final class Main implements Callable<Integer> {
             }
             return 0;
         }
+
+        /** A header with the device and, when --load was given, that departure. */
+        private Header header(String title, String from) {
+            Header h = new Header(title);
+            if (from != null) h.departs(from);
+            if (!Run.device.isCpu()) h.departs("device " + Run.device + " (the lesson's numbers are the CPU's; a GPU sums in another order)");
+            return h;
+        }
+
+        private static long or(Long v, long d) { return v != null ? v : d; }
 
         private static int or(Integer v, int d) { return v != null ? v : d; }
 

@@ -100,7 +100,7 @@ class CliTest {
         mistake(a("train", "cifar-mlp", "--momentum", "-0.5"), "--momentum must be a number >= 0, got -0.5");
         mistake(a("train", "xor", "--l1", "0.1", "--full-batch"), "xor does not take --l1, --full-batch");
         mistake(a("train", "ffnn", "--init-v", "-1"), "--init-v must be a number >= 0, got -1.0");
-        mistake(a("train", "xor", "--d1", "3", "--seed", "2"), "xor does not take --d1, --seed");
+        mistake(a("train", "xor", "--d1", "3", "--variant", "plain"), "xor does not take --variant, --d1");
         mistake(a("train", "xor", "--load", tmp.resolve("none.pt").toString()), "--load", "no such file");
         mistake(a("demo", "--data", missing), "--data " + missing + ": no such folder");
         Path py = Files.createDirectories(tmp.resolve("torchvision/cifar-10-batches-py"));

@@ -30,8 +30,9 @@ class ProgramsTest {
         assertClose(w.all.get(0).grad(), net.l1.weight().grad().t(), "W1");
         assertClose(w.all.get(1).grad(), net.l1.bias().grad(), "b1");
         assertClose(w.all.get(2).grad(), net.l2.weight().grad().t(), "W2");
-        assertClose(w.all.get(4).grad(), net.l3.weight().grad().t(), "W3");
-        assertClose(w.all.get(5).grad(), net.l3.bias().grad(), "b3");
+        assertClose(w.all.get(3).grad(), net.l2.bias().grad(), "b2");
+        assertClose(w.all.get(4).grad(), net.l3.weight().grad().t(), "U");
+        assertClose(w.all.get(5).grad(), net.l3.bias().grad(), "c");
     }
 
     private static void assertClose(Tensor a, Tensor b, String what) {
@@ -50,19 +51,77 @@ class ProgramsTest {
         }
     }
 
-    @Test
-    void theFfnnTableHasLesson000sRowsAndParameterCounts() {
+    /** Runs the brasa command in this JVM; returns what it printed, after checking the exit code. */
+    static String brasa(int wantRc, String... args) {
         var bytes = new java.io.ByteArrayOutputStream();
         java.io.PrintStream old = System.out;
         int rc;
         try {
             System.setOut(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
-            rc = Main.commandLine().execute("ffnn-table", "--epochs", "1");
+            rc = Main.commandLine().execute(args);
         } finally {
             System.setOut(old);
         }
         String out = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
-        assertEquals(0, rc, out);
+        assertEquals(wantRc, rc, String.join(" ", args) + " printed:\n" + out);
+        return out;
+    }
+
+    private static final Path LESSON_OUT = Path.of(System.getProperty("user.dir")).resolve("src/test/resources/lessons");
+
+    /** The Epoch lines of a run, times masked as the fixtures mask them. */
+    private static java.util.List<String> epochLines(String out) {
+        return out.lines().filter(l -> l.startsWith("Epoch:") || l.startsWith("Number of parameters"))
+                .map(l -> l.replaceAll("Time/epoch:[0-9.]+s", "Time/epoch:<time>s")).toList();
+    }
+
+    @Test
+    void trainFfnnWithTheLessonsSettingsPrintsLesson000sNumbers() throws Exception {
+        String out = brasa(0, "train", "ffnn");
+        assertTrue(out.contains("  settings: d1 300, d2 400, init_v 1, lr 0.06, batch size 64, epochs 20, seed 1234\n"
+                + "  departures from the lesson: none\n"), out);
+        // PyTorch 1.13 running the lesson's cells (scripts/golden/lessons/000.py): its first 21 lines
+        assertEquals(Files.readAllLines(LESSON_OUT.resolve("000.out")).subList(0, 21), epochLines(out));
+    }
+
+    @Test
+    void lesson000sInitVExerciseGivesPyTorchsNanAndChance() throws Exception {
+        java.util.List<String> want = Files.readAllLines(LESSON_OUT.resolveSibling("programs/ffnn-init-v.out")); // scripts/golden/ffnn_exercises.py
+        String big = brasa(0, "train", "ffnn", "--init-v", "2");
+        assertTrue(big.contains("departures from the lesson: init_v 2 (lesson: 1)\n"), big);
+        assertEquals(want.subList(1, 22), epochLines(big), "init_v 2: both exponentials of the hand-written tanh overflow: nan");
+        assertEquals(want.subList(23, 44), epochLines(brasa(0, "train", "ffnn", "--init-v", "0.001")), "init_v 0.001: near chance");
+    }
+
+    @Test
+    void everyDepartureFromTheLessonIsInTheHeader(@TempDir Path tmp) throws Exception {
+        String ffnn = brasa(0, "train", "ffnn", "--d1", "8", "--d2", "4", "--seed", "3", "--epochs", "1", "--batch-size", "100", "--lr", "0.5");
+        assertTrue(ffnn.contains("departures from the lesson: d1 8 (lesson: 300); d2 4 (lesson: 400); lr 0.5 (lesson: 0.06); "
+                + "batch size 100 (lesson: 64); epochs 1 (lesson: 20); seed 3 (lesson: 1234)\n"), ffnn);
+        String xor = brasa(0, "train", "xor", "--epochs", "2");
+        assertTrue(xor.contains("departures from the lesson: epochs 2 (lesson: 100)\n"), xor);
+        Path sample = extractedSample();
+        String mlp = brasa(0, "train", "mlp", "--data", sample.toString(), "--epochs", "20");
+        assertTrue(mlp.contains("  settings: descent full batch, steps 20, optimizer sgd, lr 0.8, momentum 0, normalize false, seed 0\n"
+                + "  departures from the lesson: steps 20 (lesson: 1500); seed 0 (the lesson sets none)\n"), mlp);
+        assertTrue(mlp.contains("Epoch 10/20 Loss ") && mlp.contains("Epoch 20/20 Loss "), mlp);
+        String mini = brasa(0, "train", "mlp", "--epochs", "1", "--batch-size", "64", "--optimizer", "adam", "--normalize");
+        assertTrue(mini.contains("departures from the lesson: descent shuffled minibatches of 64 (lesson: full batch); optimizer adam "
+                + "(lesson: sgd); lr 0.001 (lesson: 0.8); normalize true (lesson: false); seed 0 (the lesson sets none); "
+                + "Fashion-MNIST stands in for MNIST"), mini);
+        String cifar = brasa(0, "train", "cifar-mlp", "--data", sample.toString(), "--epochs", "1", "--optimizer", "adam",
+                "--weight-decay", "0.001", "--l1", "0.001", "--variant", "batchnorm");
+        assertTrue(cifar.contains("departures from the lesson: variant batchnorm (lesson: plain); optimizer adam (lesson: sgd); "
+                + "weight decay 0.001 (lesson: 0); l1 0.001 (lesson: 0); epochs 1 (lesson: 2); seed 0 (the lesson sets none); "
+                + "Fashion-MNIST (28 x 28 grey, 784 inputs) stands in for CIFAR-10"), cifar);
+        assertTrue(cifar.contains("BATCHNORM reloaded from a temporary file: test accuracy ") && cifar.contains("precision"), cifar);
+        assertEquals(2, Main.commandLine().execute("train", "mlp", "--full-batch", "--batch-size", "64"));
+        assertEquals(2, Main.commandLine().execute("train", "cifar-mlp", "--optimizer", "adam", "--momentum", "0.9"));
+    }
+
+    @Test
+    void theFfnnTableHasLesson000sRowsAndParameterCounts() {
+        String out = brasa(0, "ffnn-table", "--epochs", "1");
         // the lesson's table: N params 552101, 2305001, 4606001 for d1/d2 500/800, 1000/2000, 2000/2000
         String params = out.lines().filter(l -> l.startsWith("| N params")).findFirst().orElseThrow();
         assertTrue(params.matches("\\| N params\\s+\\| 552101 \\|.*2305001 \\|.*4606001 \\|.*"), params);
@@ -162,6 +221,6 @@ class ProgramsTest {
         Path w = tmp.resolve("ffnn.pt");
         dev.brasa.Brasa.save(a.stateDict(), w);
         b.loadStateDict(dev.brasa.Brasa.load(w));
-        for (int i = 0; i < 6; i++) assertArrayEquals(a.all.get(i).toFloatArray(), b.all.get(i).toFloatArray(), "W1 ... b3 by lesson 000's names");
+        for (int i = 0; i < 6; i++) assertArrayEquals(a.all.get(i).toFloatArray(), b.all.get(i).toFloatArray(), "W1 ... c by lesson 000's names");
     }
 }

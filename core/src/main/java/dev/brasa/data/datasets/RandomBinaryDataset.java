@@ -5,8 +5,9 @@ import dev.brasa.Tensor;
 import dev.brasa.data.TensorDataset;
 
 /**
- * The random binary set of the hand-written FFNN tutorial: n rows of features bernoulli(0.5) and
- * labels bernoulli(0.5) as FLOAT32 [n, 1], from the default generator. There is nothing to learn
+ * The random binary set of lesson 000 (the hand-written FFNN): features {@code bernoulli(rand(n, f))}
+ * and labels {@code bernoulli(rand(n, 1))} as FLOAT32 [n, 1], drawn in that order from the default
+ * generator, so the same seed gives PyTorch's rows. There is nothing to learn
  * but memorisation: a net large enough fits it, a small one stays near chance.
  */
 public final class RandomBinaryDataset extends TensorDataset {
@@ -20,8 +21,8 @@ public final class RandomBinaryDataset extends TensorDataset {
         if (n <= 0 || features <= 0) {
             throw new IllegalArgumentException("RandomBinaryDataset needs n > 0 and features > 0, got n=" + n + ", features=" + features);
         }
-        Tensor x = Brasa.bernoulli(Brasa.full(0.5f, n, features));
-        Tensor y = Brasa.bernoulli(Brasa.full(0.5f, n, 1));
+        Tensor x = Brasa.bernoulli(Brasa.rand(n, features));
+        Tensor y = Brasa.bernoulli(Brasa.rand(n, 1));
         return new Tensor[] {x, y};
     }
 }
