@@ -14,40 +14,62 @@ public class Adam extends Optimizer {
     private final boolean decoupled;
 
     /** Adam with lr and PyTorch's defaults (betas 0.9, 0.999, eps 1e-8, no weight decay). */
-    public Adam(List<? extends Tensor> params, double lr) { this(params, options(lr, 0.9, 0.999, 1e-8, 0, false, false), false); }
+    public Adam(List<? extends Tensor> params, double lr) { this(params, new Options(lr, 0.9, 0.999, 1e-8, 0, false, false), false); }
 
-    Adam(List<? extends Tensor> params, Map<String, Double> defaults, boolean decoupled) {
+    Adam(List<? extends Tensor> params, Options defaults, boolean decoupled) {
         super(params, defaults);
         this.decoupled = decoupled;
     }
 
-    static Map<String, Double> options(double lr, double beta1, double beta2, double eps, double wd, boolean amsgrad,
-                                       boolean maximize) {
-        Map<String, Double> o = new LinkedHashMap<>();
-        o.put("lr", lr);
-        o.put("beta1", beta1);
-        o.put("beta2", beta2);
-        o.put("eps", eps);
-        o.put("weight_decay", wd);
-        o.put("amsgrad", amsgrad ? 1.0 : 0.0);
-        o.put("maximize", maximize ? 1.0 : 0.0);
-        return o;
+    /**
+     * Adam's and AdamW's options, checked when built with PyTorch's messages; state-dict names
+     * {@code lr}, {@code beta1}, {@code beta2}, {@code eps}, {@code weight_decay}, {@code amsgrad}, {@code maximize}.
+     *
+     * @param lr learning rate, at least 0
+     * @param beta1 decay of the running mean of the gradient, in [0, 1)
+     * @param beta2 decay of the running mean of its square, in [0, 1)
+     * @param eps term added to the denominator, at least 0
+     * @param weightDecay weight decay (L2 for Adam, decoupled for AdamW), at least 0
+     * @param amsgrad the AMSGrad variant
+     * @param maximize maximise instead of minimise
+     */
+    public record Options(double lr, double beta1, double beta2, double eps, double weightDecay, boolean amsgrad, boolean maximize)
+            implements GroupOptions {
+        /** Checks the values as {@code torch.optim.Adam} does. */
+        public Options {
+            if (!(lr >= 0)) throw new IllegalArgumentException("Invalid learning rate: " + lr);
+            if (!(eps >= 0)) throw new IllegalArgumentException("Invalid epsilon value: " + eps);
+            if (!(beta1 >= 0 && beta1 < 1)) throw new IllegalArgumentException("Invalid beta parameter at index 0: " + beta1);
+            if (!(beta2 >= 0 && beta2 < 1)) throw new IllegalArgumentException("Invalid beta parameter at index 1: " + beta2);
+            if (!(weightDecay >= 0)) throw new IllegalArgumentException("Invalid weight_decay value: " + weightDecay);
+        }
+
+        @Override public Map<String, Double> asMap() {
+            Map<String, Double> o = new LinkedHashMap<>();
+            o.put("lr", lr);
+            o.put("beta1", beta1);
+            o.put("beta2", beta2);
+            o.put("eps", eps);
+            o.put("weight_decay", weightDecay);
+            o.put("amsgrad", amsgrad ? 1.0 : 0.0);
+            o.put("maximize", maximize ? 1.0 : 0.0);
+            return o;
+        }
+
+        @Override public Options with(String name, double value) {
+            Map<String, Double> m = GroupOptions.replace(asMap(), name, value);
+            return new Options(m.get("lr"), m.get("beta1"), m.get("beta2"), m.get("eps"), m.get("weight_decay"), GroupOptions.flag(m, "amsgrad"),
+                    GroupOptions.flag(m, "maximize"));
+        }
     }
 
     /** A builder over params (lr 1e-3 by default). */
     public static Builder builder(List<? extends Tensor> params) { return new Builder(params, false, 0); }
 
-    @Override protected void validate(ParamGroup g) {
-        if (!(g.lr() >= 0)) throw new IllegalArgumentException("Invalid learning rate: " + g.lr());
-        if (!(g.get("eps") >= 0)) throw new IllegalArgumentException("Invalid epsilon value: " + g.get("eps"));
-        if (!(g.get("beta1") >= 0 && g.get("beta1") < 1)) throw new IllegalArgumentException("Invalid beta parameter at index 0: " + g.get("beta1"));
-        if (!(g.get("beta2") >= 0 && g.get("beta2") < 1)) throw new IllegalArgumentException("Invalid beta parameter at index 1: " + g.get("beta2"));
-        if (!(g.get("weight_decay") >= 0)) throw new IllegalArgumentException("Invalid weight_decay value: " + g.get("weight_decay"));
-    }
-
     @Override public void step() {
         for (ParamGroup g : paramGroups()) {
-            boolean amsgrad = g.get("amsgrad") != 0;
+            Options o = (Options) g.options();
+            boolean amsgrad = o.amsgrad;
             for (Tensor p : g.params()) {
                 if (p.grad() == null) continue;
                 Map<String, Tensor> s = stateOf(p);
@@ -59,9 +81,8 @@ public class Adam extends Optimizer {
                 }
                 long step = (long) s.get("step").itemDouble() + 1;
                 s.put("step", Brasa.fromArray(new double[] {step}));
-                Functional.adam(p, p.grad(), s.get("exp_avg"), s.get("exp_avg_sq"), s.get("max_exp_avg_sq"), step, g.lr(),
-                        g.get("beta1"), g.get("beta2"), g.get("eps"), g.get("weight_decay"), amsgrad, decoupled,
-                        g.get("maximize") != 0);
+                Functional.adam(p, p.grad(), s.get("exp_avg"), s.get("exp_avg_sq"), s.get("max_exp_avg_sq"), step, o.lr,
+                        o.beta1, o.beta2, o.eps, o.weightDecay, amsgrad, decoupled, o.maximize);
             }
         }
     }
@@ -99,7 +120,7 @@ public class Adam extends Optimizer {
 
         /** The optimizer. */
         public Adam build() {
-            Map<String, Double> o = options(lr, beta1, beta2, eps, weightDecay, amsgrad, maximize);
+            Options o = new Options(lr, beta1, beta2, eps, weightDecay, amsgrad, maximize);
             return decoupled ? new AdamW(params, o) : new Adam(params, o, false);
         }
     }

@@ -19,20 +19,23 @@ public abstract class Optimizer {
     private final List<ParamGroup> groups = new ArrayList<>();
     /** Per-parameter state (momentum buffers, Adam moments, step counts), keyed by identity. */
     protected final Map<Tensor, Map<String, Tensor>> state = new IdentityHashMap<>();
-    private final Map<String, Double> defaults;
+    private final GroupOptions defaults;
 
     /**
      * An optimizer over one group of params with default options: {@code model.parameters()}, or any
      * leaf tensors ({@code randn(3).requiresGrad_()}), as {@code torch.optim} takes them.
      */
-    protected Optimizer(List<? extends Tensor> params, Map<String, Double> defaults) {
-        this.defaults = new LinkedHashMap<>(defaults);
+    protected Optimizer(List<? extends Tensor> params, GroupOptions defaults) {
+        this.defaults = Objects.requireNonNull(defaults, "defaults");
         Objects.requireNonNull(params, "params");
         if (params.isEmpty()) throw new IllegalArgumentException("optimizer got an empty parameter list");
         addParamGroup(params, Map.of());
     }
 
-    /** Adds a group of params; options not given take the optimizer's defaults ({@code add_param_group}). */
+    /**
+     * Adds a group of params; options not given (by their state-dict names: "lr", "momentum", ...)
+     * take the optimizer's defaults ({@code add_param_group}).
+     */
     public void addParamGroup(List<? extends Tensor> params, Map<String, Double> options) {
         Objects.requireNonNull(params, "params");
         if (params.isEmpty()) throw new IllegalArgumentException("optimizer got an empty parameter list");
@@ -53,20 +56,10 @@ public abstract class Optimizer {
                 }
             }
         }
-        Map<String, Double> o = new LinkedHashMap<>(defaults);
-        for (var e : options.entrySet()) {
-            if (!defaults.containsKey(e.getKey())) {
-                throw new IllegalArgumentException("unknown option '" + e.getKey() + "'; options are " + defaults.keySet());
-            }
-            o.put(e.getKey(), e.getValue());
-        }
-        ParamGroup g = new ParamGroup(params, o);
-        validate(g);
-        groups.add(g);
+        GroupOptions o = defaults;
+        for (var e : options.entrySet()) o = o.with(e.getKey(), e.getValue());
+        groups.add(new ParamGroup(params, o));
     }
-
-    /** Checks a group's options (negative lr, betas outside [0, 1), ...). */
-    protected abstract void validate(ParamGroup g);
 
     /** The param groups ({@code param_groups}). */
     public List<ParamGroup> paramGroups() { return List.copyOf(groups); }
@@ -108,7 +101,7 @@ public abstract class Optimizer {
         }
         int first = 0;
         for (int gi = 0; gi < groups.size(); gi++) {
-            for (var e : groups.get(gi).options().entrySet()) {
+            for (var e : groups.get(gi).options().asMap().entrySet()) {
                 out.put("param_groups." + gi + "." + e.getKey(), Brasa.fromArray(new double[] {e.getValue()}));
             }
             int n = groups.get(gi).params().size();
@@ -156,10 +149,21 @@ public abstract class Optimizer {
                 checkGroupParams(idx, e.getValue());
             }
         }
+        // every option checked before any is changed: a bad state dict leaves the optimizer as it was
+        GroupOptions[] options = new GroupOptions[groups.size()];
+        for (int g = 0; g < options.length; g++) options[g] = groups.get(g).options();
         for (var e : sd.entrySet()) {
             String[] k = e.getKey().split("\\.", 3);
-            if (k[0].equals("param_groups") && !k[2].equals("params")) groups.get(Integer.parseInt(k[1])).set(k[2], e.getValue().itemDouble());
+            if (k[0].equals("param_groups") && !k[2].equals("params")) {
+                int g = Integer.parseInt(k[1]);
+                try {
+                    options[g] = options[g].with(k[2], e.getValue().itemDouble());
+                } catch (IllegalArgumentException ex) {
+                    throw new IllegalArgumentException("optimizer state " + e.getKey() + ": " + ex.getMessage(), ex);
+                }
+            }
         }
+        for (int g = 0; g < options.length; g++) groups.get(g).options(options[g]);
         state.clear();
         state.putAll(next);
     }

@@ -14,41 +14,62 @@ import java.util.Map;
 public final class SGD extends Optimizer {
 
     /** Plain SGD with a learning rate. */
-    public SGD(List<? extends Tensor> params, double lr) { this(params, options(lr, 0, 0, 0, false, false)); }
+    public SGD(List<? extends Tensor> params, double lr) { this(params, new Options(lr, 0, 0, 0, false, false)); }
 
-    private SGD(List<? extends Tensor> params, Map<String, Double> defaults) { super(params, defaults); }
+    private SGD(List<? extends Tensor> params, Options defaults) { super(params, defaults); }
 
-    private static Map<String, Double> options(double lr, double momentum, double dampening, double wd, boolean nesterov,
-                                               boolean maximize) {
-        Map<String, Double> o = new LinkedHashMap<>();
-        o.put("lr", lr);
-        o.put("momentum", momentum);
-        o.put("dampening", dampening);
-        o.put("weight_decay", wd);
-        o.put("nesterov", nesterov ? 1.0 : 0.0);
-        o.put("maximize", maximize ? 1.0 : 0.0);
-        return o;
+    /**
+     * SGD's options, checked when built with PyTorch's messages; state-dict names {@code lr},
+     * {@code momentum}, {@code dampening}, {@code weight_decay}, {@code nesterov}, {@code maximize}.
+     *
+     * @param lr learning rate, at least 0
+     * @param momentum momentum factor, at least 0
+     * @param dampening dampening of the momentum
+     * @param weightDecay L2 penalty, at least 0
+     * @param nesterov Nesterov momentum (needs momentum > 0 and dampening 0)
+     * @param maximize maximise instead of minimise
+     */
+    public record Options(double lr, double momentum, double dampening, double weightDecay, boolean nesterov, boolean maximize)
+            implements GroupOptions {
+        /** Checks the values as {@code torch.optim.SGD} does. */
+        public Options {
+            if (!(lr >= 0)) throw new IllegalArgumentException("Invalid learning rate: " + lr);
+            if (!(momentum >= 0)) throw new IllegalArgumentException("Invalid momentum value: " + momentum);
+            if (!(weightDecay >= 0)) throw new IllegalArgumentException("Invalid weight_decay value: " + weightDecay);
+            if (nesterov && (momentum <= 0 || dampening != 0)) {
+                throw new IllegalArgumentException("Nesterov momentum requires a momentum and zero dampening");
+            }
+        }
+
+        @Override public Map<String, Double> asMap() {
+            Map<String, Double> o = new LinkedHashMap<>();
+            o.put("lr", lr);
+            o.put("momentum", momentum);
+            o.put("dampening", dampening);
+            o.put("weight_decay", weightDecay);
+            o.put("nesterov", nesterov ? 1.0 : 0.0);
+            o.put("maximize", maximize ? 1.0 : 0.0);
+            return o;
+        }
+
+        @Override public Options with(String name, double value) {
+            Map<String, Double> m = GroupOptions.replace(asMap(), name, value);
+            return new Options(m.get("lr"), m.get("momentum"), m.get("dampening"), m.get("weight_decay"), GroupOptions.flag(m, "nesterov"),
+                    GroupOptions.flag(m, "maximize"));
+        }
     }
 
     /** A builder over params. */
     public static Builder builder(List<? extends Tensor> params) { return new Builder(params); }
 
-    @Override protected void validate(ParamGroup g) {
-        if (!(g.lr() >= 0)) throw new IllegalArgumentException("Invalid learning rate: " + g.lr());
-        if (!(g.get("momentum") >= 0)) throw new IllegalArgumentException("Invalid momentum value: " + g.get("momentum"));
-        if (!(g.get("weight_decay") >= 0)) throw new IllegalArgumentException("Invalid weight_decay value: " + g.get("weight_decay"));
-        if (g.get("nesterov") != 0 && (g.get("momentum") <= 0 || g.get("dampening") != 0)) {
-            throw new IllegalArgumentException("Nesterov momentum requires a momentum and zero dampening");
-        }
-    }
-
     @Override public void step() {
         for (ParamGroup g : paramGroups()) {
+            Options o = (Options) g.options();
             for (Tensor p : g.params()) {
                 if (p.grad() == null) continue;
                 Map<String, Tensor> s = stateOf(p);
-                Tensor buf = Functional.sgd(p, p.grad(), s.get("momentum_buffer"), g.lr(), g.get("momentum"),
-                        g.get("dampening"), g.get("weight_decay"), g.get("nesterov") != 0, g.get("maximize") != 0);
+                Tensor buf = Functional.sgd(p, p.grad(), s.get("momentum_buffer"), o.lr, o.momentum, o.dampening, o.weightDecay,
+                        o.nesterov, o.maximize);
                 if (buf != null) s.put("momentum_buffer", buf);
             }
         }
@@ -84,7 +105,7 @@ public final class SGD extends Optimizer {
         /** The optimizer. */
         public SGD build() {
             if (lr == null) throw new IllegalArgumentException("SGD: lr is required");
-            return new SGD(params, options(lr, momentum, dampening, weightDecay, nesterov, maximize));
+            return new SGD(params, new Options(lr, momentum, dampening, weightDecay, nesterov, maximize));
         }
     }
 }

@@ -62,7 +62,7 @@ class OptimBoundariesTest {
 
     @Test
     void aParamGroupNamesANullParameter() {
-        var e = assertThrows(NullPointerException.class, () -> new ParamGroup(Arrays.asList(Brasa.zeros(1), null), java.util.Map.of("lr", 0.1)));
+        var e = assertThrows(NullPointerException.class, () -> new ParamGroup(Arrays.asList(Brasa.zeros(1), null), new SGD.Options(0.1, 0, 0, 0, false, false)));
         assertEquals("parameter 1", e.getMessage());
     }
 }

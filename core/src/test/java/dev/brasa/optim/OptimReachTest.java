@@ -48,7 +48,7 @@ class OptimReachTest {
         ParamGroup g = sgd.paramGroups().get(0);
         assertSame(p, g.params().get(0));
         g.lr(0.25);
-        assertEquals(0.25, g.options().get("lr"));
+        assertEquals(0.25, g.get("lr"));
         g.set("momentum", 0.9);
         sgd.step();
         Map<String, Tensor> state = sgd.stateOf(p);
@@ -56,7 +56,7 @@ class OptimReachTest {
         for (int i = 0; i < 3; i++) assertEquals(P0[i] - 0.25 * G[i], p.toFloatArray()[i], 1e-6);
         sgd.zeroGradToNone();
         assertNull(p.grad(), "set_to_none");
-        ParamGroup made = new ParamGroup(List.of(p), Map.of("lr", 0.1));
+        ParamGroup made = new ParamGroup(List.of(p), new SGD.Options(0.1, 0, 0, 0, false, false));
         assertEquals(0.1, made.lr());
         assertEquals(List.of(p), made.params());
     }

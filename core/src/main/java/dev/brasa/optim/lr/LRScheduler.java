@@ -22,11 +22,21 @@ public abstract class LRScheduler {
         for (int i = 0; i < baseLrs.length; i++) baseLrs[i] = g.get(i).lr();
     }
 
-    /** Advances one epoch and sets each group's lr. */
+    /**
+     * Advances one epoch and sets each group's lr; a refused lr (negative, NaN) leaves every group
+     * and the epoch count as they were.
+     */
     public void step() {
-        lastEpoch++;
         List<ParamGroup> g = optimizer.paramGroups();
-        for (int i = 0; i < g.size(); i++) g.get(i).lr(nextLr(i, g.get(i).lr()));
+        dev.brasa.optim.GroupOptions[] next = new dev.brasa.optim.GroupOptions[g.size()];
+        lastEpoch++;
+        try {
+            for (int i = 0; i < next.length; i++) next[i] = g.get(i).options().with("lr", nextLr(i, g.get(i).lr()));
+        } catch (RuntimeException e) {
+            lastEpoch--;
+            throw e;
+        }
+        for (int i = 0; i < next.length; i++) g.get(i).options(next[i]);
     }
 
     /** The lr of group i for the new {@link #lastEpoch}, given its current lr (PyTorch's chainable form). */
