@@ -4,6 +4,7 @@
  */
 module dev.brasa {
     requires static jdk.incubator.vector;
+    requires static jdk.management;   // the C2 check (Config.withoutC2); without it, C2 is assumed
     requires dev.brasa.cuda;
 
     exports dev.brasa;

@@ -29,6 +29,15 @@ public final class Brasa {
     /** The name of the CPU backend in use ("simd" or "scalar"). */
     public static String backendName() { return cpu().name(); }
 
+    /**
+     * Threads the CPU kernels use from now on ({@code torch.set_num_threads}); at least 1. Starts
+     * with {@code -Dbrasa.threads}, else the number of available processors.
+     */
+    public static void setNumThreads(int n) { dev.brasa.backend.cpu.CpuThreads.setThreads(n); }
+
+    /** Threads the CPU kernels use ({@code torch.get_num_threads()}). */
+    public static int getNumThreads() { return dev.brasa.backend.cpu.CpuThreads.threads(); }
+
     // ------------------------------------------------------------------ randomness
 
     /** Seeds the default generator ({@code torch.manual_seed}); returns it. */

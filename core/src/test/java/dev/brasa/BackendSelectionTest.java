@@ -25,6 +25,10 @@ class BackendSelectionTest {
     }
 
     private static String[] run(String... jvmArgs) throws IOException, InterruptedException {
+        return run(0, jvmArgs);
+    }
+
+    private static String[] run(int wantExit, String... jvmArgs) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(List.of(jvmArgs));
@@ -33,7 +37,7 @@ class BackendSelectionTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), err);
+        assertEquals(wantExit, p.exitValue(), err);
         return new String[] {out, err};
     }
 
@@ -55,5 +59,24 @@ class BackendSelectionTest {
         assertEquals(b, a, 1e-3 * Math.max(1, Math.abs(b)), "both backends compute the same result");
         String[] narrow = run("--add-modules", "jdk.incubator.vector", "-Dbrasa.simd.bits=128", "-Dbrasa.threads=1");
         assertTrue(narrow[0].startsWith("simd "), narrow[0]);
+    }
+
+    @Test
+    void withoutC2TheVectorApiIsRefusedInOneLine() throws Exception {
+        String[] r = run("--add-modules", "jdk.incubator.vector", "-XX:TieredStopAtLevel=1");
+        assertTrue(r[0].startsWith("scalar "), r[0]);
+        assertEquals(1, r[1].lines().filter(l -> l.contains("-XX:TieredStopAtLevel=1 keeps C2 off")).count(), r[1]);
+        String[] forced = run("--add-modules", "jdk.incubator.vector", "-XX:TieredStopAtLevel=1", "-Dbrasa.backend=simd");
+        assertTrue(forced[0].startsWith("simd "), "-Dbrasa.backend=simd overrides the guard: " + forced[0]);
+    }
+
+    @Test
+    void aBadPropertyFailsWithItsNameAndValueAndATypoIsLogged() throws Exception {
+        String[] bad = run(1, "--add-modules", "jdk.incubator.vector", "-Dbrasa.simd.bits=300");
+        assertTrue(bad[1].contains("-Dbrasa.simd.bits=300: expected 64, 128, 256 or 512"), bad[1]);
+        assertTrue(!bad[1].contains("ExceptionInInitializerError") && bad[0].isEmpty(), "no silent fallback: " + bad[0] + bad[1]);
+        String[] typo = run("--add-modules", "jdk.incubator.vector", "-Dbrasa.thread=2");
+        assertTrue(typo[0].startsWith("simd "), typo[0]);
+        assertEquals(1, typo[1].lines().filter(l -> l.contains("unknown property -Dbrasa.thread=2 ignored")).count(), typo[1]);
     }
 }

@@ -5,8 +5,9 @@ import java.lang.reflect.InvocationTargetException;
 
 /**
  * Finds the CPU backend, Lucene-style: a chain of early returns, each rejected choice logging one
- * line that says how to enable it. {@code -Dbrasa.backend=scalar|simd} forces one. The lookup runs
- * on first use, never in a static initialiser of a user-visible class.
+ * line that says how to enable it: the Vector API module missing, or C2 off ({@link Config#withoutC2}).
+ * {@code -Dbrasa.backend=scalar|simd} forces one. The lookup runs on first use, after
+ * {@link Config#get()} has checked every property, never in a static initialiser of a user-visible class.
  */
 public final class Backends {
     private static final System.Logger LOG = System.getLogger("dev.brasa");
@@ -45,10 +46,13 @@ public final class Backends {
     }
 
     private static Backend lookup() {
-        String forced = System.getProperty("brasa.backend", "").trim();
+        String forced = Config.get().backend();
         if (forced.equals("scalar")) return scalar();
-        if (!forced.isEmpty() && !forced.equals("simd")) {
-            throw new IllegalArgumentException("brasa.backend must be 'scalar' or 'simd', got '" + forced + "'");
+        String noC2 = Config.withoutC2();
+        if (noC2 != null && !forced.equals("simd")) {
+            LOG.log(Level.WARNING, "Brasa: " + noC2 + ", so Vector API code would run far slower than plain loops; using the scalar "
+                    + "CPU backend (remove the flag for SIMD kernels, or -Dbrasa.backend=simd to use them anyway)");
+            return scalar();
         }
         Backend simd = simdOrNull();
         if (simd != null) return simd;

@@ -7,46 +7,34 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
 
 /**
- * The worker threads of the CPU kernels: {@code -Dbrasa.threads} (default: available processors),
- * the calling thread and {@code threads - 1} daemon workers started on first parallel use. Between
- * jobs a worker spins for 0.2 ms before it parks, so the GEMMs of a training step do not each pay
- * a thread wake-up (tens of microseconds on a VM).
+ * The worker threads of the CPU kernels: {@code -Dbrasa.threads} (default: available processors)
+ * or {@code Brasa.setNumThreads}, the calling thread and {@code threads - 1} daemon workers started
+ * on first parallel use (and added when more threads are asked for later). Between jobs a worker
+ * spins for 0.2 ms before it parks, so the GEMMs of a training step do not each pay a thread
+ * wake-up (tens of microseconds on a VM).
  */
 public final class CpuThreads {
-    private static final int MAX_THREADS = threadsFromProperty();
-    private static volatile int threads = MAX_THREADS;
+    /** The thread count, or 0 until the first use reads it from {@code Config}. */
+    private static volatile int threads;
 
     private CpuThreads() {}
 
-    private static int threadsFromProperty() {
-        String s = System.getProperty("brasa.threads");
-        if (s == null || s.isBlank()) return Runtime.getRuntime().availableProcessors();
-        try {
-            int t = Integer.parseInt(s.trim());
-            if (t < 1) throw new NumberFormatException();
-            return t;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("brasa.threads must be a positive integer, got '" + s + "'");
-        }
+    /** The number of threads kernels may use. */
+    public static int threads() {
+        int t = threads;
+        if (t == 0) threads = t = dev.brasa.backend.Config.get().threads();
+        return t;
     }
 
-    /** The number of worker threads kernels may use. */
-    public static int threads() { return threads; }
-
-    /**
-     * Uses at most n threads from now on (1 <= n <= the pool size set by {@code brasa.threads});
-     * benchmarks use it to measure 1 and 2 threads in one JVM.
-     */
+    /** Uses n threads (at least 1) from now on ({@code torch.set_num_threads}); more workers start when needed. */
     public static void setThreads(int n) {
-        if (n < 1 || n > MAX_THREADS) {
-            throw new IllegalArgumentException("threads must be in [1, " + MAX_THREADS + "], got " + n);
-        }
+        if (n < 1) throw new IllegalArgumentException("set_num_threads expects a positive integer, got " + n);
         threads = n;
     }
 
     // ---------------------------------------------------------------- the pool
 
-    /** Worker threads, MAX_THREADS - 1 of them (the calling thread takes part), started on first use. */
+    /** Worker threads, at least threads() - 1 of them (the calling thread takes part), started on first use. */
     private static volatile Thread[] workers;
     /** One job at a time; a second caller (or a nested call) runs its tasks itself. */
     private static final ReentrantLock JOB_LOCK = new ReentrantLock();
@@ -87,19 +75,22 @@ public final class CpuThreads {
         }
     }
 
+    /** At least {@code threads() - 1} started workers (the pool grows, never shrinks: extra ones stay parked). */
     private static Thread[] workers() {
         Thread[] w = workers;
-        if (w == null) {
+        int want = threads() - 1;
+        if (w == null || w.length < want) {
             synchronized (CpuThreads.class) {
                 w = workers;
-                if (w == null) {
-                    w = new Thread[MAX_THREADS - 1];
-                    for (int i = 0; i < w.length; i++) {
-                        w[i] = new Thread(CpuThreads::work, "brasa-cpu-" + (i + 1));
-                        w[i].setDaemon(true);
-                        w[i].start();
+                int have = w == null ? 0 : w.length;
+                if (have < want) {
+                    Thread[] grown = w == null ? new Thread[want] : java.util.Arrays.copyOf(w, want);
+                    for (int i = have; i < want; i++) {
+                        grown[i] = new Thread(CpuThreads::work, "brasa-cpu-" + (i + 1));
+                        grown[i].setDaemon(true);
+                        grown[i].start();
                     }
-                    workers = w;
+                    workers = w = grown;
                 }
             }
         }
@@ -134,16 +125,17 @@ public final class CpuThreads {
      * An exception in a task is rethrown here after every task has finished.
      */
     public static void parallelFor(int tasks, IntConsumer body) {
-        if (tasks <= 1 || threads == 1 || IN_JOB.get() || !JOB_LOCK.tryLock()) {
+        int t = threads();
+        if (tasks <= 1 || t == 1 || IN_JOB.get() || !JOB_LOCK.tryLock()) {
             for (int i = 0; i < tasks; i++) body.accept(i);
             return;
         }
         try {
             Thread[] w = workers();
             IN_JOB.set(true);
-            Job j = new Job(body, tasks, Math.min(threads, tasks) - 1);
+            Job j = new Job(body, tasks, Math.min(t, tasks) - 1);
             job = j;
-            for (Thread t : w) LockSupport.unpark(t);
+            for (Thread worker : w) LockSupport.unpark(worker);
             j.run();
             while (j.remaining.get() > 0) Thread.onSpinWait();     // tasks are balanced: the wait is short
             job = null;                                            // nor keep the body's arrays reachable

@@ -21,18 +21,8 @@ public final class SimdBackend extends ScalarBackend {
     static final int L = S.length();
 
     private static VectorSpecies<Float> species() {
-        String bits = System.getProperty("brasa.simd.bits");
-        if (bits == null || bits.isBlank()) return FloatVector.SPECIES_PREFERRED;
-        int b;
-        try {
-            b = Integer.parseInt(bits.trim());
-        } catch (NumberFormatException e) {
-            b = -1;
-        }
-        if (b != 64 && b != 128 && b != 256 && b != 512) {
-            throw new IllegalArgumentException("brasa.simd.bits must be 64, 128, 256 or 512, got '" + bits + "'");
-        }
-        return VectorSpecies.of(float.class, VectorShape.forBitSize(b));
+        int bits = dev.brasa.backend.Config.get().simdBits();   // checked there: 0 (preferred), 64, 128, 256 or 512
+        return bits == 0 ? FloatVector.SPECIES_PREFERRED : VectorSpecies.of(float.class, VectorShape.forBitSize(bits));
     }
 
     @Override public String name() { return "simd"; }

@@ -59,7 +59,7 @@ public final class CudaBackend implements Backend {
             checkBlas(Cublas.cublasCreate_v2(h), "cublasCreate_v2");
             cublas = h.get(ValueLayout.ADDRESS, 0);
             checkBlas(Cublas.cublasSetStream_v2(cublas, stream), "cublasSetStream_v2");
-            boolean tf32 = Boolean.getBoolean("brasa.cuda.tf32");
+            boolean tf32 = dev.brasa.backend.Config.get().cudaTf32();
             checkBlas(Cublas.cublasSetMathMode(cublas, tf32 ? Cublas.CUBLAS_TF32_TENSOR_OP_MATH : Cublas.CUBLAS_DEFAULT_MATH),
                     "cublasSetMathMode");
         }

@@ -103,8 +103,7 @@ public final class KernelCompiler {
     }
 
     private static Path cacheDir() {
-        String p = System.getProperty("brasa.kernel.cache");
-        return p != null ? Path.of(p) : Path.of(System.getProperty("user.home"), ".cache", "brasa", "kernels");
+        return dev.brasa.backend.Config.get().kernelCache();
     }
 
     private static String sha256(String s) {

@@ -21,13 +21,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The conformance suite: every kernel of the Vector API backend against the scalar backend (the
  * specification) on tail sizes, contiguous and strided, with broadcasting. The build runs it at the
  * machine's preferred vector width and again at 128 bits; scripts/gpu-check runs it against the CUDA
- * backend ({@code -Dbrasa.conformance=cuda}).
+ * backend ({@code -Dbrasa.test.conformance=cuda}).
  */
 class BackendConformanceTest {
     static final int[] SIZES = {1, 7, 15, 16, 17, 33, 127, 1021};
     static final Backend SCALAR = new ScalarBackend();
-    /** The backend under test: the Vector API one, or CUDA's when {@code -Dbrasa.conformance=cuda}. */
-    static final Backend TESTED = "cuda".equals(System.getProperty("brasa.conformance"))
+    /** The backend under test: the Vector API one, or CUDA's when {@code -Dbrasa.test.conformance=cuda}. */
+    static final Backend TESTED = "cuda".equals(System.getProperty("brasa.test.conformance"))
             ? dev.brasa.backend.cuda.CudaBackend.get(0) : new SimdBackend();
 
     static IntStream sizes() { return IntStream.of(SIZES); }
