@@ -1,6 +1,7 @@
 package dev.brasa;
 
-import dev.brasa.autograd.Node;
+import dev.brasa.autograd.Function;
+import dev.brasa.autograd.Node.SavedTensor;
 
 /**
  * Vector p-norms ({@code torch.norm(x, p, dim, keepdim)}): (sum |x|^p)^(1/p) over all elements or
@@ -16,18 +17,12 @@ final class Norm {
             throw new IllegalArgumentException("linalg.vector_norm: Expected a floating point or complex tensor as input. Got " + x.dtype.torchName().substring(6));
         }
         if (Double.isNaN(p) || p < 0) throw new IllegalArgumentException("linalg.vector_norm: p must be >= 0, got " + p);
-        Tensor norm;
-        try (var g = Brasa.noGrad()) {
-            Tensor a = x.abs();
-            if (Double.isInfinite(p)) norm = dims == null ? a.max() : amax(a, dims, keepdim);
-            else if (p == 0) norm = sum(a.ne(0).to(x.dtype), dims, keepdim);
-            else if (p == 1) norm = sum(a, dims, keepdim);
-            else if (p == 2) norm = sum(a.mul(a), dims, keepdim).sqrt();
-            else norm = sum(a.pow(p), dims, keepdim).pow(1 / p);
+        if (p == 0) {   // the count of non-zeros: no gradient
+            try (var g = Brasa.noGrad()) {
+                return sum(x.abs().ne(0).to(x.dtype), dims, keepdim);
+            }
         }
-        norm = norm.detach();
-        if (Tensor.recording(x) && p != 0) norm.attach(new NormNode(x, norm, p, dims, keepdim));
-        return norm;
+        return new VectorNorm(p, dims, keepdim).apply(x);
     }
 
     private static Tensor sum(Tensor t, int[] dims, boolean keepdim) { return dims == null ? t.sum() : t.sum(dims, keepdim); }
@@ -49,22 +44,31 @@ final class Norm {
         return r;
     }
 
-    private static final class NormNode extends Node {
-        private final SavedTensor x, norm;
+    /** The norm for p > 0 with its backward. */
+    private static final class VectorNorm extends Function {
         private final double p;
         private final int[] dims;
         private final boolean keepdim;
+        private SavedTensor x, norm;
 
-        NormNode(Tensor x, Tensor norm, double p, int[] dims, boolean keepdim) {
-            super(x);
-            this.x = save(x);
-            this.norm = save(norm);
+        VectorNorm(double p, int[] dims, boolean keepdim) {
             this.p = p;
             this.dims = dims;
             this.keepdim = keepdim;
         }
 
-        @Override public String name() { return "LinalgVectorNormBackward0"; }
+        @Override protected String name() { return "LinalgVectorNormBackward0"; }
+
+        @Override protected Tensor forward(Tensor... in) {
+            Tensor a = in[0].abs(), norm;
+            if (Double.isInfinite(p)) norm = dims == null ? a.max() : amax(a, dims, keepdim);
+            else if (p == 1) norm = sum(a, dims, keepdim);
+            else if (p == 2) norm = sum(a.mul(a), dims, keepdim).sqrt();
+            else norm = sum(a.pow(p), dims, keepdim).pow(1 / p);
+            this.x = save(in[0]);
+            this.norm = save(norm);
+            return norm;
+        }
 
         @Override protected Tensor[] backward(Tensor g) {
             Tensor xv = x.get(), n = norm.get();

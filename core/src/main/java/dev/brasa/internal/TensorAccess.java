@@ -51,4 +51,10 @@ public abstract class TensorAccess {
      * ({@code t.data = data}); both must have the same dtype and shape.
      */
     public abstract void setData(Tensor t, Tensor data);
+
+    /** Marks a tensor that nothing else refers to yet as the output of node ({@code grad_fn}); returns it. */
+    public abstract Tensor attach(Tensor fresh, dev.brasa.autograd.Node node);
+
+    /** g summed over the dims it was broadcast along, down to shape (which g's shape must be expandable from). */
+    public abstract Tensor sumTo(Tensor g, int[] shape);
 }
