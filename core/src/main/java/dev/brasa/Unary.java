@@ -26,13 +26,6 @@ final class Unary {
         return out;
     }
 
-    private static boolean usesInput(UnaryOp op) {
-        return switch (op) {
-            case LOG, ABS, POW, CLAMP, LEAKY_RELU, GELU -> true;
-            default -> false;
-        };
-    }
-
     private static final class UnaryNode extends Node {
         private final UnaryOp op;
         private final double p, q;
@@ -43,37 +36,22 @@ final class Unary {
             this.op = op;
             this.p = p;
             this.q = q;
-            if (op != UnaryOp.NEG) saved = save(usesInput(op) ? x : y.detach());
+            switch (op.saves()) {
+                case INPUT -> saved = save(x);
+                case OUTPUT -> saved = save(y.detach());
+                case NOTHING -> { }
+            }
         }
 
-        @Override public String name() {
-            return switch (op) {
-                case NEG -> "NegBackward0";
-                case EXP -> "ExpBackward0";
-                case LOG -> "LogBackward0";
-                case TANH -> "TanhBackward0";
-                case SIGMOID -> "SigmoidBackward0";
-                case RELU -> "ReluBackward0";
-                case SQRT -> "SqrtBackward0";
-                case ABS -> "AbsBackward0";
-                case RECIPROCAL -> "ReciprocalBackward0";
-                case POW -> "PowBackward0";
-                case CLAMP -> "ClampBackward1";
-                case LEAKY_RELU -> "LeakyReluBackward0";
-                case GELU -> "GeluBackward0";
-                case SIGN -> "SignBackward0";
-                case IDENTITY -> "AliasBackward0";
-            };
-        }
+        @Override public String name() { return op.nodeName(); }
 
         @Override protected Tensor[] backward(Tensor g) {
             Tensor s = saved == null ? null : saved.get();
-            Tensor x = usesInput(op) ? s : null, y = usesInput(op) ? null : s;
+            Tensor x = op.saves() == UnaryOp.Saves.INPUT ? s : null, y = op.saves() == UnaryOp.Saves.OUTPUT ? s : null;
             Tensor out = g.newEmpty(g.dtype, g.shape);
             g.backend().unaryBackward(op, g.kernelView(), x == null ? null : x.kernelView(),
                     y == null ? null : y.kernelView(), out.kernelView(), p, q);
             return new Tensor[] {out};
         }
-
     }
 }

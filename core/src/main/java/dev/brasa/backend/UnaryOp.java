@@ -1,15 +1,64 @@
 package dev.brasa.backend;
 
 /**
- * Elementwise unary operations. {@link #apply} is the specification every backend must match;
- * {@link #derivative} gives d(out)/d(in) from the input {@code x} and output {@code y}. The
- * parameters {@code p} and {@code q} are the exponent of POW, the bounds of CLAMP and the slope of
- * LEAKY_RELU; other ops ignore them.
+ * Elementwise unary operations, one row each: PyTorch's name for the backward node, what the
+ * backward needs saved ({@link Saves}), and the float CUDA expressions of the forward (in
+ * {@code x, p, q}) and of the backward (in {@code g, x, y, p, q}), from which
+ * {@code KernelCompiler} generates the CUDA switch, so op codes never depend on a hand-kept list.
+ * {@link #apply} is the specification every backend must match; {@link #derivative} gives
+ * d(out)/d(in) from the input {@code x} and output {@code y}, reading only what {@link #saves}
+ * keeps (a test checks this). The parameters {@code p} and {@code q} are the exponent of POW, the
+ * bounds of CLAMP and the slope of LEAKY_RELU; other ops ignore them. A new op: one row here, its
+ * cases in {@link #apply} and {@link #derivative} (the compiler insists), the {@code Tensor}
+ * method and its golden case.
  */
 public enum UnaryOp {
-    NEG, EXP, LOG, TANH, SIGMOID, RELU, SQRT, ABS, RECIPROCAL, POW, CLAMP, LEAKY_RELU, GELU, SIGN,
+    NEG("NegBackward0", Saves.NOTHING, "-x", "-g"),
+    EXP("ExpBackward0", Saves.OUTPUT, "expf(x)", "g * y"),
+    LOG("LogBackward0", Saves.INPUT, "logf(x)", "g / x"),
+    TANH("TanhBackward0", Saves.OUTPUT, "tanhf(x)", "g * (1.0f - y * y)"),
+    SIGMOID("SigmoidBackward0", Saves.OUTPUT, "1.0f / (1.0f + expf(-x))", "g * y * (1.0f - y)"),
+    RELU("ReluBackward0", Saves.OUTPUT, "x > 0.0f ? x : (x != x ? x : 0.0f)", "y > 0.0f ? g : 0.0f"),
+    SQRT("SqrtBackward0", Saves.OUTPUT, "sqrtf(x)", "g / (2.0f * y)"),
+    ABS("AbsBackward0", Saves.INPUT, "fabsf(x)", "x > 0.0f ? g : (x < 0.0f ? -g : 0.0f)"),
+    RECIPROCAL("ReciprocalBackward0", Saves.OUTPUT, "1.0f / x", "-g * y * y"),
+    POW("PowBackward0", Saves.INPUT, "powf(x, p)", "p == 0.0f ? 0.0f : g * p * powf(x, p - 1.0f)"),
+    CLAMP("ClampBackward1", Saves.INPUT, "x != x ? x : fminf(fmaxf(x, p), q)", "(x >= p && x <= q) ? g : 0.0f"),
+    LEAKY_RELU("LeakyReluBackward0", Saves.INPUT, "x > 0.0f ? x : x * p", "x > 0.0f ? g : g * p"),
+    GELU("GeluBackward0", Saves.INPUT, "0.5f * x * (1.0f + erff(x * 0.70710678118654752f))",
+            "g * (0.5f * (1.0f + erff(x * 0.70710678118654752f)) + x * 0.3989422804014327f * expf(-0.5f * x * x))"),
+    SIGN("SignBackward0", Saves.NOTHING, "x > 0.0f ? 1.0f : (x < 0.0f ? -1.0f : x)", "0.0f"),
     /** y = x; used by copy-like kernels. */
-    IDENTITY;
+    IDENTITY("AliasBackward0", Saves.NOTHING, "x", "g");
+
+    /** What an op's backward reads besides the output gradient. */
+    public enum Saves {
+        /** Nothing: the derivative is a constant. */ NOTHING,
+        /** The input x. */ INPUT,
+        /** The output y. */ OUTPUT
+    }
+
+    private final String nodeName, cudaForward, cudaBackward;
+    private final Saves saves;
+
+    UnaryOp(String nodeName, Saves saves, String cudaForward, String cudaBackward) {
+        this.nodeName = nodeName;
+        this.saves = saves;
+        this.cudaForward = cudaForward;
+        this.cudaBackward = cudaBackward;
+    }
+
+    /** PyTorch's name for the backward node, e.g. {@code ExpBackward0}. */
+    public String nodeName() { return nodeName; }
+
+    /** What the backward reads: the input, the output or neither. */
+    public Saves saves() { return saves; }
+
+    /** The forward as a CUDA float expression in {@code x, p, q}. */
+    public String cudaForward() { return cudaForward; }
+
+    /** The gradient as a CUDA float expression in {@code g, x, y, p, q}. */
+    public String cudaBackward() { return cudaBackward; }
 
     /** The value of the op at x. */
     public double apply(double x, double p, double q) {

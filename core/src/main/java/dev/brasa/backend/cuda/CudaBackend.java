@@ -410,7 +410,7 @@ public final class CudaBackend implements Backend {
     @Override public void reduce(ReduceOp op, View x, int outer, int n, int inner, View out) {
         if ((op == ReduceOp.ARGMAX || op == ReduceOp.ARGMIN) && f32(x) && cuda(out).kind == Kind.I64 && x.isContiguous()
                 && out.isContiguous() && (long) outer * inner > 0 && n > 0) {
-            launchBlocks("reduce.cu", "argreduce_f32", outer * inner, op == ReduceOp.ARGMAX ? 0 : 1, at(x), at(out), outer, n, inner);
+            launchBlocks("reduce.cu", "argreduce_f32", outer * inner, op.ordinal(), at(x), at(out), outer, n, inner);
             return;
         }
         if (f32(x, out) && x.isContiguous() && out.isContiguous() && op.ordinal() <= ReduceOp.MIN.ordinal() && (long) outer * inner > 0) {

@@ -1,32 +1,12 @@
 // Elementwise kernels of the CUDA backend: unary ops, their backward, binary ops with broadcasting.
-// Compiled at run time by NVRTC (no headers); op codes are the ordinals of dev.brasa.backend.UnaryOp
-// and BinaryOp, passed by the backend. Broadcasting: up to 8 dims, per-operand element strides
+// Compiled at run time by NVRTC (no headers). KernelCompiler puts in front of this text the op codes
+// (UNARY_*, BINARY_*, REDUCE_*: dev.brasa.backend's enums, so they cannot drift from Java) and the
+// functions unary_op(op, x, p, q) and unary_grad(op, g, x, y, p, q), generated from UnaryOp's rows. Broadcasting: up to 8 dims, per-operand element strides
 // (0 on a broadcast dim), the output contiguous.
 
 #define MAX_DIMS 8
 
 struct Strides { int rank; int shape[MAX_DIMS]; int a[MAX_DIMS]; int b[MAX_DIMS]; };
-
-// UnaryOp ordinals: NEG, EXP, LOG, TANH, SIGMOID, RELU, SQRT, ABS, RECIPROCAL, POW, CLAMP, LEAKY_RELU, GELU, SIGN, IDENTITY
-__device__ __forceinline__ float unary_op(int op, float x, float p, float q) {
-    switch (op) {
-        case 0: return -x;
-        case 1: return expf(x);
-        case 2: return logf(x);
-        case 3: return tanhf(x);
-        case 4: return 1.0f / (1.0f + expf(-x));
-        case 5: return x > 0.0f ? x : (x != x ? x : 0.0f);
-        case 6: return sqrtf(x);
-        case 7: return fabsf(x);
-        case 8: return 1.0f / x;
-        case 9: return powf(x, p);
-        case 10: return fminf(fmaxf(x, p), q);
-        case 11: return x > 0.0f ? x : x * p;
-        case 12: return 0.5f * x * (1.0f + erff(x * 0.70710678118654752f));
-        case 13: return x > 0.0f ? 1.0f : (x < 0.0f ? -1.0f : x);
-        default: return x;
-    }
-}
 
 extern "C" __global__ void unary_f32(int op, const float* __restrict__ x, float* __restrict__ y, long n, float p, float q) {
     for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < n; i += (long) gridDim.x * blockDim.x) {
@@ -38,58 +18,34 @@ extern "C" __global__ void unary_f32(int op, const float* __restrict__ x, float*
 extern "C" __global__ void unary_backward_f32(int op, const float* __restrict__ g, const float* __restrict__ x,
                                               const float* __restrict__ y, float* __restrict__ out, long n, float p, float q) {
     for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < n; i += (long) gridDim.x * blockDim.x) {
-        // ops whose gradient uses the output accept y = null and recompute it from x, and vice versa
-        float gi = g[i], r;
+        // ops whose gradient uses the output get y = null and recompute it from x; those using the input get x = null
         float xi = x ? x[i] : 0.0f;
         float yi = y ? y[i] : unary_op(op, xi, p, q);
-        switch (op) {
-            case 0: r = -gi; break;
-            case 1: r = gi * yi; break;
-            case 2: r = gi / xi; break;
-            case 3: r = gi * (1.0f - yi * yi); break;
-            case 4: r = gi * yi * (1.0f - yi); break;
-            case 5: r = yi > 0.0f ? gi : 0.0f; break;
-            case 6: r = gi / (2.0f * yi); break;
-            case 7: r = xi > 0.0f ? gi : (xi < 0.0f ? -gi : 0.0f); break;
-            case 8: r = -gi * yi * yi; break;
-            case 9: r = p == 0.0f ? 0.0f : gi * p * powf(xi, p - 1.0f); break;
-            case 10: r = (xi >= p && xi <= q) ? gi : 0.0f; break;
-            case 11: r = xi > 0.0f ? gi : gi * p; break;
-            case 12: {
-                float cdf = 0.5f * (1.0f + erff(xi * 0.70710678118654752f));
-                float pdf = 0.3989422804014327f * expf(-0.5f * xi * xi);
-                r = gi * (cdf + xi * pdf);
-                break;
-            }
-            case 13: r = 0.0f; break;
-            default: r = gi;
-        }
-        out[i] = r;
+        out[i] = unary_grad(op, g[i], xi, yi, p, q);
     }
 }
 
 // log clamped below at -100 as PyTorch's BCE does; NaN (a probability outside [0, 1]) stays NaN, unlike fmaxf
 __device__ __forceinline__ float log_clamped(float l) { return l < -100.0f ? -100.0f : l; }
 
-// BinaryOp ordinals: ADD, SUB, MUL, DIV, POW, MAX, MIN, EQ, NE, GT, GE, LT, LE, MASK_POSITIVE, BCE, BCE_WITH_LOGITS
 __device__ __forceinline__ float binary_op(int op, float a, float b) {
     switch (op) {
-        case 0: return a + b;
-        case 1: return a - b;
-        case 2: return a * b;
-        case 3: return a / b;
-        case 4: return powf(a, b);
-        case 5: return (a != a || b != b) ? __int_as_float(0x7fc00000) : fmaxf(a, b);
-        case 6: return (a != a || b != b) ? __int_as_float(0x7fc00000) : fminf(a, b);
-        case 7: return a == b ? 1.0f : 0.0f;
-        case 8: return a != b ? 1.0f : 0.0f;
-        case 9: return a > b ? 1.0f : 0.0f;
-        case 10: return a >= b ? 1.0f : 0.0f;
-        case 11: return a < b ? 1.0f : 0.0f;
-        case 12: return a <= b ? 1.0f : 0.0f;
-        case 13: return b > 0.0f ? a : 0.0f;
-        case 14: return -(b * log_clamped(logf(a)) + (1.0f - b) * log_clamped(log1pf(-a)));
-        case 15: {
+        case BINARY_ADD: return a + b;
+        case BINARY_SUB: return a - b;
+        case BINARY_MUL: return a * b;
+        case BINARY_DIV: return a / b;
+        case BINARY_POW: return powf(a, b);
+        case BINARY_MAX: return (a != a || b != b) ? __int_as_float(0x7fc00000) : fmaxf(a, b);
+        case BINARY_MIN: return (a != a || b != b) ? __int_as_float(0x7fc00000) : fminf(a, b);
+        case BINARY_EQ: return a == b ? 1.0f : 0.0f;
+        case BINARY_NE: return a != b ? 1.0f : 0.0f;
+        case BINARY_GT: return a > b ? 1.0f : 0.0f;
+        case BINARY_GE: return a >= b ? 1.0f : 0.0f;
+        case BINARY_LT: return a < b ? 1.0f : 0.0f;
+        case BINARY_LE: return a <= b ? 1.0f : 0.0f;
+        case BINARY_MASK_POSITIVE: return b > 0.0f ? a : 0.0f;
+        case BINARY_BCE: return -(b * log_clamped(logf(a)) + (1.0f - b) * log_clamped(log1pf(-a)));
+        case BINARY_BCE_WITH_LOGITS: {
             float m = fmaxf(-a, 0.0f);
             return (1.0f - b) * a + m + logf(expf(-m) + expf(-a - m));
         }

@@ -29,36 +29,34 @@ __device__ float block_sum(float v, float* buf) {
     return r;
 }
 
-// ReduceOp ordinals: SUM, MEAN, MAX, MIN (ARGMAX and ARGMIN run on the host); 4 = product
+// op: REDUCE_SUM, REDUCE_MEAN, REDUCE_MAX or REDUCE_MIN (ReduceOp's codes, put in front of this text by KernelCompiler)
 extern "C" __global__ void reduce_f32(int op, const float* __restrict__ x, float* __restrict__ out, int outer, int n, int inner) {
     __shared__ float buf[BLOCK];
     int col = blockIdx.x;                       // outer * inner columns
     int o = col / inner, in = col % inner;
     const float* base = x + (long) o * n * inner + in;
-    float acc = op == 2 ? __int_as_float(0xff800000) : op == 3 ? __int_as_float(0x7f800000) : op == 4 ? 1.0f : 0.0f;
+    float acc = op == REDUCE_MAX ? __int_as_float(0xff800000) : op == REDUCE_MIN ? __int_as_float(0x7f800000) : 0.0f;
     bool nan = false;
     for (int i = threadIdx.x; i < n; i += blockDim.x) {
         float v = base[(long) i * inner];
         if (v != v) nan = true;
-        if (op == 2) acc = fmaxf(acc, v);
-        else if (op == 3) acc = fminf(acc, v);
-        else if (op == 4) acc *= v;
+        if (op == REDUCE_MAX) acc = fmaxf(acc, v);
+        else if (op == REDUCE_MIN) acc = fminf(acc, v);
         else acc += v;
     }
-    if (nan && (op == 2 || op == 3)) acc = __int_as_float(0x7fc00000);
+    if (nan && (op == REDUCE_MAX || op == REDUCE_MIN)) acc = __int_as_float(0x7fc00000);
     buf[threadIdx.x] = acc;
     __syncthreads();
     for (int s = blockDim.x / 2; s > 0; s >>= 1) {
         if (threadIdx.x < s) {
             float a = buf[threadIdx.x], b = buf[threadIdx.x + s];
-            if (op == 2) buf[threadIdx.x] = (a != a || b != b) ? __int_as_float(0x7fc00000) : fmaxf(a, b);
-            else if (op == 3) buf[threadIdx.x] = (a != a || b != b) ? __int_as_float(0x7fc00000) : fminf(a, b);
-            else if (op == 4) buf[threadIdx.x] = a * b;
+            if (op == REDUCE_MAX) buf[threadIdx.x] = (a != a || b != b) ? __int_as_float(0x7fc00000) : fmaxf(a, b);
+            else if (op == REDUCE_MIN) buf[threadIdx.x] = (a != a || b != b) ? __int_as_float(0x7fc00000) : fminf(a, b);
             else buf[threadIdx.x] = a + b;
         }
         __syncthreads();
     }
-    if (threadIdx.x == 0) out[col] = op == 1 ? buf[0] / n : buf[0];
+    if (threadIdx.x == 0) out[col] = op == REDUCE_MEAN ? buf[0] / n : buf[0];
 }
 
 // softmax (or log-softmax) of each row of a contiguous [rows, n] input; one block per row
@@ -89,7 +87,7 @@ extern "C" __global__ void softmax_backward_f32(const float* __restrict__ y, con
     for (int i = threadIdx.x; i < n; i += blockDim.x) o[i] = logMode ? gr[i] - expf(yr[i]) * dot : yr[i] * (gr[i] - dot);
 }
 
-// argmax (op 0) or argmin (op 1) along the middle axis of [outer, n, inner]: the first index of the
+// argmax (op REDUCE_ARGMAX) or argmin (REDUCE_ARGMIN) along the middle axis of [outer, n, inner]: the first index of the
 // extreme value, a NaN counting as the extreme (as PyTorch); one block per column, int64 output
 extern "C" __global__ void argreduce_f32(int op, const float* __restrict__ x, long long* __restrict__ out, int outer, int n, int inner) {
     __shared__ float bv[BLOCK];
@@ -101,7 +99,7 @@ extern "C" __global__ void argreduce_f32(int op, const float* __restrict__ x, lo
     int idx = -1;
     for (int i = threadIdx.x; i < n; i += blockDim.x) {
         float v = base[(long) i * inner];
-        bool take = idx < 0 || (best == best && (v != v || (op == 0 ? v > best : v < best)));
+        bool take = idx < 0 || (best == best && (v != v || (op == REDUCE_ARGMAX ? v > best : v < best)));
         if (take) { best = v; idx = i; }
     }
     bv[threadIdx.x] = best;
@@ -111,7 +109,7 @@ extern "C" __global__ void argreduce_f32(int op, const float* __restrict__ x, lo
         if (threadIdx.x < s) {
             float v = bv[threadIdx.x + s], b = bv[threadIdx.x];
             int j = bi[threadIdx.x + s], k = bi[threadIdx.x];
-            bool take = j >= 0 && (k < 0 || (b == b && (v != v || (op == 0 ? v > b : v < b))
+            bool take = j >= 0 && (k < 0 || (b == b && (v != v || (op == REDUCE_ARGMAX ? v > b : v < b))
                                            || ((v == b || (v != v && b != b)) && j < k)));
             if (take) { bv[threadIdx.x] = v; bi[threadIdx.x] = j; }
         }
