@@ -357,9 +357,10 @@ public final class Brasa {
      * Cross-entropy of logits [N, C] against INT64 class indices [N] as one fused node (the kernel
      * behind {@code F.crossEntropy}): log-softmax and the negative log-likelihood in one pass,
      * label smoothing in [0, 1], rows whose target is ignoreIndex left out; reduction "mean" (over
-     * the rows kept), "sum" or "none" (a [N] result).
+     * the rows kept), SUM or null for none (a [N] result). Reached by {@code F.crossEntropy} through
+     * {@link dev.brasa.internal.TensorAccess}.
      */
-    public static Tensor crossEntropy(Tensor logits, Tensor target, long ignoreIndex, double labelSmoothing, String reduction) {
+    static Tensor crossEntropy(Tensor logits, Tensor target, long ignoreIndex, double labelSmoothing, dev.brasa.backend.ReduceOp reduction) {
         java.util.Objects.requireNonNull(logits, "input");
         java.util.Objects.requireNonNull(target, "target");
         if (logits.dim() != 2 || !logits.dtype.isFloatingPoint()) {
@@ -403,20 +404,18 @@ public final class Brasa {
 
     /**
      * act(x W^T + b) as one node (bias written into the output, activation applied in place, one
-     * backward), which {@code nn.Sequential} uses for a Linear followed by ReLU, Tanh or Sigmoid.
-     * activation: null, "relu", "tanh" or "sigmoid". Inputs the fused kernel does not take (other
-     * dtypes, mismatched shapes) run the composite ops, which report PyTorch's errors.
+     * backward), which {@code nn.Sequential} uses for a Linear followed by ReLU, Tanh or Sigmoid
+     * (reached through {@link dev.brasa.internal.TensorAccess}). act: null, RELU, TANH or SIGMOID.
+     * Inputs the fused kernel does not take (other dtypes, mismatched shapes) run the composite ops,
+     * which report PyTorch's errors.
      */
-    public static Tensor fusedLinear(Tensor x, Tensor weight, Tensor bias, String activation) {
+    static Tensor fusedLinear(Tensor x, Tensor weight, Tensor bias, dev.brasa.backend.UnaryOp act) {
         java.util.Objects.requireNonNull(x, "input");
         java.util.Objects.requireNonNull(weight, "weight");
-        dev.brasa.backend.UnaryOp act = activation == null ? null : switch (activation) {
-            case "relu" -> dev.brasa.backend.UnaryOp.RELU;
-            case "tanh" -> dev.brasa.backend.UnaryOp.TANH;
-            case "sigmoid" -> dev.brasa.backend.UnaryOp.SIGMOID;
-            default -> throw new IllegalArgumentException("fusedLinear: activation must be null, relu, tanh or sigmoid, got '"
-                    + activation + "'");
-        };
+        if (act != null && act != dev.brasa.backend.UnaryOp.RELU && act != dev.brasa.backend.UnaryOp.TANH
+                && act != dev.brasa.backend.UnaryOp.SIGMOID) {
+            throw new IllegalArgumentException("fusedLinear: activation must be null, RELU, TANH or SIGMOID, got " + act);
+        }
         boolean fusable = x.dim() >= 1 && weight.dim() == 2 && x.size(-1) == weight.size(1) && x.dtype.isFloatingPoint()
                 && weight.dtype == x.dtype && weight.storage.backend() == x.storage.backend() && x.numel() > 0 && weight.numel() > 0
                 && (bias == null || bias.dim() == 1 && bias.size(0) == weight.size(0) && bias.dtype == x.dtype
@@ -435,7 +434,7 @@ public final class Brasa {
      * True when the fused optimizer kernels apply: every non-null tensor is FLOAT32, contiguous,
      * of the first one's shape, and none requires grad except the parameter (a leaf).
      */
-    public static boolean canFuse(Tensor param, Tensor... others) {
+    static boolean canFuse(Tensor param, Tensor... others) {
         if (param.dtype() != DType.FLOAT32 || !param.isContiguous()) return false;
         for (Tensor t : others) {
             if (t == null) continue;
@@ -446,7 +445,7 @@ public final class Brasa {
     }
 
     /** The fused SGD update of {@code optim.Functional.sgd} ({@code torch._fused_sgd_}); buf null without momentum. */
-    public static void fusedSgd_(Tensor param, Tensor grad, Tensor buf, boolean firstStep, double lr, double momentum,
+    static void fusedSgd_(Tensor param, Tensor grad, Tensor buf, boolean firstStep, double lr, double momentum,
                                  double dampening, double weightDecay, boolean nesterov, boolean maximize) {
         if (!canFuse(param, grad, buf)) throw new IllegalArgumentException("fusedSgd_ needs contiguous FLOAT32 tensors of one shape");
         param.backend().sgdStep(param.kernelView(), grad.kernelView(), buf == null ? null : buf.kernelView(), firstStep, lr,
@@ -456,7 +455,7 @@ public final class Brasa {
     }
 
     /** The fused Adam/AdamW update of {@code optim.Functional.adam} ({@code torch._fused_adam_}); vmax null without AMSGrad. */
-    public static void fusedAdam_(Tensor param, Tensor grad, Tensor m, Tensor v, Tensor vmax, long step, double lr, double beta1,
+    static void fusedAdam_(Tensor param, Tensor grad, Tensor m, Tensor v, Tensor vmax, long step, double lr, double beta1,
                                   double beta2, double eps, double weightDecay, boolean decoupled, boolean maximize) {
         if (!canFuse(param, grad, m, v, vmax)) throw new IllegalArgumentException("fusedAdam_ needs contiguous FLOAT32 tensors of one shape");
         if (step < 1) throw new IllegalArgumentException("step must be >= 1, got " + step);

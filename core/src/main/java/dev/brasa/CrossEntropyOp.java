@@ -15,11 +15,10 @@ import dev.brasa.backend.View;
 final class CrossEntropyOp {
     private CrossEntropyOp() {}
 
-    static Tensor apply(Tensor input, Tensor target, long ignoreIndex, double smoothing, String reduction) {
-        boolean none = reduction.equals("none"), mean = reduction.equals("mean");
-        if (!none && !mean && !reduction.equals("sum")) {
-            throw new IllegalArgumentException(reduction + " is not a valid value for reduction (mean, sum, none)");
-        }
+    /** reduction: SUM, MEAN or null for none (per-row losses). */
+    static Tensor apply(Tensor input, Tensor target, long ignoreIndex, double smoothing, ReduceOp reduction) {
+        boolean none = reduction == null, mean = reduction == ReduceOp.MEAN;
+        if (!none && !mean && reduction != ReduceOp.SUM) throw new IllegalArgumentException("cross entropy reduces by SUM, MEAN or none, not " + reduction);
         int rows = input.shape[0], classes = input.shape[1];
         long[] t = target.toLongArray();
         int kept = 0;

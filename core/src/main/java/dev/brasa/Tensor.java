@@ -1,6 +1,5 @@
 package dev.brasa;
 
-import dev.brasa.autograd.Engine;
 import dev.brasa.autograd.Node;
 import dev.brasa.backend.Backend;
 import dev.brasa.backend.BinaryOp;
@@ -58,6 +57,28 @@ public class Tensor {
             @Override public Tensor attach(Tensor fresh, Node node) { return fresh.attach(node); }
 
             @Override public Tensor sumTo(Tensor g, int[] shape) { return Ops.sumTo(g, shape); }
+
+            @Override public Node gradEdge(Tensor t) { return t.gradEdge(); }
+
+            @Override public boolean canFuse(Tensor param, Tensor... others) { return Brasa.canFuse(param, others); }
+
+            @Override public void fusedSgd(Tensor param, Tensor grad, Tensor buf, boolean firstStep, double lr, double momentum,
+                                           double dampening, double weightDecay, boolean nesterov, boolean maximize) {
+                Brasa.fusedSgd_(param, grad, buf, firstStep, lr, momentum, dampening, weightDecay, nesterov, maximize);
+            }
+
+            @Override public void fusedAdam(Tensor param, Tensor grad, Tensor m, Tensor v, Tensor vmax, long step, double lr, double beta1,
+                                            double beta2, double eps, double weightDecay, boolean decoupled, boolean maximize) {
+                Brasa.fusedAdam_(param, grad, m, v, vmax, step, lr, beta1, beta2, eps, weightDecay, decoupled, maximize);
+            }
+
+            @Override public Tensor linear(Tensor x, Tensor weight, Tensor bias, UnaryOp activation) {
+                return Brasa.fusedLinear(x, weight, bias, activation);
+            }
+
+            @Override public Tensor crossEntropy(Tensor logits, Tensor target, long ignoreIndex, double labelSmoothing, ReduceOp reduction) {
+                return Brasa.crossEntropy(logits, target, ignoreIndex, labelSmoothing, reduction);
+            }
         });
     }
 
@@ -149,9 +170,9 @@ public class Tensor {
 
     /**
      * The node that gradients for this tensor flow into: its grad function, its accumulator if it
-     * is a leaf that requires grad, or null. Used by {@link Node}'s constructor.
+     * is a leaf that requires grad, or null. Used by {@link Node}'s constructor, through the door.
      */
-    public Node gradEdge() {
+    Node gradEdge() {
         if (!requiresGrad) return null;
         if (gradFn != null) return gradFn;
         if (accumulator == null) accumulator = new AccumulateGrad(this);
@@ -267,7 +288,7 @@ public class Tensor {
                     + " and output[0] has a shape of " + Shapes.str(shape) + ".");
         }
         try (var g = new NoGrad()) {
-            Engine.run(gradEdge(), gradient.detach(), retainGraph);
+            dev.brasa.internal.AutogradAccess.get().backward(gradEdge(), gradient.detach(), retainGraph);
         }
     }
 

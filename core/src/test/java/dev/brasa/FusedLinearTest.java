@@ -24,6 +24,11 @@ class FusedLinearTest {
         for (int i = 0; i < e.length; i++) assertEquals(e[i], a[i], 1e-5 + 1e-5 * Math.abs(e[i]), what + " element " + i);
     }
 
+    /** The fused op (package-private in Brasa) with the activation by name. */
+    private static Tensor fused(Tensor x, Tensor w, Tensor b, String act) {
+        return Brasa.fusedLinear(x, w, b, act == null ? null : dev.brasa.backend.UnaryOp.valueOf(act.toUpperCase(java.util.Locale.ROOT)));
+    }
+
     private static Tensor composite(Tensor x, Tensor w, Tensor b, String act) {
         Tensor y = x.matmul(w.t());
         if (b != null) y = y.add(b);
@@ -49,7 +54,7 @@ class FusedLinearTest {
         Tensor w1 = Brasa.randn(g, 21, 37).requiresGrad_(true), w2 = w1.detach().requiresGrad_(true);
         Tensor b1 = withBias ? Brasa.randn(g, 21).requiresGrad_(true) : null;
         Tensor b2 = withBias ? b1.detach().requiresGrad_(true) : null;
-        Tensor y1 = Brasa.fusedLinear(x1, w1, b1, act), y2 = composite(x2, w2, b2, act);
+        Tensor y1 = fused(x1, w1, b1, act), y2 = composite(x2, w2, b2, act);
         close(y2, y1, "forward");
         Tensor up = Brasa.randn(g, y1.shape());
         y1.mul(up).sum().backward();
@@ -76,7 +81,7 @@ class FusedLinearTest {
             Tensor x = Brasa.randn(g, m, k), w = Brasa.randn(g, n, k).div((float) Math.sqrt(k));
             Tensor b = strided ? Brasa.randn(g, n, 2).select(1, 1) : Brasa.randn(g, n);
             assertEquals(strided ? 2 : 1, b.stride()[0], "bias stride");
-            close(composite(x, w, b, act), Brasa.fusedLinear(x, w, b, act), "forward " + m + "x" + k + "x" + n);
+            close(composite(x, w, b, act), fused(x, w, b, act), "forward " + m + "x" + k + "x" + n);
         } finally {
             dev.brasa.backend.cpu.CpuThreads.setThreads(before);
         }
@@ -89,7 +94,7 @@ class FusedLinearTest {
         Tensor w1 = Brasa.randn(g, 5, 6).requiresGrad_(true), w2 = w1.detach().requiresGrad_(true);
         Tensor b1 = Brasa.randn(g, 5).requiresGrad_(true), b2 = b1.detach().requiresGrad_(true);
         for (int i = 0; i < 3; i++) {                   // the 2nd and 3rd add into the existing .grad buffers
-            Brasa.fusedLinear(x.mul((float) (i + 1)), w1, b1, "sigmoid").sum().backward();
+            fused(x.mul((float) (i + 1)), w1, b1, "sigmoid").sum().backward();
             composite(x.mul((float) (i + 1)), w2, b2, "sigmoid").sum().backward();
         }
         close(w2.grad(), w1.grad(), "accumulated weight grad");
@@ -101,20 +106,20 @@ class FusedLinearTest {
         Generator g = new Generator(5);
         Tensor x = Brasa.randn(g, 9, 6);
         Tensor w1 = Brasa.randn(g, 5, 6).requiresGrad_(true), w2 = w1.detach().requiresGrad_(true);
-        Brasa.fusedLinear(x, w1, null, "tanh").sum().backward();
+        fused(x, w1, null, "tanh").sum().backward();
         Tensor fresh = w1.grad().clone();
         Tensor buffer = w1.grad();
         buffer.zero_();                                 // zero_grad(): the next backward overwrites the buffer
-        Brasa.fusedLinear(x, w1, null, "tanh").sum().backward();
+        fused(x, w1, null, "tanh").sum().backward();
         assertTrue(buffer == w1.grad(), "the gradient buffer is reused");
         close(fresh, w1.grad(), "after zero_");
         buffer.zero_();
         buffer.add_(1f);                                // written after the zeroing: the GEMM must add to it
-        Brasa.fusedLinear(x, w1, null, "tanh").sum().backward();
+        fused(x, w1, null, "tanh").sum().backward();
         close(fresh.add(1f), w1.grad(), "after zero_ then add_");
         buffer.zero_();
         buffer.slice(0, 1, 3).fill_(2);                // a write through a view of the same storage
-        Brasa.fusedLinear(x, w1, null, "tanh").sum().backward();
+        fused(x, w1, null, "tanh").sum().backward();
         Tensor expected = fresh.clone();
         expected.slice(0, 1, 3).add_(2f);
         close(expected, w1.grad(), "after zero_ then a view's fill_");
@@ -122,7 +127,7 @@ class FusedLinearTest {
         big.fill_(3);
         w2.setGrad(big.select(0, 1));
         w2.grad().zero_();                              // zeroes only its half: the other half is not known zero
-        Brasa.fusedLinear(x, w2, null, "tanh").sum().backward();
+        fused(x, w2, null, "tanh").sum().backward();
         close(fresh, w2.grad(), "view gradient after zero_");
         close(Brasa.full(3f, 5, 6), big.select(0, 0), "the rest of the storage");
     }
@@ -134,7 +139,7 @@ class FusedLinearTest {
         Tensor w = Brasa.randn(g, 5, 6).to(DType.FLOAT64).requiresGrad_(true);
         Tensor b = Brasa.randn(g, 5).to(DType.FLOAT64).requiresGrad_(true);
         for (String act : new String[] {null, "tanh", "sigmoid"}) {
-            assertTrue(GradCheck.check(in -> Brasa.fusedLinear(in[0], in[1], in[2], act), x, w, b), "gradcheck " + act);
+            assertTrue(GradCheck.check(in -> fused(in[0], in[1], in[2], act), x, w, b), "gradcheck " + act);
         }
     }
 

@@ -14,11 +14,11 @@ import java.util.Map;
  * summing gradients that reach a node along several paths. Iterative, so deep graphs do not
  * overflow the stack. Frees saved tensors unless the graph is retained.
  */
-public final class Engine {
+final class Engine {
     private Engine() {}
 
     /** Runs backward from {@code root} (a node) seeded with {@code grad}. Called by Tensor.backward. */
-    public static void run(Node root, Tensor grad, boolean retainGraph) {
+    static void run(Node root, Tensor grad, boolean retainGraph) {
         Map<Node, Integer> deps = new IdentityHashMap<>();
         ArrayDeque<Node> stack = new ArrayDeque<>();
         deps.put(root, 0);

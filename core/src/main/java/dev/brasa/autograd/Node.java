@@ -12,13 +12,21 @@ import java.util.List;
  * {@link #save} so that an in-place change to them is detected.
  */
 public abstract class Node {
+    static {
+        dev.brasa.internal.AutogradAccess.install(new dev.brasa.internal.AutogradAccess() {
+            @Override public void backward(Node root, Tensor grad, boolean retainGraph) { Engine.run(root, grad, retainGraph); }
+        });
+    }
+
+    /** The door into Tensor, held in a static final so the JIT inlines it. */
+    private static final dev.brasa.internal.TensorAccess TENSORS = dev.brasa.internal.TensorAccess.get();
     private final Node[] next;
     private final List<SavedTensor> saved = new ArrayList<>(2);
 
     /** Creates a node whose edges lead to the given inputs' gradient functions. */
     protected Node(Tensor... inputs) {
         next = new Node[inputs.length];
-        for (int i = 0; i < inputs.length; i++) next[i] = inputs[i] == null ? null : inputs[i].gradEdge();
+        for (int i = 0; i < inputs.length; i++) next[i] = inputs[i] == null ? null : TENSORS.gradEdge(inputs[i]);
     }
 
     /** PyTorch's name for this node, e.g. {@code AddBackward0}. */

@@ -57,4 +57,25 @@ public abstract class TensorAccess {
 
     /** g summed over the dims it was broadcast along, down to shape (which g's shape must be expandable from). */
     public abstract Tensor sumTo(Tensor g, int[] shape);
+
+    /** The node gradients for t flow into: its grad function, its accumulator (a leaf that requires grad), or null. */
+    public abstract dev.brasa.autograd.Node gradEdge(Tensor t);
+
+    /** True when the fused optimizer kernels apply: FLOAT32, contiguous, one shape, one backend (nulls skipped). */
+    public abstract boolean canFuse(Tensor param, Tensor... others);
+
+    /** The fused SGD update ({@code torch._fused_sgd_}); buf null without momentum. */
+    public abstract void fusedSgd(Tensor param, Tensor grad, Tensor buf, boolean firstStep, double lr, double momentum,
+                                  double dampening, double weightDecay, boolean nesterov, boolean maximize);
+
+    /** The fused Adam/AdamW update ({@code torch._fused_adam_}); vmax null without AMSGrad. */
+    public abstract void fusedAdam(Tensor param, Tensor grad, Tensor m, Tensor v, Tensor vmax, long step, double lr, double beta1,
+                                   double beta2, double eps, double weightDecay, boolean decoupled, boolean maximize);
+
+    /** act(x W^T + b) as one node; activation null, RELU, TANH or SIGMOID. */
+    public abstract Tensor linear(Tensor x, Tensor weight, Tensor bias, dev.brasa.backend.UnaryOp activation);
+
+    /** The fused cross-entropy of logits [N, C] against class indices [N]; reduction SUM, MEAN or null (none). */
+    public abstract Tensor crossEntropy(Tensor logits, Tensor target, long ignoreIndex, double labelSmoothing,
+                                        dev.brasa.backend.ReduceOp reduction);
 }

@@ -146,7 +146,7 @@ public final class F {
     /**
      * Cross-entropy of logits [N, C] (or [C]) against INT64 class indices [N] (or a 0-d index), or
      * against class probabilities of the input's shape, with ignoreIndex and label smoothing as in
-     * PyTorch; class indices run as one fused node ({@link Brasa#crossEntropy}).
+     * PyTorch; class indices run as one fused node.
      */
     public static Tensor crossEntropy(Tensor input, Tensor target, int ignoreIndex, double labelSmoothing, Reduction r) {
         if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
@@ -170,7 +170,11 @@ public final class F {
         }
         Tensor t = single ? target.reshape(1) : target;
         checkClassTarget(t, n, "cross_entropy");
-        Tensor loss = Brasa.crossEntropy(x, t, ignoreIndex, labelSmoothing, r.py());
+        Tensor loss = dev.brasa.internal.TensorAccess.get().crossEntropy(x, t, ignoreIndex, labelSmoothing, switch (r) {
+            case MEAN -> dev.brasa.backend.ReduceOp.MEAN;
+            case SUM -> dev.brasa.backend.ReduceOp.SUM;
+            case NONE -> null;
+        });
         return single && r == Reduction.NONE ? loss.squeeze(0) : loss;
     }
 

@@ -1,7 +1,8 @@
 package dev.brasa.nn;
 
-import dev.brasa.Brasa;
 import dev.brasa.Tensor;
+import dev.brasa.backend.UnaryOp;
+import dev.brasa.internal.TensorAccess;
 import java.util.List;
 import java.util.Objects;
 
@@ -39,16 +40,16 @@ public class Sequential extends Module {
     /**
      * Runs the modules in order. A {@link Linear} directly followed by a {@link ReLU}, {@link Tanh}
      * or {@link Sigmoid} (exactly those classes) runs as one fused node
-     * ({@link Brasa#fusedLinear}): same values, one GEMM with the bias and activation folded in.
+     * (the fused linear op): same values, one GEMM with the bias and activation folded in.
      */
     @Override public Tensor forward(Tensor x) {
         List<Module> ms = children();
         for (int i = 0; i < ms.size(); i++) {
             Module m = ms.get(i);
-            String act = m.getClass() == Linear.class && i + 1 < ms.size() ? fusableActivation(ms.get(i + 1)) : null;
+            UnaryOp act = m.getClass() == Linear.class && i + 1 < ms.size() ? fusableActivation(ms.get(i + 1)) : null;
             if (act != null) {
                 Linear l = (Linear) m;
-                x = Brasa.fusedLinear(x, l.weight(), l.bias(), act);
+                x = TensorAccess.get().linear(x, l.weight(), l.bias(), act);
                 i++;
             } else {
                 x = m.forward(x);
@@ -57,8 +58,8 @@ public class Sequential extends Module {
         return x;
     }
 
-    private static String fusableActivation(Module m) {
+    private static UnaryOp fusableActivation(Module m) {
         Class<?> c = m.getClass();
-        return c == ReLU.class ? "relu" : c == Tanh.class ? "tanh" : c == Sigmoid.class ? "sigmoid" : null;
+        return c == ReLU.class ? UnaryOp.RELU : c == Tanh.class ? UnaryOp.TANH : c == Sigmoid.class ? UnaryOp.SIGMOID : null;
     }
 }

@@ -2,6 +2,7 @@ package dev.brasa.optim;
 
 import dev.brasa.Brasa;
 import dev.brasa.Tensor;
+import dev.brasa.internal.TensorAccess;
 
 /**
  * The update rules, written once, in PyTorch's order of operations ({@code torch/optim/sgd.py},
@@ -17,9 +18,9 @@ public final class Functional {
      */
     public static Tensor sgd(Tensor param, Tensor grad, Tensor momentumBuffer, double lr, double momentum,
                              double dampening, double weightDecay, boolean nesterov, boolean maximize) {
-        if (Brasa.canFuse(param, grad, momentumBuffer)) {
+        if (TensorAccess.get().canFuse(param, grad, momentumBuffer)) {
             Tensor buf = momentum != 0 && momentumBuffer == null ? Brasa.zerosLike(param.detach()) : momentumBuffer;
-            Brasa.fusedSgd_(param, grad, momentum != 0 ? buf : null, momentumBuffer == null, lr, momentum, dampening, weightDecay,
+            TensorAccess.get().fusedSgd(param, grad, momentum != 0 ? buf : null, momentumBuffer == null, lr, momentum, dampening, weightDecay,
                     nesterov, maximize);
             return momentum != 0 ? buf : null;
         }
@@ -53,8 +54,8 @@ public final class Functional {
     public static void adam(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq, long step,
                             double lr, double beta1, double beta2, double eps, double weightDecay, boolean amsgrad,
                             boolean decoupled, boolean maximize) {
-        if (Brasa.canFuse(param, grad, expAvg, expAvgSq, amsgrad ? maxExpAvgSq : null)) {
-            Brasa.fusedAdam_(param, grad, expAvg, expAvgSq, amsgrad ? maxExpAvgSq : null, step, lr, beta1, beta2, eps, weightDecay,
+        if (TensorAccess.get().canFuse(param, grad, expAvg, expAvgSq, amsgrad ? maxExpAvgSq : null)) {
+            TensorAccess.get().fusedAdam(param, grad, expAvg, expAvgSq, amsgrad ? maxExpAvgSq : null, step, lr, beta1, beta2, eps, weightDecay,
                     decoupled, maximize);
             return;
         }

@@ -136,10 +136,10 @@ class CudaTest {
         ops.put("matmul NN", t -> t[0].matmul(t[1]));
         ops.put("matmul NT", t -> t[0].matmul(t[0].t()));
         ops.put("matmul TN", t -> t[0].t().matmul(t[0]));
-        ops.put("linear tanh", t -> Brasa.fusedLinear(t[0], t[1].t(), t[2], "tanh"));
-        ops.put("linear relu", t -> Brasa.fusedLinear(t[0], t[1].t(), t[2], "relu"));
-        ops.put("linear sigmoid, no bias", t -> Brasa.fusedLinear(t[0], t[1].t(), null, "sigmoid"));
-        ops.put("linear, no activation", t -> Brasa.fusedLinear(t[0], t[1].t(), t[2], null));
+        ops.put("linear tanh", t -> dev.brasa.internal.TensorAccess.get().linear(t[0], t[1].t(), t[2], dev.brasa.backend.UnaryOp.TANH));
+        ops.put("linear relu", t -> dev.brasa.internal.TensorAccess.get().linear(t[0], t[1].t(), t[2], dev.brasa.backend.UnaryOp.RELU));
+        ops.put("linear sigmoid, no bias", t -> dev.brasa.internal.TensorAccess.get().linear(t[0], t[1].t(), null, dev.brasa.backend.UnaryOp.SIGMOID));
+        ops.put("linear, no activation", t -> dev.brasa.internal.TensorAccess.get().linear(t[0], t[1].t(), t[2], null));
         ops.put("argmax as float", t -> t[0].argmax(1).toFloat());
         ops.put("comparison as float", t -> t[0].gt(t[2]).toFloat());
         ops.put("cross entropy", t -> dev.brasa.nn.F.crossEntropy(t[0], classes(t[0])));
