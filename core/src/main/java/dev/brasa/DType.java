@@ -41,8 +41,8 @@ public enum DType {
         };
     }
 
-    /** The result type of a binary op: the wider category, then the wider type (bool < int64 < float32 < float64). */
-    static DType promote(DType a, DType b) { return a.ordinalRank() >= b.ordinalRank() ? a : b; }
+    /** The result type of a binary op ({@code torch.promote_types}): the wider category, then the wider type (bool < int64 < float32 < float64). */
+    public static DType promote(DType a, DType b) { return a.ordinalRank() >= b.ordinalRank() ? a : b; }
 
     private int ordinalRank() {
         return switch (this) {

@@ -7,6 +7,19 @@ import dev.brasa.backend.ReduceOp;
 import dev.brasa.backend.Storage;
 import dev.brasa.backend.UnaryOp;
 import dev.brasa.backend.View;
+import dev.brasa.internal.ops.Binary;
+import dev.brasa.internal.ops.Copy;
+import dev.brasa.internal.ops.Gather;
+import dev.brasa.internal.ops.InPlace;
+import dev.brasa.internal.ops.Index;
+import dev.brasa.internal.ops.MatMul;
+import dev.brasa.internal.ops.Norm;
+import dev.brasa.internal.ops.Ops;
+import dev.brasa.internal.ops.Reduce;
+import dev.brasa.internal.ops.Shapes;
+import dev.brasa.internal.ops.Softmax;
+import dev.brasa.internal.ops.Unary;
+import dev.brasa.internal.ops.Views;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -34,52 +47,7 @@ public class Tensor {
     private Node accumulator;
 
     static {
-        dev.brasa.internal.TensorAccess.install(new dev.brasa.internal.TensorAccess() {
-            @Override public Object storageOf(Tensor t) { return t.storage; }
-
-            @Override public int storageSize(Tensor t) { return t.storage.size(); }
-
-            @Override public Tensor asStrided(Tensor base, int[] size, int[] stride, int offset) {
-                return base.alias(size.clone(), stride.clone(), offset);
-            }
-
-            @Override public void setData(Tensor t, Tensor data) {
-                if (t.dtype != data.dtype || !java.util.Arrays.equals(t.shape, data.shape)) {
-                    throw new IllegalArgumentException("setData: a " + t.dtype.torchName() + " " + Shapes.str(t.shape) + " tensor cannot take "
-                            + "the data of a " + data.dtype.torchName() + " " + Shapes.str(data.shape) + " one");
-                }
-                t.storage = data.storage;
-                t.shape = data.shape;
-                t.strides = data.strides;
-                t.offset = data.offset;
-            }
-
-            @Override public Tensor attach(Tensor fresh, Node node) { return fresh.attach(node); }
-
-            @Override public Tensor sumTo(Tensor g, int[] shape) { return Ops.sumTo(g, shape); }
-
-            @Override public Node gradEdge(Tensor t) { return t.gradEdge(); }
-
-            @Override public boolean canFuse(Tensor param, Tensor... others) { return Brasa.canFuse(param, others); }
-
-            @Override public void fusedSgd(Tensor param, Tensor grad, Tensor buf, boolean firstStep, double lr, double momentum,
-                                           double dampening, double weightDecay, boolean nesterov, boolean maximize) {
-                Brasa.fusedSgd_(param, grad, buf, firstStep, lr, momentum, dampening, weightDecay, nesterov, maximize);
-            }
-
-            @Override public void fusedAdam(Tensor param, Tensor grad, Tensor m, Tensor v, Tensor vmax, long step, double lr, double beta1,
-                                            double beta2, double eps, double weightDecay, boolean decoupled, boolean maximize) {
-                Brasa.fusedAdam_(param, grad, m, v, vmax, step, lr, beta1, beta2, eps, weightDecay, decoupled, maximize);
-            }
-
-            @Override public Tensor linear(Tensor x, Tensor weight, Tensor bias, UnaryOp activation) {
-                return Brasa.fusedLinear(x, weight, bias, activation);
-            }
-
-            @Override public Tensor crossEntropy(Tensor logits, Tensor target, long ignoreIndex, double labelSmoothing, ReduceOp reduction) {
-                return Brasa.crossEntropy(logits, target, ignoreIndex, labelSmoothing, reduction);
-            }
-        });
+        dev.brasa.internal.TensorAccess.install(new TensorDoor());
     }
 
     /**
@@ -738,7 +706,7 @@ public class Tensor {
 
     /** Fills with v (converted to the dtype). */
     public Tensor fill_(double v) {
-        checkInPlace();
+        InPlace.checkInPlace(this);
         backend().fill(kernelView(), v);
         storage.bumpVersion();
         if (v == 0 && coversStorage()) storage.markZeroed();
@@ -779,9 +747,9 @@ public class Tensor {
 
     /** Copies other's values into this (broadcast, converting dtype), like {@code p.data = ...} / {@code copy_}. */
     public Tensor copy_(Tensor other) {
-        checkInPlace(other);
-        checkOverlap(other);
-        backend().copy(other.expandedView(shapeForInPlace(other)), kernelView());
+        InPlace.checkInPlace(this, other);
+        InPlace.checkOverlap(this, other);
+        backend().copy(other.expandedView(InPlace.shapeForInPlace(this, other)), kernelView());
         storage.bumpVersion();
         return this;
     }
@@ -794,8 +762,8 @@ public class Tensor {
         if (!(from <= to)) {
             throw new IllegalArgumentException("uniform_ expects to return a [from, to) range, but found from=" + from + " > to=" + to);
         }
-        checkInPlace();
-        checkOverlap();
+        InPlace.checkInPlace(this);
+        InPlace.checkOverlap(this);
         Random.uniform(this, from, to, gen);
         return this;
     }
@@ -806,8 +774,8 @@ public class Tensor {
     /** Fills with normal samples N(mean, std) from a generator. */
     public Tensor normal_(double mean, double std, Generator gen) {
         if (!(std >= 0)) throw new IllegalArgumentException("normal expects std >= 0.0, but found std " + std);
-        checkInPlace();
-        checkOverlap();
+        InPlace.checkInPlace(this);
+        InPlace.checkOverlap(this);
         Random.normal(this, mean, std, gen);
         return this;
     }
@@ -815,77 +783,6 @@ public class Tensor {
     private Tensor mulNoGraph(float alpha) {
         try (var g = new NoGrad()) {
             return mul(alpha);
-        }
-    }
-
-    int[] shapeForInPlace(Tensor other) {
-        int[] b;
-        try {
-            b = Shapes.broadcast(shape, other.shape);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("output with shape " + Shapes.str(shape)
-                    + " doesn't match the broadcast shape " + Shapes.str(Shapes.broadcast(shape, other.shape)), e);
-        }
-        if (!Arrays.equals(b, shape)) {
-            throw new IllegalArgumentException("output with shape " + Shapes.str(shape)
-                    + " doesn't match the broadcast shape " + Shapes.str(b));
-        }
-        return shape;
-    }
-
-    /**
-     * PyTorch's memory-overlap checks before an op writes this from inputs ({@code copy_}, {@code add_}
-     * and the other binary in-place ops; {@code uniform_} and {@code normal_} with none): this may not hold one element at two places (an expanded
-     * view), and an input may not share only some of this tensor's memory (x[1:] from x[:-1]): it would
-     * read elements the op had already written. An input that is this tensor's memory exactly is fine.
-     * Like PyTorch, only dense views are compared; strided ones (x[::2]) pass.
-     */
-    void checkOverlap(Tensor... inputs) {
-        if (numel() == 0) return;
-        for (int d = 0; d < shape.length; d++) {
-            if (strides[d] == 0 && shape[d] > 1) {
-                throw new IllegalArgumentException("unsupported operation: more than one element of the written-to tensor refers "
-                        + "to a single memory location. Please clone() the tensor before performing the operation.");
-            }
-        }
-        for (Tensor in : inputs) {
-            if (in == this || in.storage != storage || in.numel() == 0) continue;
-            if (!nonOverlappingAndDense() || !in.nonOverlappingAndDense()) continue;
-            int begin = offset, end = offset + (int) numel(), inBegin = in.offset, inEnd = in.offset + (int) in.numel();
-            boolean same = begin == inBegin && end == inEnd && java.util.Arrays.equals(strides, in.strides);
-            if (!same && begin < inEnd && inBegin < end) {
-                throw new IllegalArgumentException("unsupported operation: some elements of the input tensor and the written-to tensor "
-                        + "refer to a single memory location. Please clone() the tensor before performing the operation.");
-            }
-        }
-    }
-
-    /** Whether the elements fill one range of memory without gaps or repeats, in some order of the dims. */
-    private boolean nonOverlappingAndDense() {
-        if (isContiguous()) return true;
-        Integer[] dims = new Integer[shape.length];
-        for (int d = 0; d < dims.length; d++) dims[d] = d;
-        java.util.Arrays.sort(dims, (x, y) -> Integer.compare(strides[x], strides[y]));
-        long expected = 1;
-        for (int d : dims) {
-            if (shape[d] == 1) continue;
-            if (strides[d] != expected) return false;
-            expected *= shape[d];
-        }
-        return true;
-    }
-
-    void checkInPlace(Tensor... others) {
-        if (!NoGrad.isGradEnabled()) return;
-        if (requiresGrad && gradFn == null) {
-            throw new IllegalStateException("a leaf Variable that requires grad is being used in an in-place operation; "
-                    + "wrap the update in try (var g = Brasa.noGrad()) { ... }");
-        }
-        boolean graph = requiresGrad;
-        for (Tensor o : others) graph |= o.requiresGrad;
-        if (graph) {
-            throw new IllegalStateException("in-place operations on tensors that are part of the autograd graph are not "
-                    + "supported; use the out-of-place form or run it inside Brasa.noGrad()");
         }
     }
 

@@ -78,4 +78,46 @@ public abstract class TensorAccess {
     /** The fused cross-entropy of logits [N, C] against class indices [N]; reduction SUM, MEAN or null (none). */
     public abstract Tensor crossEntropy(Tensor logits, Tensor target, long ignoreIndex, double labelSmoothing,
                                         dev.brasa.backend.ReduceOp reduction);
+
+    // ---------------------------------------------------------------- the fields and helpers the ops use
+
+    /** t's shape array itself (not a copy: callers never write it). */
+    public abstract int[] shape(Tensor t);
+
+    /** t's strides array itself. */
+    public abstract int[] strides(Tensor t);
+
+    /** A view of base's storage with this layout, the arrays taken as they are (no copy), no autograd. */
+    public abstract Tensor alias(Tensor base, int[] shape, int[] strides, int offset);
+
+    /** t's offset into its storage, in elements. */
+    public abstract int offset(Tensor t);
+
+    /** t's storage. */
+    public abstract dev.brasa.backend.Storage storage(Tensor t);
+
+    /** A new contiguous tensor of a dtype and shape on a backend (the shape is copied). */
+    public abstract Tensor empty(dev.brasa.backend.Backend backend, dev.brasa.DType dtype, int[] shape);
+
+    /** A 0-d tensor holding v on t's backend, of t's dtype when floating, else FLOAT32. */
+    public abstract Tensor scalar(Tensor t, double v);
+
+    /** The kernel-level view of t (fails if t's storage was closed). */
+    public abstract dev.brasa.backend.View kernelView(Tensor t);
+
+    /** The kernel-level view of t broadcast to a shape. */
+    public abstract dev.brasa.backend.View expandedView(Tensor t, int[] to);
+
+    /** True when an op on these inputs must record a node (grad mode on and one of them requires grad). */
+    public abstract boolean recording(Tensor... inputs);
+
+    /** True when t is a contiguous view of its whole storage. */
+    public abstract boolean coversStorage(Tensor t);
+
+
+    /** The backend element kind a dtype is stored as. */
+    public abstract dev.brasa.backend.Kind kind(dev.brasa.DType d);
+
+    /** The dtype of a backend element kind. */
+    public abstract dev.brasa.DType dtypeOf(dev.brasa.backend.Kind k);
 }

@@ -1,5 +1,10 @@
-package dev.brasa;
+package dev.brasa.internal.ops;
 
+import static dev.brasa.internal.ops.Internals.*;
+
+import dev.brasa.Brasa;
+import dev.brasa.DType;
+import dev.brasa.Tensor;
 import dev.brasa.autograd.Node;
 import java.util.Arrays;
 
@@ -7,17 +12,17 @@ import java.util.Arrays;
  * Advanced indexing on dim 0 ({@code x[idx]}): gather rows by an INT64 index, or select by a BOOL
  * mask. Backward scatters (adds) the gradient rows back, so repeated indices accumulate.
  */
-final class Index {
+public final class Index {
     private Index() {}
 
-    static Tensor apply(Tensor x, Tensor idx) {
+    public static Tensor apply(Tensor x, Tensor idx) {
         java.util.Objects.requireNonNull(idx, "index");
         if (x.dim() == 0) throw new IllegalArgumentException("invalid index of a 0-dim tensor.");
-        if (idx.dtype == DType.BOOL) return mask(x, idx);
-        if (idx.dtype != DType.INT64) {
-            throw new IllegalArgumentException("tensors used as indices must be long, int, byte or bool tensors, got " + idx.dtype);
+        if (dtype(idx) == DType.BOOL) return mask(x, idx);
+        if (dtype(idx) != DType.INT64) {
+            throw new IllegalArgumentException("tensors used as indices must be long, int, byte or bool tensors, got " + dtype(idx));
         }
-        int rows = x.shape[0];
+        int rows = shape(x)[0];
         long[] raw = idx.toLongArray();
         long[] norm = new long[raw.length];
         for (int i = 0; i < raw.length; i++) {
@@ -28,22 +33,22 @@ final class Index {
             norm[i] = v < 0 ? v + rows : v;
         }
         int[] outShape = new int[idx.dim() + x.dim() - 1];
-        System.arraycopy(idx.shape, 0, outShape, 0, idx.dim());
-        System.arraycopy(x.shape, 1, outShape, idx.dim(), x.dim() - 1);
+        System.arraycopy(shape(idx), 0, outShape, 0, idx.dim());
+        System.arraycopy(shape(x), 1, outShape, idx.dim(), x.dim() - 1);
         return gather(x, norm, outShape);
     }
 
     private static Tensor mask(Tensor x, Tensor m) {
         boolean[] b = m.toBooleanArray();
-        if (Arrays.equals(m.shape, x.shape) && x.dim() > 1) {
+        if (Arrays.equals(shape(m), shape(x)) && x.dim() > 1) {
             Tensor flat = x.reshape(-1);
             return gather(flat, nonzero(b), new int[] {count(b)});
         }
-        if (m.dim() != 1 || m.shape[0] != x.shape[0]) {
-            throw new IllegalArgumentException("The shape of the mask " + Shapes.str(m.shape) + " at index 0 does not match "
-                    + "the shape of the indexed tensor " + Shapes.str(x.shape) + " at index 0");
+        if (m.dim() != 1 || shape(m)[0] != shape(x)[0]) {
+            throw new IllegalArgumentException("The shape of the mask " + Shapes.str(shape(m)) + " at index 0 does not match "
+                    + "the shape of the indexed tensor " + Shapes.str(shape(x)) + " at index 0");
         }
-        int[] outShape = x.shape.clone();
+        int[] outShape = shape(x).clone();
         outShape[0] = count(b);
         return gather(x, nonzero(b), outShape);
     }
@@ -62,11 +67,11 @@ final class Index {
 
     private static Tensor gather(Tensor x, long[] rows, int[] outShape) {
         Tensor xc = x.contiguous();
-        int rowSize = x.shape[0] == 0 ? 0 : (int) (x.numel() / x.shape[0]);
+        int rowSize = shape(x)[0] == 0 ? 0 : (int) (x.numel() / shape(x)[0]);
         Tensor index = Brasa.tensor(rows).to(x.device());
-        Tensor out = x.newEmpty(x.dtype, outShape);
-        x.backend().indexSelect(xc.kernelView(), index.kernelView(), rowSize, out.kernelView());
-        if (Tensor.recording(x)) out.attach(new IndexNode(x, index, rowSize));
+        Tensor out = newEmpty(x, dtype(x), outShape);
+        backend(x).indexSelect(kernelView(xc), kernelView(index), rowSize, kernelView(out));
+        if (recording(x)) attach(out, new IndexNode(x, index, rowSize));
         return out;
     }
 
@@ -77,7 +82,7 @@ final class Index {
 
         IndexNode(Tensor x, Tensor index, int rowSize) {
             super(x);
-            this.inShape = x.shape;
+            this.inShape = shape(x);
             this.index = index;
             this.rowSize = rowSize;
         }
@@ -85,9 +90,9 @@ final class Index {
         @Override public String name() { return "IndexBackward0"; }
 
         @Override protected Tensor[] backward(Tensor g) {
-            Tensor z = g.newEmpty(g.dtype, inShape);
+            Tensor z = newEmpty(g, dtype(g), inShape);
             Tensor gc = g.contiguous();
-            g.backend().indexAdd(gc.kernelView(), index.kernelView(), rowSize, z.kernelView());
+            backend(g).indexAdd(kernelView(gc), kernelView(index), rowSize, kernelView(z));
             return new Tensor[] {z};
         }
     }

@@ -1,5 +1,9 @@
-package dev.brasa;
+package dev.brasa.internal.ops;
 
+import static dev.brasa.internal.ops.Internals.*;
+
+import dev.brasa.DType;
+import dev.brasa.Tensor;
 import dev.brasa.autograd.Node;
 import dev.brasa.backend.View;
 
@@ -8,10 +12,10 @@ import dev.brasa.backend.View;
  * batch). Every case runs as one batched GEMM over rank-3 views; transposes in backward are stride
  * swaps, never copies.
  */
-final class MatMul {
+public final class MatMul {
     private MatMul() {}
 
-    static Tensor apply(Tensor a, Tensor b) {
+    public static Tensor apply(Tensor a, Tensor b) {
         java.util.Objects.requireNonNull(b, "other");
         int da = a.dim(), db = b.dim();
         if (da == 0 || db == 0) {
@@ -19,29 +23,29 @@ final class MatMul {
                     + da + "D and " + db + "D");
         }
         if (da > 3 || db > 3) {
-            throw new IllegalArgumentException("matmul supports tensors of at most 3 dims, got " + Shapes.str(a.shape)
-                    + " and " + Shapes.str(b.shape));
+            throw new IllegalArgumentException("matmul supports tensors of at most 3 dims, got " + Shapes.str(shape(a))
+                    + " and " + Shapes.str(shape(b)));
         }
-        if (!a.dtype.isFloatingPoint() || a.dtype != b.dtype) {
+        if (!dtype(a).isFloatingPoint() || dtype(a) != dtype(b)) {
             throw new IllegalArgumentException("expected m1 and m2 to have the same floating dtype, but got: "
-                    + a.dtype + " != " + b.dtype);
+                    + dtype(a) + " != " + dtype(b));
         }
-        int m = da == 1 ? 1 : a.shape[da - 2], k = a.shape[da - 1];
-        int kb = db == 1 ? b.shape[0] : b.shape[db - 2], n = db == 1 ? 1 : b.shape[db - 1];
+        int m = da == 1 ? 1 : shape(a)[da - 2], k = shape(a)[da - 1];
+        int kb = db == 1 ? shape(b)[0] : shape(b)[db - 2], n = db == 1 ? 1 : shape(b)[db - 1];
         if (k != kb) {
             if (da == 1 && db == 1) {
                 throw new IllegalArgumentException("inconsistent tensor size, expected tensor [" + k + "] and src [" + kb
                         + "] to have the same number of elements, but got " + k + " and " + kb + " elements respectively");
             }
             if (da <= 2 && db <= 2) {
-                int[] s1 = da == 1 ? new int[] {1, k} : a.shape, s2 = db == 1 ? new int[] {kb, 1} : b.shape;
+                int[] s1 = da == 1 ? new int[] {1, k} : shape(a), s2 = db == 1 ? new int[] {kb, 1} : shape(b);
                 throw new IllegalArgumentException("mat1 and mat2 shapes cannot be multiplied (" + Shapes.x(s1) + " and "
                         + Shapes.x(s2) + ")");
             }
             throw new IllegalArgumentException("Expected size for first two dimensions of batch2 tensor to be: ["
-                    + (db == 3 ? b.shape[0] : 1) + ", " + k + "] but got: [" + (db == 3 ? b.shape[0] : 1) + ", " + kb + "].");
+                    + (db == 3 ? shape(b)[0] : 1) + ", " + k + "] but got: [" + (db == 3 ? shape(b)[0] : 1) + ", " + kb + "].");
         }
-        int ba = da == 3 ? a.shape[0] : 1, bb = db == 3 ? b.shape[0] : 1;
+        int ba = da == 3 ? shape(a)[0] : 1, bb = db == 3 ? shape(b)[0] : 1;
         if (da == 3 && db == 3 && ba != bb) {
             throw new IllegalArgumentException("The size of tensor a (" + ba + ") must match the size of tensor b (" + bb
                     + ") at non-singleton dimension 0");
@@ -54,39 +58,39 @@ final class MatMul {
         if (da == 1 && db == 1) outShape = new int[0];
         else if (da == 1) outShape = db == 3 ? new int[] {batch, n} : new int[] {n};
         else if (db == 1) outShape = da == 3 ? new int[] {batch, m} : new int[] {m};
-        Tensor out = c.alias(outShape, View.contiguousStrides(outShape), 0);
-        if (Tensor.recording(a, b)) out.attach(new MatMulNode(a, b));
+        Tensor out = alias(c, outShape, View.contiguousStrides(outShape), 0);
+        if (recording(a, b)) attach(out, new MatMulNode(a, b));
         return out;
     }
 
     /** a as a rank-3 view [batch or 1, m, k] (batch stride 0 when broadcast). */
     private static View a3(Tensor a) {
-        int[] s = a.shape, st = a.strides;
+        int[] s = shape(a), st = strides(a);
         return switch (a.dim()) {
-            case 1 -> new View(a.storage, new int[] {1, 1, s[0]}, new int[] {0, 0, st[0]}, a.offset);
-            case 2 -> new View(a.storage, new int[] {1, s[0], s[1]}, new int[] {0, st[0], st[1]}, a.offset);
-            default -> a.kernelView();
+            case 1 -> new View(storage(a), new int[] {1, 1, s[0]}, new int[] {0, 0, st[0]}, offset(a));
+            case 2 -> new View(storage(a), new int[] {1, s[0], s[1]}, new int[] {0, st[0], st[1]}, offset(a));
+            default -> kernelView(a);
         };
     }
 
     /** b as a rank-3 view [batch or 1, k, n]. */
     private static View b3(Tensor b) {
-        int[] s = b.shape, st = b.strides;
+        int[] s = shape(b), st = strides(b);
         return switch (b.dim()) {
-            case 1 -> new View(b.storage, new int[] {1, s[0], 1}, new int[] {0, st[0], 0}, b.offset);
-            case 2 -> new View(b.storage, new int[] {1, s[0], s[1]}, new int[] {0, st[0], st[1]}, b.offset);
-            default -> b.kernelView();
+            case 1 -> new View(storage(b), new int[] {1, s[0], 1}, new int[] {0, st[0], 0}, offset(b));
+            case 2 -> new View(storage(b), new int[] {1, s[0], s[1]}, new int[] {0, st[0], st[1]}, offset(b));
+            default -> kernelView(b);
         };
     }
 
     /** C[batch, m, n] = A B with broadcast batch (stride 0 for a batch of 1). */
     private static Tensor gemm(View a, View b, int batch, int m, int n, int k) {
-        Tensor c = Tensor.empty(a.storage().backend(), DType.of(a.storage().kind()), new int[] {batch, m, n});
+        Tensor c = empty(a.storage().backend(), dtypeOf(a.storage().kind()), new int[] {batch, m, n});
         View av = a.shape()[0] == batch ? a : new View(a.storage(), new int[] {batch, m, k},
                 new int[] {0, a.strides()[1], a.strides()[2]}, a.offset());
         View bv = b.shape()[0] == batch ? b : new View(b.storage(), new int[] {batch, k, n},
                 new int[] {0, b.strides()[1], b.strides()[2]}, b.offset());
-        a.storage().backend().matmul(av, bv, c.kernelView(), batch, m, n, k, 1.0, 0.0);
+        a.storage().backend().matmul(av, bv, kernelView(c), batch, m, n, k, 1.0, 0.0);
         return c;
     }
 

@@ -1,5 +1,10 @@
-package dev.brasa;
+package dev.brasa.internal.ops;
 
+import static dev.brasa.internal.ops.Internals.*;
+
+import dev.brasa.Brasa;
+import dev.brasa.DType;
+import dev.brasa.Tensor;
 import dev.brasa.autograd.Function;
 import dev.brasa.autograd.Node.SavedTensor;
 
@@ -9,17 +14,17 @@ import dev.brasa.autograd.Node.SavedTensor;
  * x |x|^(p-2) / norm^(p-1) otherwise, with 0 where the norm is 0 (so the norm of a zero vector has
  * gradient 0, not NaN); for p = inf, sign(x) shared among the elements that reach the maximum.
  */
-final class Norm {
+public final class Norm {
     private Norm() {}
 
-    static Tensor apply(Tensor x, double p, int[] dims, boolean keepdim) {
-        if (!x.dtype.isFloatingPoint()) {
-            throw new IllegalArgumentException("linalg.vector_norm: Expected a floating point or complex tensor as input. Got " + x.dtype.torchName().substring(6));
+    public static Tensor apply(Tensor x, double p, int[] dims, boolean keepdim) {
+        if (!dtype(x).isFloatingPoint()) {
+            throw new IllegalArgumentException("linalg.vector_norm: Expected a floating point or complex tensor as input. Got " + dtype(x).torchName().substring(6));
         }
         if (Double.isNaN(p) || p < 0) throw new IllegalArgumentException("linalg.vector_norm: p must be >= 0, got " + p);
         if (p == 0) {   // the count of non-zeros: no gradient
             try (var g = Brasa.noGrad()) {
-                return sum(x.abs().ne(0).to(x.dtype), dims, keepdim);
+                return sum(x.abs().ne(0).to(dtype(x)), dims, keepdim);
             }
         }
         return new VectorNorm(p, dims, keepdim).apply(x);

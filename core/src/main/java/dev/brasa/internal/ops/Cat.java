@@ -1,13 +1,19 @@
-package dev.brasa;
+package dev.brasa.internal.ops;
 
+import static dev.brasa.internal.ops.Internals.*;
+
+import dev.brasa.Brasa;
+import dev.brasa.DType;
+import dev.brasa.NoGrad;
+import dev.brasa.Tensor;
 import dev.brasa.autograd.Node;
 import java.util.List;
 
 /** Concatenation along a dim ({@code torch.cat}); backward slices the gradient back apart. */
-final class Cat {
+public final class Cat {
     private Cat() {}
 
-    static Tensor apply(List<Tensor> ts, int dim) {
+    public static Tensor apply(List<Tensor> ts, int dim) {
         if (ts == null || ts.isEmpty()) throw new IllegalArgumentException("torch.cat(): expected a non-empty list of Tensors");
         Tensor first = ts.get(0);
         if (first == null) throw new IllegalArgumentException("torch.cat(): tensor 0 in the list is null");
@@ -15,8 +21,8 @@ final class Cat {
             throw new IllegalArgumentException("zero-dimensional tensor (at position 0) cannot be concatenated");
         }
         int d = Shapes.dim(dim, first.dim());
-        int[] shape = first.shape.clone();
-        DType dt = first.dtype;
+        int[] shape = shape(first).clone();
+        DType dt = dtype(first);
         int total = 0;
         for (int i = 0; i < ts.size(); i++) {
             Tensor t = ts.get(i);
@@ -26,26 +32,26 @@ final class Cat {
                         + " and " + t.dim());
             }
             for (int k = 0; k < shape.length; k++) {
-                if (k != d && t.shape[k] != shape[k]) {
+                if (k != d && shape(t)[k] != shape[k]) {
                     throw new IllegalArgumentException("Sizes of tensors must match except in dimension " + d + ". Expected size "
-                            + shape[k] + " but got size " + t.shape[k] + " for tensor number " + i + " in the list.");
+                            + shape[k] + " but got size " + shape(t)[k] + " for tensor number " + i + " in the list.");
                 }
             }
-            total += t.shape[d];
-            dt = DType.promote(dt, t.dtype);
+            total += shape(t)[d];
+            dt = DType.promote(dt, dtype(t));
         }
         shape[d] = total;
-        Tensor out = first.newEmpty(dt, shape);
+        Tensor out = newEmpty(first, dt, shape);
         int off = 0;
         int[] sizes = new int[ts.size()];
         for (int i = 0; i < ts.size(); i++) {
             Tensor t = ts.get(i);
-            sizes[i] = t.shape[d];
-            if (t.numel() > 0) t.backend().copy(t.kernelView(), out.slice(d, off, off + t.shape[d]).kernelView());
-            off += t.shape[d];
+            sizes[i] = shape(t)[d];
+            if (t.numel() > 0) backend(t).copy(kernelView(t), kernelView(out.slice(d, off, off + shape(t)[d])));
+            off += shape(t)[d];
         }
         Tensor[] arr = ts.toArray(new Tensor[0]);
-        if (Tensor.recording(arr)) out.attach(new CatNode(arr, d, sizes));
+        if (recording(arr)) attach(out, new CatNode(arr, d, sizes));
         return out;
     }
 
@@ -59,7 +65,7 @@ final class Cat {
             this.d = d;
             this.sizes = sizes;
             this.types = new DType[in.length];
-            for (int i = 0; i < in.length; i++) types[i] = in[i].dtype;
+            for (int i = 0; i < in.length; i++) types[i] = dtype(in[i]);
         }
 
         @Override public String name() { return "CatBackward0"; }
@@ -76,25 +82,25 @@ final class Cat {
     }
 
     /** Stacks equal-shaped tensors along a new dim ({@code torch.stack}). */
-    static Tensor stack(List<Tensor> ts, int dim) {
+    public static Tensor stack(List<Tensor> ts, int dim) {
         if (ts == null || ts.isEmpty()) throw new IllegalArgumentException("stack expects a non-empty TensorList");
-        int[] s0 = ts.get(0).shape;
+        int[] s0 = shape(ts.get(0));
         int d = Shapes.dim(dim, s0.length + 1);
         java.util.List<Tensor> parts = new java.util.ArrayList<>();
         for (int i = 0; i < ts.size(); i++) {
             Tensor t = java.util.Objects.requireNonNull(ts.get(i), "tensor " + i);
-            if (!java.util.Arrays.equals(t.shape, s0)) {
+            if (!java.util.Arrays.equals(shape(t), s0)) {
                 throw new IllegalArgumentException("stack expects each tensor to be equal size, but got " + Shapes.str(s0)
-                        + " at entry 0 and " + Shapes.str(t.shape) + " at entry " + i);
+                        + " at entry 0 and " + Shapes.str(shape(t)) + " at entry " + i);
             }
             parts.add(t.detach().unsqueeze(d));
         }
         Tensor out;
-        try (var g = new NoGrad()) {
+        try (var g = Brasa.noGrad()) {
             out = apply(parts, d);
         }
         Tensor[] arr = ts.toArray(new Tensor[0]);
-        if (Tensor.recording(arr)) out.attach(new StackNode(arr, d));
+        if (recording(arr)) attach(out, new StackNode(arr, d));
         return out;
     }
 
@@ -106,7 +112,7 @@ final class Cat {
             super(in);
             this.d = d;
             this.types = new DType[in.length];
-            for (int i = 0; i < in.length; i++) types[i] = in[i].dtype;
+            for (int i = 0; i < in.length; i++) types[i] = dtype(in[i]);
         }
 
         @Override public String name() { return "StackBackward0"; }

@@ -1,29 +1,33 @@
-package dev.brasa;
+package dev.brasa.internal.ops;
 
+import static dev.brasa.internal.ops.Internals.*;
+
+import dev.brasa.DType;
+import dev.brasa.Tensor;
 import dev.brasa.autograd.Node;
 
 /** Copies: clone/contiguous (gradient passes through) and dtype casts (gradient cast back). */
-final class Copy {
+public final class Copy {
     private Copy() {}
 
     /** A contiguous copy with the same dtype, recorded in the graph. */
-    static Tensor apply(Tensor x) {
-        Tensor out = raw(x, x.dtype);
-        if (Tensor.recording(x)) out.attach(new CopyNode(x, "CloneBackward0"));
+    public static Tensor apply(Tensor x) {
+        Tensor out = raw(x, dtype(x));
+        if (recording(x)) attach(out, new CopyNode(x, "CloneBackward0"));
         return out;
     }
 
     /** A contiguous copy converted to dt; differentiable between floating types. */
-    static Tensor cast(Tensor x, DType dt) {
+    public static Tensor cast(Tensor x, DType dt) {
         Tensor out = raw(x, dt);
-        if (dt.isFloatingPoint() && Tensor.recording(x)) out.attach(new CopyNode(x, "ToCopyBackward0"));
+        if (dt.isFloatingPoint() && recording(x)) attach(out, new CopyNode(x, "ToCopyBackward0"));
         return out;
     }
 
     /** A contiguous copy converted to dt, no graph. */
-    static Tensor raw(Tensor x, DType dt) {
-        Tensor out = x.newEmpty(dt, x.shape);
-        x.backend().copy(x.kernelView(), out.kernelView());
+    public static Tensor raw(Tensor x, DType dt) {
+        Tensor out = newEmpty(x, dt, shape(x));
+        backend(x).copy(kernelView(x), kernelView(out));
         return out;
     }
 
@@ -34,13 +38,13 @@ final class Copy {
         CopyNode(Tensor x, String name) {
             super(x);
             this.name = name;
-            this.inType = x.dtype;
+            this.inType = dtype(x);
         }
 
         @Override public String name() { return name; }
 
         @Override protected Tensor[] backward(Tensor g) {
-            return new Tensor[] {g.dtype == inType ? g : g.to(inType)};
+            return new Tensor[] {dtype(g) == inType ? g : g.to(inType)};
         }
     }
 }

@@ -1,5 +1,10 @@
-package dev.brasa;
+package dev.brasa.internal.ops;
 
+import static dev.brasa.internal.ops.Internals.*;
+
+import dev.brasa.Brasa;
+import dev.brasa.DType;
+import dev.brasa.Tensor;
 import dev.brasa.autograd.Node;
 import java.util.Objects;
 
@@ -12,28 +17,28 @@ import java.util.Objects;
  * gathers the gradient, and {@code scatter} keeps the self elements it does not overwrite through a
  * constant mask.
  */
-final class Gather {
+public final class Gather {
     private Gather() {}
 
     /** out[p] = x[p with coordinate dim replaced by index[p]]. */
-    static Tensor gather(Tensor x, int dim, Tensor index) {
+    public static Tensor gather(Tensor x, int dim, Tensor index) {
         int d = checkIndex("gather", x, dim, index, null);
-        long[] flat = flatIndices(x.shape, d, index);
-        if (flat.length == 0) return x.newEmpty(x.dtype, index.shape);
-        return x.contiguous().reshape(-1).index(Brasa.tensor(flat).to(x.device())).reshape(index.shape);
+        long[] flat = flatIndices(shape(x), d, index);
+        if (flat.length == 0) return newEmpty(x, dtype(x), shape(index));
+        return x.contiguous().reshape(-1).index(Brasa.tensor(flat).to(x.device())).reshape(shape(index));
     }
 
     /** out = x, then out[p with coordinate dim replaced by index[p]] += src[p] for every p of index. */
-    static Tensor scatterAdd(Tensor x, int dim, Tensor index, Tensor src) {
+    public static Tensor scatterAdd(Tensor x, int dim, Tensor index, Tensor src) {
         int d = checkIndex("scatter_add", x, dim, index, src);
-        long[] target = flatIndices(x.shape, d, index);
-        return addAt(x.contiguous().reshape(-1), target, pick(src, index)).reshape(x.shape);
+        long[] target = flatIndices(shape(x), d, index);
+        return addAt(x.contiguous().reshape(-1), target, pick(src, index)).reshape(shape(x));
     }
 
     /** out = x, then out[p with coordinate dim replaced by index[p]] = src[p] (the last write wins on repeats). */
-    static Tensor scatter(Tensor x, int dim, Tensor index, Tensor src) {
+    public static Tensor scatter(Tensor x, int dim, Tensor index, Tensor src) {
         int d = checkIndex("scatter", x, dim, index, src);
-        long[] target = flatIndices(x.shape, d, index);
+        long[] target = flatIndices(shape(x), d, index);
         // the last write of each target position wins; earlier writes to it are dropped
         java.util.Map<Long, Integer> last = new java.util.HashMap<>();
         for (int p = 0; p < target.length; p++) last.put(target[p], p);
@@ -48,19 +53,19 @@ final class Gather {
         Tensor picked = pick(src, index).reshape(-1).index(Brasa.tensor(keepP).to(x.device()));
         Tensor kept = x.mul(keepMask(x, keepT));
         Tensor placed = addAt(Brasa.zerosLike(x).reshape(-1), keepT, picked);
-        return kept.add(placed.reshape(x.shape));
+        return kept.add(placed.reshape(shape(x)));
     }
 
     /** out = x, then out[p with coordinate dim replaced by index[p]] = value. */
-    static Tensor scatter(Tensor x, int dim, Tensor index, double value) {
+    public static Tensor scatter(Tensor x, int dim, Tensor index, double value) {
         int d = checkIndex("scatter", x, dim, index, null);
-        long[] target = flatIndices(x.shape, d, index);
+        long[] target = flatIndices(shape(x), d, index);
         Tensor mask = keepMask(x, target);
         return x.mul(mask).add(Brasa.onesLike(mask).sub(mask).mul(value));
     }
 
     /** x[i0, i1, ...]: the index tensors broadcast together and select along the leading dims. */
-    static Tensor index(Tensor x, Tensor... indices) {
+    public static Tensor index(Tensor x, Tensor... indices) {
         Objects.requireNonNull(indices, "indices");
         if (indices.length == 1) return x.index(indices[0]);
         if (indices.length == 0) throw new IllegalArgumentException("index needs at least one index tensor");
@@ -70,11 +75,11 @@ final class Gather {
         int[][] shapes = new int[indices.length][];
         for (int i = 0; i < indices.length; i++) {
             Tensor t = Objects.requireNonNull(indices[i], "index " + i);
-            if (t.dtype != DType.INT64) {
-                throw new IllegalArgumentException("tensors used as indices must be long tensors when there are several, got " + t.dtype
+            if (dtype(t) != DType.INT64) {
+                throw new IllegalArgumentException("tensors used as indices must be long tensors when there are several, got " + dtype(t)
                         + " at position " + i);
             }
-            shapes[i] = t.shape;
+            shapes[i] = shape(t);
         }
         int[] shape = shapes[0];
         for (int i = 1; i < shapes.length; i++) {
@@ -94,15 +99,15 @@ final class Gather {
             long f = 0;
             for (int i = 0; i < k; i++) {
                 long v = vals[i][p];
-                int size = x.shape[i];
+                int size = shape(x)[i];
                 if (v < -size || v >= size) throw new IllegalArgumentException("index " + v + " is out of bounds for dimension " + i + " with size " + size);
                 f = f * size + (v < 0 ? v + size : v);
             }
             flat[p] = f;
         }
         int lead = 1;
-        for (int i = 0; i < k; i++) lead *= x.shape[i];
-        int[] rest = java.util.Arrays.copyOfRange(x.shape, k, x.dim());
+        for (int i = 0; i < k; i++) lead *= shape(x)[i];
+        int[] rest = java.util.Arrays.copyOfRange(shape(x), k, x.dim());
         int[] rows = new int[rest.length + 1];
         rows[0] = lead;
         System.arraycopy(rest, 0, rows, 1, rest.length);
@@ -118,20 +123,20 @@ final class Gather {
     private static int checkIndex(String op, Tensor x, int dim, Tensor index, Tensor src) {
         Objects.requireNonNull(index, "index");
         int d = Shapes.dim(dim, Math.max(1, x.dim()));
-        if (index.dtype != DType.INT64) throw new IllegalArgumentException(op + "(): Expected dtype int64 for index");
+        if (dtype(index) != DType.INT64) throw new IllegalArgumentException(op + "(): Expected dtype int64 for index");
         if (index.dim() != x.dim()) throw new IllegalArgumentException("Index tensor must have the same number of dimensions as input tensor");
         if (src != null && src.dim() != x.dim()) throw new IllegalArgumentException("Index tensor must have the same number of dimensions as src tensor");
-        if (src != null && src.dtype != x.dtype) {
-            throw new IllegalArgumentException(op + "(): Expected self.dtype to be equal to src.dtype");
+        if (src != null && dtype(src) != dtype(x)) {
+            throw new IllegalArgumentException(op + "(): Expected dtype(self) to be equal to dtype(src)");
         }
         for (int i = 0; i < x.dim(); i++) {
-            if (i != d && index.shape[i] > x.shape[i]) {
-                throw new IllegalArgumentException("Size does not match at dimension " + i + " expected index " + Shapes.str(index.shape)
-                        + " to be smaller than self " + Shapes.str(x.shape) + " apart from dimension " + d);
+            if (i != d && shape(index)[i] > shape(x)[i]) {
+                throw new IllegalArgumentException("Size does not match at dimension " + i + " expected index " + Shapes.str(shape(index))
+                        + " to be smaller than self " + Shapes.str(shape(x)) + " apart from dimension " + d);
             }
-            if (src != null && index.shape[i] > src.shape[i]) {
-                throw new IllegalArgumentException("Size does not match at dimension " + i + " expected index " + Shapes.str(index.shape)
-                        + " to be smaller than src " + Shapes.str(src.shape));
+            if (src != null && shape(index)[i] > shape(src)[i]) {
+                throw new IllegalArgumentException("Size does not match at dimension " + i + " expected index " + Shapes.str(shape(index))
+                        + " to be smaller than src " + Shapes.str(shape(src)));
             }
         }
         return d;
@@ -140,7 +145,7 @@ final class Gather {
     /** For every position p of index (row-major), the flat position in a contiguous tensor of shape. */
     private static long[] flatIndices(int[] shape, int dim, Tensor index) {
         long[] idx = index.contiguous().toLongArray();
-        int[] is = index.shape;
+        int[] is = shape(index);
         long[] out = new long[idx.length];
         int[] c = new int[is.length];
         long[] stride = new long[shape.length];
@@ -164,7 +169,7 @@ final class Gather {
     /** src's elements at the positions of index's shape (src may be larger), flattened in index's order. */
     private static Tensor pick(Tensor src, Tensor index) {
         Tensor s = src;
-        for (int i = 0; i < index.dim(); i++) if (s.shape[i] != index.shape[i]) s = s.slice(i, 0, index.shape[i]);
+        for (int i = 0; i < index.dim(); i++) if (shape(s)[i] != shape(index)[i]) s = s.slice(i, 0, shape(index)[i]);
         return s.reshape(-1);
     }
 
@@ -173,7 +178,7 @@ final class Gather {
         double[] m = new double[(int) x.numel()];
         java.util.Arrays.fill(m, 1);
         for (long f : flat) m[(int) f] = 0;
-        return Brasa.tensor(m).to(x.dtype).reshape(x.shape).to(x.device());
+        return Brasa.tensor(m).to(dtype(x)).reshape(shape(x)).to(x.device());
     }
 
     /**
@@ -186,11 +191,11 @@ final class Gather {
         Tensor vc = values.contiguous();
         if (flat.length > 0) {
             try (var g = Brasa.noGrad()) {
-                base.backend().indexAdd(vc.kernelView(), idx.kernelView(), 1, out.kernelView());
+                backend(base).indexAdd(kernelView(vc), kernelView(idx), 1, kernelView(out));
             }
         }
         Tensor r = out.detach();
-        if (Tensor.recording(base, vc)) r.attach(new ScatterAddNode(base, vc, idx));
+        if (recording(base, vc)) attach(r, new ScatterAddNode(base, vc, idx));
         return r;
     }
 
@@ -209,8 +214,8 @@ final class Gather {
 
         @Override protected Tensor[] backward(Tensor g) {
             Tensor gc = g.contiguous();
-            Tensor gv = g.newEmpty(g.dtype, new int[] {valueCount});
-            g.backend().indexSelect(gc.kernelView(), index.kernelView(), 1, gv.kernelView());
+            Tensor gv = newEmpty(g, dtype(g), new int[] {valueCount});
+            backend(g).indexSelect(kernelView(gc), kernelView(index), 1, kernelView(gv));
             return new Tensor[] {needsGrad(0) ? g : null, gv};
         }
     }

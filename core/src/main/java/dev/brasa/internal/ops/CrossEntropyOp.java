@@ -1,5 +1,8 @@
-package dev.brasa;
+package dev.brasa.internal.ops;
 
+import static dev.brasa.internal.ops.Internals.*;
+
+import dev.brasa.Tensor;
 import dev.brasa.autograd.Node;
 import dev.brasa.backend.Backend;
 import dev.brasa.backend.ReduceOp;
@@ -12,14 +15,14 @@ import dev.brasa.backend.View;
  * scaled by the upstream gradient, in one pass from the saved logits and log-sum-exps. The
  * targets are checked on the host first, so a bad class index is an exception naming it.
  */
-final class CrossEntropyOp {
+public final class CrossEntropyOp {
     private CrossEntropyOp() {}
 
     /** reduction: SUM, MEAN or null for none (per-row losses). */
-    static Tensor apply(Tensor input, Tensor target, long ignoreIndex, double smoothing, ReduceOp reduction) {
+    public static Tensor apply(Tensor input, Tensor target, long ignoreIndex, double smoothing, ReduceOp reduction) {
         boolean none = reduction == null, mean = reduction == ReduceOp.MEAN;
         if (!none && !mean && reduction != ReduceOp.SUM) throw new IllegalArgumentException("cross entropy reduces by SUM, MEAN or none, not " + reduction);
-        int rows = input.shape[0], classes = input.shape[1];
+        int rows = shape(input)[0], classes = shape(input)[1];
         long[] t = target.toLongArray();
         int kept = 0;
         for (int i = 0; i < rows; i++) {
@@ -31,18 +34,18 @@ final class CrossEntropyOp {
             kept++;
         }
         Tensor x = input.contiguous(), tt = target.contiguous();
-        Backend be = x.backend();
-        Tensor lse = Tensor.empty(be, x.dtype, new int[] {rows}), per = Tensor.empty(be, x.dtype, new int[] {rows});
+        Backend be = backend(x);
+        Tensor lse = empty(be, dtype(x), new int[] {rows}), per = empty(be, dtype(x), new int[] {rows});
         double scale = mean && kept > 0 ? 1.0 / kept : 1.0;          // kept == 0: every row is 0, the mean NaN below
-        be.crossEntropy(x.kernelView(), tt.kernelView(), rows, classes, ignoreIndex, smoothing, scale, lse.kernelView(),
-                per.kernelView());
+        be.crossEntropy(kernelView(x), kernelView(tt), rows, classes, ignoreIndex, smoothing, scale, kernelView(lse),
+                kernelView(per));
         Tensor out = per;
         if (!none) {
-            out = Tensor.empty(be, x.dtype, new int[0]);
-            be.reduce(ReduceOp.SUM, per.kernelView(), 1, rows, 1, out.kernelView());
-            if (mean && kept == 0) be.fill(out.kernelView(), Double.NaN);      // 0 / 0, as PyTorch
+            out = empty(be, dtype(x), new int[0]);
+            be.reduce(ReduceOp.SUM, kernelView(per), 1, rows, 1, kernelView(out));
+            if (mean && kept == 0) be.fill(kernelView(out), Double.NaN);      // 0 / 0, as PyTorch
         }
-        if (Tensor.recording(x)) out.attach(new CrossEntropyNode(x, tt, lse, ignoreIndex, smoothing, scale, none));
+        if (recording(x)) attach(out, new CrossEntropyNode(x, tt, lse, ignoreIndex, smoothing, scale, none));
         return out;
     }
 
@@ -69,12 +72,12 @@ final class CrossEntropyOp {
 
         @Override protected Tensor[] backward(Tensor g) {
             Tensor x = sx.get(), t = st.get();
-            int rows = x.shape[0], classes = x.shape[1];
+            int rows = shape(x)[0], classes = shape(x)[1];
             Tensor gc = perRow ? g.contiguous() : g;
-            View gv = new View(gc.storage, new int[] {rows}, new int[] {perRow ? 1 : 0}, gc.offset);
-            Tensor dx = Tensor.empty(x.backend(), x.dtype, x.shape);
-            x.backend().crossEntropyBackward(x.kernelView(), t.kernelView(), lse.kernelView(), gv, rows, classes, ignoreIndex,
-                    smoothing, scale, dx.kernelView());
+            View gv = new View(storage(gc), new int[] {rows}, new int[] {perRow ? 1 : 0}, offset(gc));
+            Tensor dx = empty(backend(x), dtype(x), shape(x));
+            backend(x).crossEntropyBackward(kernelView(x), kernelView(t), kernelView(lse), gv, rows, classes, ignoreIndex,
+                    smoothing, scale, kernelView(dx));
             return new Tensor[] {dx};
         }
     }

@@ -1,33 +1,36 @@
-package dev.brasa;
+package dev.brasa.internal.ops;
 
+import static dev.brasa.internal.ops.Internals.*;
+
+import dev.brasa.Tensor;
 import java.util.Arrays;
 
 /** Shape arithmetic and the argument checks shared by the tensor ops (messages as PyTorch words them). */
-final class Shapes {
+public final class Shapes {
     private Shapes() {}
 
-    static long numel(int[] shape) {
+    public static long numel(int[] shape) {
         long n = 1;
         for (int s : shape) n *= s;
         return n;
     }
 
     /** PyTorch's "[2, 3]" form. */
-    static String str(int[] shape) { return Arrays.toString(shape); }
+    public static String str(int[] shape) { return Arrays.toString(shape); }
 
     /** "3x7" form used by matmul errors. */
-    static String x(int[] shape) {
+    public static String x(int[] shape) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < shape.length; i++) sb.append(i == 0 ? "" : "x").append(shape[i]);
         return sb.toString();
     }
 
-    static boolean isContiguous(int[] shape, int[] strides) {
+    public static boolean isContiguous(int[] shape, int[] strides) {
         return new dev.brasa.backend.View(null, shape, strides, 0).isContiguous();
     }
 
     /** Wraps a possibly negative dim into [0, rank); rank 0 accepts -1 and 0. */
-    static int dim(int d, int rank) {
+    public static int dim(int d, int rank) {
         int r = Math.max(rank, 1);
         if (d < -r || d >= r) {
             throw new IllegalArgumentException("Dimension out of range (expected to be in range of [" + (-r) + ", "
@@ -36,7 +39,7 @@ final class Shapes {
         return d < 0 ? d + r : d;
     }
 
-    static void checkSizes(int[] shape) {
+    public static void checkSizes(int[] shape) {
         for (int s : shape) {
             if (s < 0) throw new IllegalArgumentException("Trying to create tensor with negative dimension " + s + ": " + str(shape));
         }
@@ -47,7 +50,7 @@ final class Shapes {
     }
 
     /** NumPy/PyTorch broadcasting of two shapes. */
-    static int[] broadcast(int[] a, int[] b) {
+    public static int[] broadcast(int[] a, int[] b) {
         int n = Math.max(a.length, b.length);
         int[] out = new int[n];
         for (int i = 0; i < n; i++) {
@@ -63,7 +66,7 @@ final class Shapes {
     }
 
     /** Strides that read a tensor of shape/strides as if expanded to {@code to}; 0 on broadcast dims. */
-    static int[] expandStrides(int[] shape, int[] strides, int[] to) {
+    public static int[] expandStrides(int[] shape, int[] strides, int[] to) {
         int[] st = new int[to.length];
         int lead = to.length - shape.length;
         if (lead < 0) throw new IllegalArgumentException("cannot expand " + str(shape) + " to " + str(to));
@@ -80,7 +83,7 @@ final class Shapes {
     }
 
     /** Resolves one -1 in a requested shape against numel. */
-    static int[] infer(int[] req, long numel) {
+    public static int[] infer(int[] req, long numel) {
         int[] out = req.clone();
         int neg = -1;
         long prod = 1;
@@ -109,7 +112,7 @@ final class Shapes {
      * Strides for viewing (shape, strides) as newShape without copying, or null when impossible
      * (PyTorch's computeStride: each chunk of contiguous input dims maps onto a run of output dims).
      */
-    static int[] viewStrides(int[] shape, int[] strides, int[] newShape) {
+    public static int[] viewStrides(int[] shape, int[] strides, int[] newShape) {
         int[] ns = new int[newShape.length];
         if (numel(shape) == 0 || shape.length == 0 || isContiguous(shape, strides)) {
             return dev.brasa.backend.View.contiguousStrides(newShape);

@@ -1,26 +1,29 @@
-package dev.brasa;
+package dev.brasa.internal.ops;
 
+import static dev.brasa.internal.ops.Internals.*;
+
+import dev.brasa.Tensor;
 import dev.brasa.autograd.Node;
 
 /** Softmax and log-softmax along one dim, max-subtracted for stability; backward from the output alone. */
-final class Softmax {
+public final class Softmax {
     private Softmax() {}
 
-    static Tensor apply(Tensor x, int dim, boolean log) {
-        if (!x.dtype.isFloatingPoint()) {
-            throw new IllegalArgumentException((log ? "log_softmax" : "softmax") + " expects a floating tensor, got " + x.dtype);
+    public static Tensor apply(Tensor x, int dim, boolean log) {
+        if (!dtype(x).isFloatingPoint()) {
+            throw new IllegalArgumentException((log ? "log_softmax" : "softmax") + " expects a floating tensor, got " + dtype(x));
         }
         int d = Shapes.dim(dim, x.dim());
         Tensor in = x.contiguous();
-        int[] oni = layout(in.shape, d);
-        Tensor out = in.newEmpty(in.dtype, in.shape);
-        in.backend().softmax(in.kernelView(), oni[0], oni[1], oni[2], out.kernelView(), log);
-        if (Tensor.recording(x)) out.attach(new SoftmaxNode(x, out, d, log));
+        int[] oni = layout(shape(in), d);
+        Tensor out = newEmpty(in, dtype(in), shape(in));
+        backend(in).softmax(kernelView(in), oni[0], oni[1], oni[2], kernelView(out), log);
+        if (recording(x)) attach(out, new SoftmaxNode(x, out, d, log));
         return out;
     }
 
     /** [outer, n, inner] sizes of a contiguous shape around dim d. */
-    static int[] layout(int[] shape, int d) {
+    public static int[] layout(int[] shape, int d) {
         int outer = 1, inner = 1;
         for (int i = 0; i < d; i++) outer *= shape[i];
         for (int i = d + 1; i < shape.length; i++) inner *= shape[i];
@@ -44,9 +47,9 @@ final class Softmax {
         @Override protected Tensor[] backward(Tensor g) {
             Tensor yy = y.get();
             Tensor gc = g.contiguous();
-            int[] oni = layout(yy.shape, d);
-            Tensor out = yy.newEmpty(yy.dtype, yy.shape);
-            yy.backend().softmaxBackward(yy.kernelView(), gc.kernelView(), oni[0], oni[1], oni[2], out.kernelView(), log);
+            int[] oni = layout(shape(yy), d);
+            Tensor out = newEmpty(yy, dtype(yy), shape(yy));
+            backend(yy).softmaxBackward(kernelView(yy), kernelView(gc), oni[0], oni[1], oni[2], kernelView(out), log);
             return new Tensor[] {out};
         }
 

@@ -1,5 +1,10 @@
-package dev.brasa;
+package dev.brasa.internal.ops;
 
+import static dev.brasa.internal.ops.Internals.*;
+
+import dev.brasa.Brasa;
+import dev.brasa.DType;
+import dev.brasa.Tensor;
 import dev.brasa.autograd.Node;
 import dev.brasa.backend.ReduceOp;
 import java.util.Arrays;
@@ -9,23 +14,23 @@ import java.util.Arrays;
  * Backward of sum/mean broadcasts the gradient back; max/min send it to the selected elements
  * (along a dim: the first index, as PyTorch; whole tensor: split evenly among ties, as PyTorch).
  */
-final class Reduce {
+public final class Reduce {
     private Reduce() {}
 
-    static Tensor all(ReduceOp op, Tensor x) {
+    public static Tensor all(ReduceOp op, Tensor x) {
         check(op, x);
         if (x.numel() == 0 && (op == ReduceOp.MAX || op == ReduceOp.MIN)) {
             throw new IllegalArgumentException(op.name().toLowerCase() + "(): Expected reduction dim to be specified for "
                     + "input.numel() == 0. Specify the reduction dim with the 'dim' argument.");
         }
         Tensor in = x.contiguous();
-        Tensor out = x.newEmpty(resultType(op, x), new int[0]);
-        in.backend().reduce(op, in.kernelView(), 1, (int) x.numel(), 1, out.kernelView());
-        if (Tensor.recording(x)) out.attach(new ReduceNode(op, x, out, null, false));
+        Tensor out = newEmpty(x, resultType(op, x), new int[0]);
+        backend(in).reduce(op, kernelView(in), 1, (int) x.numel(), 1, kernelView(out));
+        if (recording(x)) attach(out, new ReduceNode(op, x, out, null, false));
         return out;
     }
 
-    static Tensor dims(ReduceOp op, Tensor x, int[] dims, boolean keepdim) {
+    public static Tensor dims(ReduceOp op, Tensor x, int[] dims, boolean keepdim) {
         check(op, x);
         boolean[] reduced = new boolean[x.dim()];
         for (int d : dims) {
@@ -36,66 +41,66 @@ final class Reduce {
         }
         if ((op == ReduceOp.MAX || op == ReduceOp.MIN) && x.dim() > 0) {
             int nd = Shapes.dim(dims[0], x.dim());
-            if (x.shape[nd] == 0) {
+            if (shape(x)[nd] == 0) {
                 throw new IllegalArgumentException(op.name().toLowerCase() + "(): Expected reduction dim " + nd
                         + " to have non-zero size.");
             }
         }
         // reduce one dim at a time, innermost first, keeping dims until the end
         Tensor cur = x.contiguous();
-        int[] keptShape = x.shape.clone();
+        int[] keptShape = shape(x).clone();
         Tensor result = null;
         for (int d = x.dim() - 1; d >= 0; d--) {
             if (!reduced[d]) continue;
             int[] oni = Softmax.layout(keptShape, d);
             keptShape[d] = 1;
-            Tensor out = cur.newEmpty(resultType(op, cur), keptShape.clone());
-            cur.backend().reduce(op, cur.kernelView(), oni[0], oni[1], oni[2], out.kernelView());
+            Tensor out = newEmpty(cur, resultType(op, cur), keptShape.clone());
+            backend(cur).reduce(op, kernelView(cur), oni[0], oni[1], oni[2], kernelView(out));
             cur = out;
             result = out;
         }
         if (result == null) result = Copy.raw(x, resultType(op, x));
-        int[] outShape = keepdim ? keptShape : squeezed(x.shape, reduced);
-        Tensor out = result.alias(outShape, dev.brasa.backend.View.contiguousStrides(outShape), 0);
-        if (Tensor.recording(x)) out.attach(new ReduceNode(op, x, out, reduced, keepdim));
+        int[] outShape = keepdim ? keptShape : squeezed(shape(x), reduced);
+        Tensor out = alias(result, outShape, dev.brasa.backend.View.contiguousStrides(outShape), 0);
+        if (recording(x)) attach(out, new ReduceNode(op, x, out, reduced, keepdim));
         return out;
     }
 
-    static Tensor arg(ReduceOp op, Tensor x, Integer dim, boolean keepdim) {
-        if (x.dtype == DType.BOOL) throw new IllegalArgumentException("\"argmax_cpu\" not implemented for 'Bool'");
+    public static Tensor arg(ReduceOp op, Tensor x, Integer dim, boolean keepdim) {
+        if (dtype(x) == DType.BOOL) throw new IllegalArgumentException("\"argmax_cpu\" not implemented for 'Bool'");
         if (x.numel() == 0) {
             throw new IllegalArgumentException("argmax(): Expected reduction dim to be specified for input.numel() == 0.");
         }
         Tensor in = x.contiguous();
         if (dim == null) {
-            Tensor out = x.newEmpty(DType.INT64, new int[0]);
-            in.backend().reduce(op, in.kernelView(), 1, (int) x.numel(), 1, out.kernelView());
+            Tensor out = newEmpty(x, DType.INT64, new int[0]);
+            backend(in).reduce(op, kernelView(in), 1, (int) x.numel(), 1, kernelView(out));
             return out;
         }
         int d = Shapes.dim(dim, x.dim());
-        if (x.dim() == 0) return x.newEmpty(DType.INT64, new int[0]);
-        int[] oni = Softmax.layout(x.shape, d);
-        int[] kept = x.shape.clone();
+        if (x.dim() == 0) return newEmpty(x, DType.INT64, new int[0]);
+        int[] oni = Softmax.layout(shape(x), d);
+        int[] kept = shape(x).clone();
         kept[d] = 1;
-        Tensor out = x.newEmpty(DType.INT64, kept);
-        in.backend().reduce(op, in.kernelView(), oni[0], oni[1], oni[2], out.kernelView());
+        Tensor out = newEmpty(x, DType.INT64, kept);
+        backend(in).reduce(op, kernelView(in), oni[0], oni[1], oni[2], kernelView(out));
         if (keepdim) return out;
         boolean[] r = new boolean[x.dim()];
         r[d] = true;
-        int[] s = squeezed(x.shape, r);
-        return out.alias(s, dev.brasa.backend.View.contiguousStrides(s), 0);
+        int[] s = squeezed(shape(x), r);
+        return alias(out, s, dev.brasa.backend.View.contiguousStrides(s), 0);
     }
 
     private static void check(ReduceOp op, Tensor x) {
-        if (op == ReduceOp.MEAN && !x.dtype.isFloatingPoint()) {
+        if (op == ReduceOp.MEAN && !dtype(x).isFloatingPoint()) {
             throw new IllegalArgumentException("mean(): could not infer output dtype. Input dtype must be either a "
-                    + "floating point or complex dtype. Got: " + x.dtype);
+                    + "floating point or complex dtype. Got: " + dtype(x));
         }
     }
 
     private static DType resultType(ReduceOp op, Tensor x) {
-        if (op == ReduceOp.SUM && !x.dtype.isFloatingPoint()) return DType.INT64;
-        return x.dtype;
+        if (op == ReduceOp.SUM && !dtype(x).isFloatingPoint()) return DType.INT64;
+        return dtype(x);
     }
 
     private static int[] squeezed(int[] shape, boolean[] reduced) {
@@ -116,7 +121,7 @@ final class Reduce {
         ReduceNode(ReduceOp op, Tensor x, Tensor y, boolean[] reduced, boolean keepdim) {
             super(x);
             this.op = op;
-            this.inShape = x.shape;
+            this.inShape = shape(x);
             this.reduced = reduced;
             this.keepdim = keepdim;
             if (op == ReduceOp.MAX || op == ReduceOp.MIN) {
@@ -143,16 +148,16 @@ final class Reduce {
             switch (op) {
                 case SUM -> r = Ops.materialize(gk, inShape);
                 case MEAN -> {
-                    long count = Shapes.numel(inShape) / Math.max(1, Shapes.numel(gk.shape));
+                    long count = Shapes.numel(inShape) / Math.max(1, Shapes.numel(shape(gk)));
                     r = Ops.materialize(gk, inShape).div((float) count);
                 }
                 default -> {
                     Tensor x = sx.get();
                     if (reduced == null) {
-                        Tensor hit = x.eq(keepShape(sy.get())).to(g.dtype);
+                        Tensor hit = x.eq(keepShape(sy.get())).to(dtype(g));
                         r = hit.mul(gk).div(hit.sum());
                     } else {
-                        r = picked(x, g.dtype).mul(gk);
+                        r = picked(x, dtype(g)).mul(gk);
                     }
                 }
             }

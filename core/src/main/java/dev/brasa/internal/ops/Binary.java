@@ -1,51 +1,55 @@
-package dev.brasa;
+package dev.brasa.internal.ops;
 
+import static dev.brasa.internal.ops.Internals.*;
+
+import dev.brasa.DType;
+import dev.brasa.Tensor;
 import dev.brasa.autograd.Node;
 import dev.brasa.backend.BinaryOp;
 
 /** Elementwise binary ops with broadcasting: forward, and backward for add, sub, mul, div, maximum, minimum. */
-final class Binary {
+public final class Binary {
     private Binary() {}
 
-    static Tensor apply(BinaryOp op, Tensor a, Tensor b) {
+    public static Tensor apply(BinaryOp op, Tensor a, Tensor b) {
         java.util.Objects.requireNonNull(b, "other");
         // as in PyTorch, a 0-d CPU tensor may meet a tensor on another device
         if (b.dim() == 0 && b.device().isCpu() && !a.device().isCpu()) b = b.to(a.device());
         if (a.dim() == 0 && a.device().isCpu() && !b.device().isCpu()) a = a.to(b.device());
-        int[] shape = Shapes.broadcast(a.shape, b.shape);
+        int[] shape = Shapes.broadcast(shape(a), shape(b));
         DType dt = resultType(a, b);
         if (op == BinaryOp.DIV && !dt.isFloatingPoint()) dt = DType.FLOAT32;
         if ((op == BinaryOp.SUB) && dt == DType.BOOL) {
             throw new IllegalArgumentException("Subtraction, the `-` operator, with two bool tensors is not supported.");
         }
-        Tensor out = a.newEmpty(op.isComparison() ? DType.BOOL : dt, shape);
-        a.backend().binary(op, a.expandedView(shape), b.expandedView(shape), out.kernelView());
-        if (!op.isComparison() && Tensor.recording(a, b)) out.attach(new BinaryNode(op, a, b));
+        Tensor out = newEmpty(a, op.isComparison() ? DType.BOOL : dt, shape);
+        backend(a).binary(op, expandedView(a, shape), expandedView(b, shape), kernelView(out));
+        if (!op.isComparison() && recording(a, b)) attach(out, new BinaryNode(op, a, b));
         return out;
     }
 
-    static Tensor inPlace(BinaryOp op, Tensor self, Tensor other) {
+    public static Tensor inPlace(BinaryOp op, Tensor self, Tensor other) {
         if (other.dim() == 0 && other.device().isCpu() && !self.device().isCpu()) other = other.to(self.device());
-        self.checkInPlace(other);
-        self.checkOverlap(other);
-        int[] shape = self.shapeForInPlace(other);
+        checkInPlace(self, other);
+        checkOverlap(self, other);
+        int[] shape = shapeForInPlace(self, other);
         DType rt = resultType(self, other);
         if (op == BinaryOp.DIV && !rt.isFloatingPoint()) rt = DType.FLOAT32;
-        if (rt != self.dtype && DType.promote(rt, self.dtype) != self.dtype) {
-            throw new IllegalArgumentException("result type " + rt + " can't be cast to the desired output type " + self.dtype);
+        if (rt != dtype(self) && DType.promote(rt, dtype(self)) != dtype(self)) {
+            throw new IllegalArgumentException("result type " + rt + " can't be cast to the desired output type " + dtype(self));
         }
-        self.backend().binary(op, self.kernelView(), other.expandedView(shape), self.kernelView());
-        self.storage.bumpVersion();
+        backend(self).binary(op, kernelView(self), expandedView(other, shape), kernelView(self));
+        storage(self).bumpVersion();
         return self;
     }
 
     /** PyTorch's type promotion, where a 0-d operand does not widen a same-category tensor. */
-    static DType resultType(Tensor a, Tensor b) {
+    public static DType resultType(Tensor a, Tensor b) {
         boolean a0 = a.dim() == 0, b0 = b.dim() == 0;
-        if (a0 == b0) return DType.promote(a.dtype, b.dtype);
+        if (a0 == b0) return DType.promote(dtype(a), dtype(b));
         Tensor full = a0 ? b : a, zero = a0 ? a : b;
-        if (category(zero.dtype) <= category(full.dtype)) return full.dtype;
-        return zero.dtype.isFloatingPoint() ? DType.FLOAT32 : zero.dtype;
+        if (category(dtype(zero)) <= category(dtype(full))) return dtype(full);
+        return dtype(zero).isFloatingPoint() ? DType.FLOAT32 : dtype(zero);
     }
 
     private static int category(DType d) {
@@ -61,10 +65,10 @@ final class Binary {
         BinaryNode(BinaryOp op, Tensor a, Tensor b) {
             super(a, b);
             this.op = op;
-            this.aShape = a.shape;
-            this.bShape = b.shape;
-            this.aType = a.dtype;
-            this.bType = b.dtype;
+            this.aShape = shape(a);
+            this.bShape = shape(b);
+            this.aType = dtype(a);
+            this.bType = dtype(b);
             boolean needA = op == BinaryOp.MUL && needsGrad(1) || op == BinaryOp.DIV && needsGrad(1)
                     || op == BinaryOp.MAX || op == BinaryOp.MIN;
             boolean needB = op == BinaryOp.MUL && needsGrad(0) || op == BinaryOp.DIV
@@ -114,8 +118,8 @@ final class Binary {
                     Tensor pick = op == BinaryOp.MAX ? a.gt(b) : a.lt(b);
                     Tensor tie = a.eq(b).toFloat().mul(0.5f);
                     Tensor wa = pick.toFloat().add(tie);
-                    if (needsGrad(0)) ga = g.mul(wa.to(g.dtype));
-                    if (needsGrad(1)) gb = g.mul(wa.neg().add(1f).to(g.dtype));
+                    if (needsGrad(0)) ga = g.mul(wa.to(dtype(g)));
+                    if (needsGrad(1)) gb = g.mul(wa.neg().add(1f).to(dtype(g)));
                 }
             }
             return new Tensor[] {reduce(ga, aShape, aType, 0), reduce(gb, bShape, bType, 1)};
@@ -124,7 +128,7 @@ final class Binary {
         private Tensor reduce(Tensor g, int[] shape, DType type, int i) {
             if (g == null || !needsGrad(i)) return null;
             Tensor r = Ops.sumTo(g, shape);
-            return r.dtype == type ? r : r.to(type);
+            return dtype(r) == type ? r : r.to(type);
         }
 
     }

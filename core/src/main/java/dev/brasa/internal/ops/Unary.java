@@ -1,28 +1,32 @@
-package dev.brasa;
+package dev.brasa.internal.ops;
 
+import static dev.brasa.internal.ops.Internals.*;
+
+import dev.brasa.DType;
+import dev.brasa.Tensor;
 import dev.brasa.autograd.Node;
 import dev.brasa.backend.UnaryOp;
 
 /** Elementwise unary ops: forward through the backend, backward as grad * op'(x, y). */
-final class Unary {
+public final class Unary {
     private Unary() {}
 
-    static Tensor apply(UnaryOp op, Tensor x, double p, double q) {
+    public static Tensor apply(UnaryOp op, Tensor x, double p, double q) {
         Tensor in = x;
-        if (!x.dtype.isFloatingPoint()) {
-            if (op == UnaryOp.NEG && x.dtype == DType.BOOL) {
+        if (!dtype(x).isFloatingPoint()) {
+            if (op == UnaryOp.NEG && dtype(x) == DType.BOOL) {
                 throw new IllegalArgumentException("Negation, the `-` operator, on a bool tensor is not supported.");
             }
             if (op == UnaryOp.NEG || op == UnaryOp.ABS || op == UnaryOp.RELU || op == UnaryOp.SIGN || op == UnaryOp.CLAMP) {
-                Tensor out = x.newEmpty(x.dtype, x.shape);
-                x.backend().unary(op, x.kernelView(), out.kernelView(), p, q);
+                Tensor out = newEmpty(x, dtype(x), shape(x));
+                backend(x).unary(op, kernelView(x), kernelView(out), p, q);
                 return out;
             }
             in = x.toFloat();
         }
-        Tensor out = in.newEmpty(in.dtype, in.shape);
-        in.backend().unary(op, in.kernelView(), out.kernelView(), p, q);
-        if (Tensor.recording(in)) out.attach(new UnaryNode(op, in, out, p, q));
+        Tensor out = newEmpty(in, dtype(in), shape(in));
+        backend(in).unary(op, kernelView(in), kernelView(out), p, q);
+        if (recording(in)) attach(out, new UnaryNode(op, in, out, p, q));
         return out;
     }
 
@@ -48,9 +52,9 @@ final class Unary {
         @Override protected Tensor[] backward(Tensor g) {
             Tensor s = saved == null ? null : saved.get();
             Tensor x = op.saves() == UnaryOp.Saves.INPUT ? s : null, y = op.saves() == UnaryOp.Saves.OUTPUT ? s : null;
-            Tensor out = g.newEmpty(g.dtype, g.shape);
-            g.backend().unaryBackward(op, g.kernelView(), x == null ? null : x.kernelView(),
-                    y == null ? null : y.kernelView(), out.kernelView(), p, q);
+            Tensor out = newEmpty(g, dtype(g), shape(g));
+            backend(g).unaryBackward(op, kernelView(g), x == null ? null : kernelView(x),
+                    y == null ? null : kernelView(y), kernelView(out), p, q);
             return new Tensor[] {out};
         }
     }
