@@ -115,7 +115,7 @@ final class CudaAllocator {
             int rc = Cudart.cudaMalloc(out, size);
             mallocs++;
             if (rc == Cudart.cudaErrorMemoryAllocation) return 0;
-            CudaBackend.check(rc, "cudaMalloc(" + size + ")");
+            CudaErrors.runtime(rc, "cudaMalloc(" + size + ")");
             return out.get(ValueLayout.ADDRESS, 0).address();
         }
     }

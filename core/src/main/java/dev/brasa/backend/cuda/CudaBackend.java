@@ -44,23 +44,23 @@ public final class CudaBackend implements Backend {
 
     private CudaBackend() {
         try (Arena a = Arena.ofConfined()) {
-            check(Cudart.cudaSetDevice(0), "cudaSetDevice(0)");
+            CudaErrors.runtime(Cudart.cudaSetDevice(0), "cudaSetDevice(0)");
             MemorySegment v = a.allocate(ValueLayout.JAVA_INT);
-            check(Cudart.cudaDeviceGetAttribute(v, Cudart.cudaDevAttrComputeCapabilityMajor, 0), "cudaDeviceGetAttribute");
+            CudaErrors.runtime(Cudart.cudaDeviceGetAttribute(v, Cudart.cudaDevAttrComputeCapabilityMajor, 0), "cudaDeviceGetAttribute");
             major = v.get(ValueLayout.JAVA_INT, 0);
-            check(Cudart.cudaDeviceGetAttribute(v, Cudart.cudaDevAttrComputeCapabilityMinor, 0), "cudaDeviceGetAttribute");
+            CudaErrors.runtime(Cudart.cudaDeviceGetAttribute(v, Cudart.cudaDevAttrComputeCapabilityMinor, 0), "cudaDeviceGetAttribute");
             minor = v.get(ValueLayout.JAVA_INT, 0);
-            check(Cudart.cudaFree(MemorySegment.NULL), "cudaFree(0) (creates the primary context)");
-            checkCu(CudaDriver.cuInit(0), "cuInit");
+            CudaErrors.runtime(Cudart.cudaFree(MemorySegment.NULL), "cudaFree(0) (creates the primary context)");
+            CudaErrors.driver(CudaDriver.cuInit(0), "cuInit");
             MemorySegment s = a.allocate(ValueLayout.ADDRESS);
-            check(Cudart.cudaStreamCreate(s), "cudaStreamCreate");
+            CudaErrors.runtime(Cudart.cudaStreamCreate(s), "cudaStreamCreate");
             stream = s.get(ValueLayout.ADDRESS, 0);
             MemorySegment h = a.allocate(ValueLayout.ADDRESS);
-            checkBlas(Cublas.cublasCreate_v2(h), "cublasCreate_v2");
+            CudaErrors.blas(Cublas.cublasCreate_v2(h), "cublasCreate_v2");
             cublas = h.get(ValueLayout.ADDRESS, 0);
-            checkBlas(Cublas.cublasSetStream_v2(cublas, stream), "cublasSetStream_v2");
+            CudaErrors.blas(Cublas.cublasSetStream_v2(cublas, stream), "cublasSetStream_v2");
             boolean tf32 = dev.brasa.backend.Config.get().cudaTf32();
-            checkBlas(Cublas.cublasSetMathMode(cublas, tf32 ? Cublas.CUBLAS_TF32_TENSOR_OP_MATH : Cublas.CUBLAS_DEFAULT_MATH),
+            CudaErrors.blas(Cublas.cublasSetMathMode(cublas, tf32 ? Cublas.CUBLAS_TF32_TENSOR_OP_MATH : Cublas.CUBLAS_DEFAULT_MATH),
                     "cublasSetMathMode");
         }
     }
@@ -84,43 +84,8 @@ public final class CudaBackend implements Backend {
 
     // ---------------------------------------------------------------- errors
 
-    static void check(int rc, String call) {
-        if (rc != Cudart.cudaSuccess) throw new IllegalStateException(call + " failed: " + errorString(rc));
-    }
-
     /** The runtime's text for a cudaError_t, with its number: "out of memory (cudaError 2)". */
-    public static String errorString(int rc) {
-        try {
-            return Cudart.cudaGetErrorString(rc).reinterpret(4096).getString(0) + " (cudaError " + rc + ")";
-        } catch (RuntimeException e) {
-            return "cudaError " + rc;
-        }
-    }
-
-    private static void checkCu(int rc, String call) {
-        if (rc != CudaDriver.CUDA_SUCCESS) {
-            String msg = "?";
-            try (Arena a = Arena.ofConfined()) {
-                MemorySegment p = a.allocate(ValueLayout.ADDRESS);
-                if (CudaDriver.cuGetErrorString(rc, p) == 0) msg = p.get(ValueLayout.ADDRESS, 0).reinterpret(4096).getString(0);
-            } catch (RuntimeException e) {
-                // keep "?"
-            }
-            throw new IllegalStateException(call + " failed: " + msg + " (CUresult " + rc + ")");
-        }
-    }
-
-    private static void checkBlas(int rc, String call) {
-        if (rc != Cublas.CUBLAS_STATUS_SUCCESS) {
-            String msg = "?";
-            try {
-                msg = Cublas.cublasGetStatusString(rc).reinterpret(4096).getString(0);
-            } catch (RuntimeException e) {
-                // keep "?"
-            }
-            throw new IllegalStateException(call + " failed: " + msg + " (cublasStatus " + rc + ")");
-        }
-    }
+    public static String errorString(int rc) { return CudaErrors.runtimeText(rc) + " (cudaError " + rc + ")"; }
 
     // ---------------------------------------------------------------- kernels
 
@@ -129,8 +94,8 @@ public final class CudaBackend implements Backend {
 
     private static void bindThread() {
         if (!BOUND.get()) {
-            check(Cudart.cudaSetDevice(0), "cudaSetDevice(0)");
-            check(Cudart.cudaFree(MemorySegment.NULL), "cudaFree(0)");
+            CudaErrors.runtime(Cudart.cudaSetDevice(0), "cudaSetDevice(0)");
+            CudaErrors.runtime(Cudart.cudaFree(MemorySegment.NULL), "cudaFree(0)");
             BOUND.set(true);
         }
     }
@@ -144,13 +109,13 @@ public final class CudaBackend implements Backend {
         try (Arena a = Arena.ofConfined()) {
             if (module == null) {
                 MemorySegment m = a.allocate(ValueLayout.ADDRESS);
-                checkCu(CudaDriver.cuModuleLoadData(m, a.allocateFrom(KernelCompiler.ptx(source, major, minor))),
+                CudaErrors.driver(CudaDriver.cuModuleLoadData(m, a.allocateFrom(KernelCompiler.ptx(source, major, minor))),
                         "cuModuleLoadData(" + source + ")");
                 module = m.get(ValueLayout.ADDRESS, 0);
                 modules.put(source, module);
             }
             MemorySegment out = a.allocate(ValueLayout.ADDRESS);
-            checkCu(CudaDriver.cuModuleGetFunction(out, module, a.allocateFrom(name)), "cuModuleGetFunction(" + name + ")");
+            CudaErrors.driver(CudaDriver.cuModuleGetFunction(out, module, a.allocateFrom(name)), "cuModuleGetFunction(" + name + ")");
             f = out.get(ValueLayout.ADDRESS, 0);
         }
         functions.put(key, f);
@@ -184,7 +149,7 @@ public final class CudaBackend implements Backend {
                 };
                 params.setAtIndex(ValueLayout.ADDRESS, i, cell);
             }
-            checkCu(CudaDriver.cuLaunchKernel(f, blocks, 1, 1, BLOCK, 1, 1, 0, stream, params, MemorySegment.NULL),
+            CudaErrors.driver(CudaDriver.cuLaunchKernel(f, blocks, 1, 1, BLOCK, 1, 1, 0, stream, params, MemorySegment.NULL),
                     "cuLaunchKernel(" + name + ")");
         }
     }
@@ -290,11 +255,11 @@ public final class CudaBackend implements Backend {
 
     private synchronized MemorySegment staging(long bytes) {
         if (bytes > stagingBytes) {
-            if (stagingBytes > 0) check(Cudart.cudaFreeHost(staging), "cudaFreeHost");
+            if (stagingBytes > 0) CudaErrors.runtime(Cudart.cudaFreeHost(staging), "cudaFreeHost");
             long size = Math.max(bytes, 1 << 20);
             try (Arena a = Arena.ofConfined()) {
                 MemorySegment p = a.allocate(ValueLayout.ADDRESS);
-                check(Cudart.cudaMallocHost(p, size), "cudaMallocHost(" + size + ")");
+                CudaErrors.runtime(Cudart.cudaMallocHost(p, size), "cudaMallocHost(" + size + ")");
                 staging = p.get(ValueLayout.ADDRESS, 0).reinterpret(size);
             }
             stagingBytes = size;
@@ -305,7 +270,7 @@ public final class CudaBackend implements Backend {
     /** The whole storage as a Java array of its kind, through the pinned staging buffer. */
     private synchronized Object download(CudaStorage s) {
         MemorySegment h = staging(s.bytes());
-        check(Cudart.cudaMemcpyAsync(h, MemorySegment.ofAddress(s.ptr), s.bytes(), Cudart.cudaMemcpyDeviceToHost, stream),
+        CudaErrors.runtime(Cudart.cudaMemcpyAsync(h, MemorySegment.ofAddress(s.ptr), s.bytes(), Cudart.cudaMemcpyDeviceToHost, stream),
                 "cudaMemcpyAsync D2H");
         sync();
         MemorySegment d = h.asSlice(0, s.bytes());
@@ -329,12 +294,12 @@ public final class CudaBackend implements Backend {
         long bytes = Math.min(src.byteSize(), s.bytes());
         MemorySegment h = staging(bytes);
         MemorySegment.copy(src, 0, h, 0, bytes);
-        check(Cudart.cudaMemcpyAsync(MemorySegment.ofAddress(s.ptr), h, bytes, Cudart.cudaMemcpyHostToDevice, stream),
+        CudaErrors.runtime(Cudart.cudaMemcpyAsync(MemorySegment.ofAddress(s.ptr), h, bytes, Cudart.cudaMemcpyHostToDevice, stream),
                 "cudaMemcpyAsync H2D");
         sync();
     }
 
-    private void sync() { check(Cudart.cudaStreamSynchronize(stream), "cudaStreamSynchronize"); }
+    private void sync() { CudaErrors.runtime(Cudart.cudaStreamSynchronize(stream), "cudaStreamSynchronize"); }
 
     /** Waits until every op queued on this device's stream has run ({@code torch.cuda.synchronize()}). */
     public void synchronize() { sync(); }
@@ -343,7 +308,7 @@ public final class CudaBackend implements Backend {
 
     @Override public Storage allocate(Kind kind, int n) {
         CudaStorage s = new CudaStorage(this, kind, n);
-        check(Cudart.cudaMemsetAsync(MemorySegment.ofAddress(s.ptr), 0, s.bytes(), stream), "cudaMemsetAsync");
+        CudaErrors.runtime(Cudart.cudaMemsetAsync(MemorySegment.ofAddress(s.ptr), 0, s.bytes(), stream), "cudaMemsetAsync");
         return s;
     }
 
@@ -501,10 +466,10 @@ public final class CudaBackend implements Backend {
             MemorySegment pa = MemorySegment.ofAddress(at(a).address()), pb = MemorySegment.ofAddress(at(b).address());
             MemorySegment pc = MemorySegment.ofAddress(at(c).address());
             if (batch == 1) {
-                checkBlas(Cublas.cublasSgemm_v2(cublas, opB, opA, n, m, k, al, pb, ldb, pa, lda, be, pc, n),
+                CudaErrors.blas(Cublas.cublasSgemm_v2(cublas, opB, opA, n, m, k, al, pb, ldb, pa, lda, be, pc, n),
                         "cublasSgemm_v2");
             } else {
-                checkBlas(Cublas.cublasSgemmStridedBatched(cublas, opB, opA, n, m, k, al, pb, ldb, sb[0], pa, lda, sa[0], be, pc, n,
+                CudaErrors.blas(Cublas.cublasSgemmStridedBatched(cublas, opB, opA, n, m, k, al, pb, ldb, sb[0], pa, lda, sa[0], be, pc, n,
                         (long) m * n, batch), "cublasSgemmStridedBatched");
             }
         }       // host pointer mode: cuBLAS reads alpha and beta when it launches, so the arena may go now
@@ -546,7 +511,7 @@ public final class CudaBackend implements Backend {
         if (f32(x, out) && cuda(index).kind == Kind.I64 && x.isContiguous() && index.isContiguous() && out.isContiguous()) {
             int rows = (int) (x.numel() / Math.max(1, rowSize)), count = index.numel();
             CudaStorage flag = new CudaStorage(this, Kind.I64, 1);
-            check(Cudart.cudaMemsetAsync(MemorySegment.ofAddress(flag.ptr), 0, 8, stream), "cudaMemsetAsync");
+            CudaErrors.runtime(Cudart.cudaMemsetAsync(MemorySegment.ofAddress(flag.ptr), 0, 8, stream), "cudaMemsetAsync");
             launch("index.cu", "index_select_rows_f32", (long) count * rowSize, at(x), at(index), at(out), count, rowSize, rows,
                     new Ptr(flag.ptr));
             long bad = ((long[]) download(flag))[0];

@@ -89,7 +89,7 @@ public final class KernelCompiler {
     public static String compile(String name, String src, String arch) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment prog = a.allocate(ValueLayout.ADDRESS);
-            check(Nvrtc.nvrtcCreateProgram(prog, a.allocateFrom(src), a.allocateFrom(name), 0, MemorySegment.NULL, MemorySegment.NULL),
+            CudaErrors.nvrtc(Nvrtc.nvrtcCreateProgram(prog, a.allocateFrom(src), a.allocateFrom(name), 0, MemorySegment.NULL, MemorySegment.NULL),
                     "nvrtcCreateProgram");
             MemorySegment p = prog.get(ValueLayout.ADDRESS, 0);
             try {
@@ -102,29 +102,17 @@ public final class KernelCompiler {
                     Nvrtc.nvrtcGetProgramLogSize(p, size);
                     MemorySegment log = a.allocate(Math.max(1, size.get(ValueLayout.JAVA_LONG, 0)));
                     Nvrtc.nvrtcGetProgramLog(p, log);
-                    throw new IllegalStateException("NVRTC could not compile " + name + " for " + arch + " ("
-                            + errorString(rc) + "):\n" + log.getString(0));
+                    throw new dev.brasa.cuda.CudaException(dev.brasa.cuda.CudaException.Library.NVRTC,
+                            "nvrtcCompileProgram(" + name + ", " + arch + ")", rc, CudaErrors.nvrtcText(rc) + ":\n" + log.getString(0));
                 }
                 MemorySegment size = a.allocate(ValueLayout.JAVA_LONG);
-                check(Nvrtc.nvrtcGetPTXSize(p, size), "nvrtcGetPTXSize");
+                CudaErrors.nvrtc(Nvrtc.nvrtcGetPTXSize(p, size), "nvrtcGetPTXSize");
                 MemorySegment out = a.allocate(size.get(ValueLayout.JAVA_LONG, 0));
-                check(Nvrtc.nvrtcGetPTX(p, out), "nvrtcGetPTX");
+                CudaErrors.nvrtc(Nvrtc.nvrtcGetPTX(p, out), "nvrtcGetPTX");
                 return out.getString(0);
             } finally {
                 Nvrtc.nvrtcDestroyProgram(prog);
             }
-        }
-    }
-
-    private static void check(int rc, String call) {
-        if (rc != Nvrtc.NVRTC_SUCCESS) throw new IllegalStateException(call + " failed: " + errorString(rc));
-    }
-
-    private static String errorString(int rc) {
-        try {
-            return Nvrtc.nvrtcGetErrorString(rc).reinterpret(1024).getString(0) + " (nvrtcResult " + rc + ")";
-        } catch (RuntimeException e) {
-            return "nvrtcResult " + rc;
         }
     }
 

@@ -88,9 +88,9 @@ class CudaTest {
     @Test
     void nvrtcReportsACompileErrorWithItsLog() {
         assumeTrue(Nvrtc.LIBRARY.isLoaded(), "libnvrtc not found: " + Nvrtc.LIBRARY.notFoundMessage());
-        var e = assertThrows(IllegalStateException.class,
+        var e = assertThrows(dev.brasa.cuda.CudaException.class,
                 () -> KernelCompiler.compile("bad.cu", "extern \"C\" __global__ void k() { undefined_name = 1; }", "compute_80"));
-        assertTrue(e.getMessage().contains("undefined_name"), e.getMessage());
+        assertTrue(e.getMessage().contains("undefined_name") && e.library() == dev.brasa.cuda.CudaException.Library.NVRTC, e.getMessage());
     }
 
     /** C[m,n] = A[m,k] B[k,n] row-major through column-major cuBLAS: compute C^T = B^T A^T, no copies. */
