@@ -1,0 +1,206 @@
+package dev.brasa.backend.cpu;
+
+import static dev.brasa.backend.cpu.ScalarBackend.cpu;
+import static dev.brasa.backend.cpu.SimdBackend.L;
+import static dev.brasa.backend.cpu.SimdBackend.S;
+
+import dev.brasa.backend.BinaryOp;
+import dev.brasa.backend.Kind;
+import dev.brasa.backend.ReduceOp;
+import dev.brasa.backend.UnaryOp;
+import dev.brasa.backend.View;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * The SIMD elementwise kernels of {@link SimdBackend}: unary rows (one vector loop per op),
+ * activation backwards (alone and fused with the bias gradient) and binary rows. Each kernel has a
+ * named {@code accepts...} guard; SimdBackend falls back to the scalar loop where it is false.
+ */
+final class SimdElementwise {
+    private SimdElementwise() {}
+
+    /** A unary row in vectors: float32, unit strides, at least one vector, and a vector loop for the op. */
+    static boolean acceptsUnaryRow(UnaryOp op, CpuStorage x, int xs, CpuStorage o, int os, int n) {
+        return x.kind == Kind.F32 && o.kind == Kind.F32 && xs == 1 && os == 1 && n >= L && UNARY_ROWS[op.ordinal()] != null;
+    }
+
+    static void unaryRow(UnaryOp op, CpuStorage x, int xo, CpuStorage o, int oo, int n, double p, double q) {
+        float[] a = x.f, r = o.f;
+        int bound = S.loopBound(n);
+        UNARY_ROWS[op.ordinal()].run(a, xo, r, oo, bound, (float) p, (float) q);
+        for (int i = bound; i < n; i++) r[oo + i] = (float) op.apply(a[xo + i], p, q);
+    }
+
+    /** One op's vector loop over n elements (a multiple of the vector length). */
+    @FunctionalInterface
+    private interface UnaryRow {
+        void run(float[] a, int ao, float[] r, int ro, int n, float p, float q);
+    }
+
+    /**
+     * The vector loops, one object per op. The call through this table is megamorphic, so C2 never
+     * inlines the loops into the dispatcher: each compiles on its own, with its own inlining budget
+     * (one switch holding every loop ran out of budget and left the later loops' vectors boxed).
+     */
+    private static final UnaryRow[] UNARY_ROWS = new UnaryRow[UnaryOp.values().length];
+
+    static {
+        UNARY_ROWS[UnaryOp.NEG.ordinal()] = (a, ao, r, ro, n, p, q) -> {
+            for (int i = 0; i < n; i += L) FloatVector.fromArray(S, a, ao + i).neg().intoArray(r, ro + i);
+        };
+        UNARY_ROWS[UnaryOp.EXP.ordinal()] = (a, ao, r, ro, n, p, q) -> VMath.expRow(a, ao, r, ro, n, 1f, 0f, false);
+        UNARY_ROWS[UnaryOp.LOG.ordinal()] = (a, ao, r, ro, n, p, q) -> VMath.logRow(a, ao, r, ro, n);
+        UNARY_ROWS[UnaryOp.TANH.ordinal()] = (a, ao, r, ro, n, p, q) -> VMath.tanhRow(a, ao, r, ro, n);
+        UNARY_ROWS[UnaryOp.SIGMOID.ordinal()] = (a, ao, r, ro, n, p, q) -> VMath.sigmoidRow(a, ao, r, ro, n);
+        UNARY_ROWS[UnaryOp.RELU.ordinal()] = (a, ao, r, ro, n, p, q) -> {
+            for (int i = 0; i < n; i += L) FloatVector.fromArray(S, a, ao + i).max(0f).intoArray(r, ro + i);
+        };
+        UNARY_ROWS[UnaryOp.SQRT.ordinal()] = (a, ao, r, ro, n, p, q) -> {
+            for (int i = 0; i < n; i += L) FloatVector.fromArray(S, a, ao + i).sqrt().intoArray(r, ro + i);
+        };
+        UNARY_ROWS[UnaryOp.ABS.ordinal()] = (a, ao, r, ro, n, p, q) -> {
+            for (int i = 0; i < n; i += L) FloatVector.fromArray(S, a, ao + i).abs().intoArray(r, ro + i);
+        };
+        UNARY_ROWS[UnaryOp.RECIPROCAL.ordinal()] = (a, ao, r, ro, n, p, q) -> {
+            FloatVector one = FloatVector.broadcast(S, 1f);
+            for (int i = 0; i < n; i += L) one.div(FloatVector.fromArray(S, a, ao + i)).intoArray(r, ro + i);
+        };
+        UNARY_ROWS[UnaryOp.POW.ordinal()] = (a, ao, r, ro, n, p, q) -> {
+            if (p == 2f) {
+                for (int i = 0; i < n; i += L) {
+                    FloatVector v = FloatVector.fromArray(S, a, ao + i);
+                    v.mul(v).intoArray(r, ro + i);
+                }
+            } else {
+                for (int i = 0; i < n; i += L) FloatVector.fromArray(S, a, ao + i).lanewise(VectorOperators.POW, p).intoArray(r, ro + i);
+            }
+        };
+        UNARY_ROWS[UnaryOp.CLAMP.ordinal()] = (a, ao, r, ro, n, p, q) -> {
+            for (int i = 0; i < n; i += L) FloatVector.fromArray(S, a, ao + i).max(p).min(q).intoArray(r, ro + i);
+        };
+        UNARY_ROWS[UnaryOp.LEAKY_RELU.ordinal()] = (a, ao, r, ro, n, p, q) -> {
+            for (int i = 0; i < n; i += L) {
+                FloatVector v = FloatVector.fromArray(S, a, ao + i);
+                v.blend(v.mul(p), v.compare(VectorOperators.LE, 0f)).intoArray(r, ro + i);
+            }
+        };
+        UNARY_ROWS[UnaryOp.IDENTITY.ordinal()] = (a, ao, r, ro, n, p, q) -> System.arraycopy(a, ao, r, ro, n);
+    }
+
+    static void unaryBackward(UnaryOp op, View grad, View y, View out, double p, double q) {
+        float[] g = cpu(grad).f, yy = cpu(y).f, r = cpu(out).f;
+        int go = grad.offset(), yo = y.offset(), oo = out.offset();
+        Loops.split(out.numel(), Loops.separable(out, grad, y), (from, to) -> {
+            int i = from;
+            for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
+                activationBackward(op, FloatVector.fromArray(S, g, go + i), FloatVector.fromArray(S, yy, yo + i)).intoArray(r, oo + i);
+            }
+            for (; i < to; i++) r[oo + i] = (float) (g[go + i] * op.derivative(0, yy[yo + i], p, q));
+        });
+    }
+
+    /** Whether {@link #activationBackward} takes op's backward: tanh, sigmoid or relu from y, float32 and contiguous views. */
+    static boolean acceptsActivationBackward(UnaryOp op, View grad, View y, View out) {
+        return (op == UnaryOp.TANH || op == UnaryOp.SIGMOID || op == UnaryOp.RELU) && y != null
+                && cpu(grad).kind == Kind.F32 && cpu(y).kind == Kind.F32 && cpu(out).kind == Kind.F32
+                && grad.isContiguous() && y.isContiguous() && out.isContiguous();
+    }
+
+    /** g * op'(x) from y = op(x), for the activations whose derivative needs only y (tanh, sigmoid, relu). */
+    private static FloatVector activationBackward(UnaryOp op, FloatVector g, FloatVector y) {
+        return switch (op) {
+            case TANH -> g.mul(y.mul(y).neg().add(1f));
+            case SIGMOID -> g.mul(y.mul(y.neg().add(1f)));
+            default -> g.blend(0f, y.compare(VectorOperators.LE, 0f));
+        };
+    }
+
+    /** Rows per block of {@link #linearActBackward}: a fixed block, so the bias gradient's sum order is the same on any thread count. */
+    private static final int ACT_ROWS = 256;
+
+    /**
+     * gp and the bias gradient in one pass: each block of rows writes its rows of gp and adds them
+     * into its own partial column sums while they are in cache; the blocks' sums are added in order.
+     */
+    static boolean acceptsLinearActBackward(UnaryOp act, View grad, View y, View gp, View gb, int m, int n) {
+        return gb != null && acceptsActivationBackward(act, grad, y, gp) && cpu(gb).kind == Kind.F32 && Loops.separable(gp, grad, y)
+                && m > 0 && n > 0;
+    }
+
+    static void linearActBackward(UnaryOp act, View grad, View y, View gp, View gb, int m, int n) {
+        float[] g = cpu(grad).f, yy = cpu(y).f, r = cpu(gp).f;
+        int go = grad.offset(), yo = y.offset(), ro = gp.offset();
+        int blocks = (m + ACT_ROWS - 1) / ACT_ROWS, bound = S.loopBound(n);
+        float[] sums = new float[blocks * n];
+        java.util.function.IntConsumer block = b -> {
+            int s = b * n;
+            for (int i = b * ACT_ROWS, end = Math.min(m, i + ACT_ROWS); i < end; i++) {
+                int row = i * n, j = 0;
+                for (; j < bound; j += L) {
+                    FloatVector v = activationBackward(act, FloatVector.fromArray(S, g, go + row + j), FloatVector.fromArray(S, yy, yo + row + j));
+                    v.intoArray(r, ro + row + j);
+                    v.add(FloatVector.fromArray(S, sums, s + j)).intoArray(sums, s + j);
+                }
+                for (; j < n; j++) {
+                    float v = (float) (g[go + row + j] * act.derivative(0, yy[yo + row + j], 0, 0));
+                    r[ro + row + j] = v;
+                    sums[s + j] += v;
+                }
+            }
+        };
+        CpuThreads.parallelFor(blocks, (long) m * n >= Loops.PARALLEL_MIN, block);
+        float[] out = cpu(gb).f;
+        int bo = gb.offset(), bs = gb.strides()[0];
+        for (int j = 0; j < n; j++) {
+            float t = sums[j];
+            for (int b = 1; b < blocks; b++) t += sums[b * n + j];
+            out[bo + j * bs] = t;
+        }
+    }
+
+    /** A binary row in vectors: float32, a unit-stride output of at least one vector, operands unit-stride or one broadcast scalar. */
+    static boolean acceptsBinaryRow(BinaryOp op, CpuStorage a, int as, CpuStorage b, int bs, CpuStorage o, int os, int n) {
+        return a.kind == Kind.F32 && b.kind == Kind.F32 && o.kind == Kind.F32 && os == 1 && n >= L
+                && as <= 1 && bs <= 1 && !(as == 0 && bs == 0) && vectorized(op);
+    }
+
+    static void binaryRow(BinaryOp op, CpuStorage a, int ao, int as, CpuStorage b, int bo, int bs, CpuStorage o, int oo, int n) {
+        float[] x = a.f, y = b.f, r = o.f;
+        int i = 0, bound = S.loopBound(n);
+        if (as == 1 && bs == 1) {
+            for (; i < bound; i += L) {
+                vbinary(op, FloatVector.fromArray(S, x, ao + i), FloatVector.fromArray(S, y, bo + i)).intoArray(r, oo + i);
+            }
+            for (; i < n; i++) r[oo + i] = (float) op.apply(x[ao + i], y[bo + i]);
+        } else if (as == 1) {
+            FloatVector yv = FloatVector.broadcast(S, y[bo]);
+            for (; i < bound; i += L) vbinary(op, FloatVector.fromArray(S, x, ao + i), yv).intoArray(r, oo + i);
+            for (; i < n; i++) r[oo + i] = (float) op.apply(x[ao + i], y[bo]);
+        } else {
+            FloatVector xv = FloatVector.broadcast(S, x[ao]);
+            for (; i < bound; i += L) vbinary(op, xv, FloatVector.fromArray(S, y, bo + i)).intoArray(r, oo + i);
+            for (; i < n; i++) r[oo + i] = (float) op.apply(x[ao], y[bo + i]);
+        }
+    }
+
+    private static boolean vectorized(BinaryOp op) {
+        return switch (op) {
+            case ADD, SUB, MUL, DIV, MAX, MIN, MASK_POSITIVE -> true;
+            default -> false;
+        };
+    }
+
+    private static FloatVector vbinary(BinaryOp op, FloatVector a, FloatVector b) {
+        return switch (op) {
+            case ADD -> a.add(b);
+            case SUB -> a.sub(b);
+            case MUL -> a.mul(b);
+            case DIV -> a.div(b);
+            case MAX -> a.max(b);
+            case MIN -> a.min(b);
+            case MASK_POSITIVE -> a.blend(0f, b.compare(VectorOperators.LE, 0f).or(b.compare(VectorOperators.NE, b)));
+            default -> throw new AssertionError(op + " is not a float vector op");
+        };
+    }
+}
