@@ -2,7 +2,6 @@ package dev.brasa.internal;
 
 import dev.brasa.Tensor;
 import dev.brasa.autograd.Node;
-import java.lang.invoke.MethodHandles;
 
 /**
  * The typed door into the autograd engine for {@code Tensor.backward} (the JDK's
@@ -10,30 +9,16 @@ import java.lang.invoke.MethodHandles;
  * implementation when its class is initialised, so the engine is not public API.
  */
 public abstract class AutogradAccess {
-    private static volatile AutogradAccess door;
+    private static final Door<AutogradAccess> DOOR = new Door<>("AutogradAccess", Node.class);
 
     /** Only the autograd package implements the door. */
     protected AutogradAccess() {}
 
     /** Called once, by {@code Node}'s static initialiser. */
-    public static void install(AutogradAccess access) {
-        if (door != null) throw new IllegalStateException("AutogradAccess is installed already");
-        door = access;
-    }
+    public static void install(AutogradAccess access) { DOOR.install(access); }
 
     /** The door; initialises {@code Node} first if nothing has yet. */
-    public static AutogradAccess get() {
-        AutogradAccess d = door;
-        if (d == null) {
-            try {
-                MethodHandles.lookup().ensureInitialized(Node.class);
-            } catch (IllegalAccessException e) {
-                throw new IllegalStateException(e);
-            }
-            d = door;
-        }
-        return d;
-    }
+    public static AutogradAccess get() { return DOOR.get(); }
 
     /** Runs backward from root seeded with grad, freeing saved tensors unless retainGraph. */
     public abstract void backward(Node root, Tensor grad, boolean retainGraph);

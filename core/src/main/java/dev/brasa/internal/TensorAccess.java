@@ -1,7 +1,6 @@
 package dev.brasa.internal;
 
 import dev.brasa.Tensor;
-import java.lang.invoke.MethodHandles;
 
 /**
  * The typed door into {@link Tensor}'s storage for Brasa's own packages (the JDK's
@@ -9,30 +8,16 @@ import java.lang.invoke.MethodHandles;
  * is initialised, so nothing here is public API of an exported package.
  */
 public abstract class TensorAccess {
-    private static volatile TensorAccess door;
+    private static final Door<TensorAccess> DOOR = new Door<>("TensorAccess", Tensor.class);
 
-    /** Only {@code Tensor} implements the door. */
+    /** Only {@code Tensor}'s package implements the door. */
     protected TensorAccess() {}
 
     /** Called once, by {@code Tensor}'s static initialiser. */
-    public static void install(TensorAccess access) {
-        if (door != null) throw new IllegalStateException("TensorAccess is installed already");
-        door = access;
-    }
+    public static void install(TensorAccess access) { DOOR.install(access); }
 
     /** The door; initialises {@code Tensor} first if nothing has yet. */
-    public static TensorAccess get() {
-        TensorAccess d = door;
-        if (d == null) {
-            try {
-                MethodHandles.lookup().ensureInitialized(Tensor.class);
-            } catch (IllegalAccessException e) {
-                throw new IllegalStateException(e);
-            }
-            d = door;
-        }
-        return d;
-    }
+    public static TensorAccess get() { return DOOR.get(); }
 
     /** An object whose identity is the identity of t's storage: two tensors share storage iff these are the same object. */
     public abstract Object storageOf(Tensor t);
