@@ -80,7 +80,8 @@ public final class BenchReport {
                 .append(passes == 1 ? " pass" : " passes").append(" over every row, 1 fork per row, library and pass, Brasa's and OpenBLAS's back to back")
                 .append(passes > 1 ? " (Brasa first in odd passes, OpenBLAS first in even ones)" : "")
                 .append(", 3 x 0.5 s warm-up, 10 x 0.3 s measurement, the fastest iteration of each library over all passes; OpenBLAS ")
-                .append(OpenBlas.available() ? "via FFM" : "absent: " + OpenBlas.reason())
+                .append(OpenBlas.available() ? "via FFM; " + (System.getenv("BRASA_OPENBLAS_CORE") != null ? System.getenv("BRASA_OPENBLAS_CORE")
+                        : "OpenBLAS core: " + OpenBlas.coreName()) : "absent: " + OpenBlas.reason())
                 .append(").\n").append(Report.Machine.describe()).append("\nRatio = Brasa GFLOP/s / OpenBLAS GFLOP/s (target >= 0.9); per pass: the ratio of each pass alone.\n\n");
         md.append("| M x K x N | layout | threads | Brasa GFLOP/s | OpenBLAS GFLOP/s | ratio | per pass |\n|---|---|---:|---:|---:|---:|---|\n");
         List<Double> ratios = new ArrayList<>();
