@@ -14,14 +14,6 @@ import dev.brasa.internal.ops.Shapes;
  * so none of them is public API. {@code Tensor}'s static initialiser installs it.
  */
 final class TensorDoor extends dev.brasa.internal.TensorAccess {
-    @Override public Object storageOf(Tensor t) { return t.storage; }
-
-    @Override public int storageSize(Tensor t) { return t.storage.size(); }
-
-    @Override public Tensor asStrided(Tensor base, int[] size, int[] stride, int offset) {
-        return base.alias(size.clone(), stride.clone(), offset);
-    }
-
     @Override public void setData(Tensor t, Tensor data) {
         if (t.dtype != data.dtype || !java.util.Arrays.equals(t.shape, data.shape)) {
             throw new IllegalArgumentException("setData: a " + t.dtype.torchName() + " " + Shapes.str(t.shape) + " tensor cannot take "
@@ -34,8 +26,6 @@ final class TensorDoor extends dev.brasa.internal.TensorAccess {
     }
 
     @Override public Tensor attach(Tensor fresh, Node node) { return fresh.attach(node); }
-
-    @Override public Tensor sumTo(Tensor g, int[] shape) { return dev.brasa.internal.ops.Ops.sumTo(g, shape); }
 
     @Override public Node gradEdge(Tensor t) { return t.gradEdge(); }
 

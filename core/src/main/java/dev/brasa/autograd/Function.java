@@ -135,7 +135,7 @@ public abstract class Function {
                         throw new IllegalStateException("Function " + name() + " returned an invalid gradient at index " + i + " - got "
                                 + Arrays.toString(gi.shape()) + " but expected shape compatible with " + Arrays.toString(shapes[i]));
                     }
-                    gi = TensorAccess.get().sumTo(gi, shapes[i]);
+                    gi = dev.brasa.internal.ops.Ops.sumTo(gi, shapes[i]);
                 }
                 out[i] = gi.dtype() == types[i] ? gi : gi.to(types[i]);
             }

@@ -20,16 +20,17 @@ public abstract class TensorAccess {
     public static TensorAccess get() { return DOOR.get(); }
 
     /** An object whose identity is the identity of t's storage: two tensors share storage iff these are the same object. */
-    public abstract Object storageOf(Tensor t);
+    public final Object storageOf(Tensor t) { return storage(t); }
 
     /** The number of elements in t's storage (not in t). */
-    public abstract int storageSize(Tensor t);
+    public final int storageSize(Tensor t) { return storage(t).size(); }
 
     /**
-     * A view of base's storage with the given layout, no autograd ({@code base.as_strided(size,
-     * stride, offset)}). The caller has checked that every element it reaches lies inside the storage.
+     * A view of base's storage with the given layout (the arrays copied), no autograd
+     * ({@code base.as_strided(size, stride, offset)}). The caller has checked that every element it
+     * reaches lies inside the storage.
      */
-    public abstract Tensor asStrided(Tensor base, int[] size, int[] stride, int offset);
+    public final Tensor asStrided(Tensor base, int[] size, int[] stride, int offset) { return alias(base, size.clone(), stride.clone(), offset); }
 
     /**
      * Points t at data's storage and layout, keeping t's identity, autograd flags and gradient
@@ -39,9 +40,6 @@ public abstract class TensorAccess {
 
     /** Marks a tensor that nothing else refers to yet as the output of node ({@code grad_fn}); returns it. */
     public abstract Tensor attach(Tensor fresh, dev.brasa.autograd.Node node);
-
-    /** g summed over the dims it was broadcast along, down to shape (which g's shape must be expandable from). */
-    public abstract Tensor sumTo(Tensor g, int[] shape);
 
     /** The node gradients for t flow into: its grad function, its accumulator (a leaf that requires grad), or null. */
     public abstract dev.brasa.autograd.Node gradEdge(Tensor t);

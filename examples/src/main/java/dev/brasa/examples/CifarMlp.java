@@ -60,11 +60,7 @@ public final class CifarMlp {
     }
 
     /** torchvision's {@code Normalize(0.5, 0.5)} on every channel: pixels in [0, 1] to [-1, 1]. */
-    static TensorDataset normalize(TensorDataset ds) {
-        try (var g = noGrad()) {
-            return new TensorDataset(ds.x().sub(0.5f).div(0.5f), ds.y());
-        }
-    }
+    static TensorDataset normalize(TensorDataset ds) { return Data.normalize(ds, 0.5f, 0.5f); }
 
     /**
      * Trains a variant (seed given, SGD with momentum or Adam, weight decay, the L1 penalty when l1 > 0),

@@ -45,9 +45,12 @@ final class Data {
     static final float MEAN = 0.2860f, STD = 0.3530f;
 
     /** (x - mean) / std, torchvision's {@code Normalize((0.2860,), (0.3530,))}. */
-    static TensorDataset normalize(TensorDataset ds) {
+    static TensorDataset normalize(TensorDataset ds) { return normalize(ds, MEAN, STD); }
+
+    /** (x - mean) / std on every channel, torchvision's {@code Normalize((mean,), (std,))}. */
+    static TensorDataset normalize(TensorDataset ds, float mean, float std) {
         try (var g = dev.brasa.Brasa.noGrad()) {
-            return new TensorDataset(ds.x().sub(MEAN).div(STD), ds.y());
+            return new TensorDataset(ds.x().sub(mean).div(std), ds.y());
         }
     }
 

@@ -139,17 +139,17 @@ public final class Main implements Callable<Integer> {
             out.println("\n== Lesson 002: what a fully connected layer computes ==");
             Tour.lesson002(out);
 
-            TensorDataset tr = small(fm.train(), 10000), te = fm.test();
+            TensorDataset tr = small(fm.train(), 10000);
+            TensorDataset trn = CifarMlp.normalize(tr), ten = CifarMlp.normalize(fm.test());   // once, for the three runs
             out.println("\n== Lesson 003: the CIFAR-10 MLP (512 -> 256 -> 10, SGD lr 0.001 momentum 0.9, batch 128), 1 of its 2 epochs, on "
                     + (tr.size() < fm.train().size() ? "the first " + tr.size() + " Fashion-MNIST training images" : "Fashion-MNIST")
                     + " standing in for CIFAR-10 ==");
-            CifarMlp.run(CifarMlp.Variant.PLAIN, CifarMlp.normalize(tr), CifarMlp.normalize(te), FashionMNIST.CLASSES, false, CifarMlp.LR,
-                    CifarMlp.MOMENTUM, 0, 0, CifarMlp.BATCH, 1, 0, null, out);
+            CifarMlp.run(CifarMlp.Variant.PLAIN, trn, ten, FashionMNIST.CLASSES, false, CifarMlp.LR, CifarMlp.MOMENTUM, 0, 0, CifarMlp.BATCH,
+                    1, 0, null, out);
             out.println("== its exercise: Adam lr 0.001, weight decay 0.001, L1 lambda 0.001; and the BatchNorm1d + Dropout model, 1 epoch each ==");
-            CifarMlp.run(CifarMlp.Variant.PLAIN, CifarMlp.normalize(tr), CifarMlp.normalize(te), FashionMNIST.CLASSES, true, 1e-3, 0, 1e-3,
-                    1e-3, CifarMlp.BATCH, 1, 0, null, null);
-            CifarMlp.run(CifarMlp.Variant.BATCHNORM, CifarMlp.normalize(tr), CifarMlp.normalize(te), FashionMNIST.CLASSES, false, CifarMlp.LR,
-                    CifarMlp.MOMENTUM, 0, 0, CifarMlp.BATCH, 1, 0, null, out);
+            CifarMlp.run(CifarMlp.Variant.PLAIN, trn, ten, FashionMNIST.CLASSES, true, 1e-3, 0, 1e-3, 1e-3, CifarMlp.BATCH, 1, 0, null, null);
+            CifarMlp.run(CifarMlp.Variant.BATCHNORM, trn, ten, FashionMNIST.CLASSES, false, CifarMlp.LR, CifarMlp.MOMENTUM, 0, 0, CifarMlp.BATCH,
+                    1, 0, null, out);
 
             out.println("\n== Lesson 004: XOR, 2 -> 4 -> 1, BCEWithLogitsLoss, seed 42, 100 epochs, save, load, evaluate ==");
             Xor.run(Xor.EPOCHS, Xor.BATCH, Xor.LR, null, out, null);

@@ -14,7 +14,6 @@ import dev.brasa.nn.ModuleList;
 import dev.brasa.nn.ReLU;
 import dev.brasa.nn.Sequential;
 import dev.brasa.optim.Optimizer;
-import dev.brasa.optim.SGD;
 import java.io.PrintStream;
 import java.util.List;
 

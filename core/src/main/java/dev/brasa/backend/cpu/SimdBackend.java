@@ -6,7 +6,6 @@ import dev.brasa.backend.ReduceOp;
 import dev.brasa.backend.UnaryOp;
 import dev.brasa.backend.View;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 

@@ -6,7 +6,6 @@ import static dev.brasa.backend.cpu.SimdBackend.S;
 
 import dev.brasa.backend.BinaryOp;
 import dev.brasa.backend.Kind;
-import dev.brasa.backend.ReduceOp;
 import dev.brasa.backend.UnaryOp;
 import dev.brasa.backend.View;
 import jdk.incubator.vector.FloatVector;

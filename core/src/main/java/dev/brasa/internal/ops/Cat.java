@@ -4,7 +4,6 @@ import static dev.brasa.internal.ops.Internals.*;
 
 import dev.brasa.Brasa;
 import dev.brasa.DType;
-import dev.brasa.NoGrad;
 import dev.brasa.Tensor;
 import dev.brasa.autograd.Node;
 import java.util.List;

@@ -2,7 +2,6 @@ package dev.brasa.internal.ops;
 
 import static dev.brasa.internal.ops.Internals.*;
 
-import dev.brasa.DType;
 import dev.brasa.Tensor;
 import dev.brasa.autograd.Node;
 import dev.brasa.backend.View;

@@ -3,7 +3,6 @@ package dev.brasa.internal.ops;
 import static dev.brasa.internal.ops.Internals.*;
 
 import dev.brasa.Brasa;
-import dev.brasa.NoGrad;
 import dev.brasa.Tensor;
 import dev.brasa.autograd.Node;
 import dev.brasa.backend.View;
