@@ -50,6 +50,28 @@ class GradCheckTest {
     }
 
     @Test
+    void convolutionPoolingAndBatchNorm2dMatchCentralDifferences() {
+        Brasa.manualSeed(6);
+        Tensor x = Brasa.randn(2, 4, 7, 6).toDouble().requiresGrad_();
+        Tensor w = Brasa.randn(6, 2, 3, 2).toDouble().requiresGrad_(), b = Brasa.randn(6).toDouble().requiresGrad_();
+        Tensor up = Brasa.randn(2, 6, 4, 3).toDouble();     // a non-uniform upstream gradient
+        assertTrue(GradCheck.check(in -> dev.brasa.nn.F.conv2d(in[0], in[1], in[2], new int[] {2, 2}, new int[] {1, 1}, new int[] {1, 2}, 2)
+                .mul(up).sum(), x, w, b), "conv2d stride 2, padding 1, dilation (1, 2), groups 2");
+        Tensor w1 = Brasa.randn(3, 4, 2, 3).toDouble().requiresGrad_();
+        assertTrue(GradCheck.check(in -> dev.brasa.nn.F.conv2d(in[0], in[1], null, new int[] {1, 1}, "same", new int[] {1, 1}, 1).pow(2f).sum(),
+                x, w1), "conv2d padding same, even kernel, no bias");
+        // distinct values, so that no max-pooling window holds a tie the differences would split
+        Tensor xd = Brasa.randperm(2 * 4 * 7 * 6).toDouble().div(17f).reshape(2, 4, 7, 6).requiresGrad_();
+        assertTrue(GradCheck.check(in -> dev.brasa.nn.F.maxPool2d(in[0], 3, 2, 1, 1, true).pow(2f).sum(), xd), "max_pool2d");
+        assertTrue(GradCheck.check(in -> dev.brasa.nn.F.avgPool2d(in[0], new int[] {3}, new int[] {2}, new int[] {1}, true, false, null)
+                .pow(2f).sum(), x), "avg_pool2d");
+        assertTrue(GradCheck.check(in -> dev.brasa.nn.F.adaptiveAvgPool2d(in[0], 3, 4).pow(2f).sum(), x), "adaptive_avg_pool2d");
+        Tensor gamma = Brasa.rand(4).toDouble().requiresGrad_(), beta = Brasa.randn(4).toDouble().requiresGrad_();
+        assertTrue(GradCheck.check(in -> dev.brasa.nn.F.batchNorm(in[0], null, null, in[1], in[2], true, 0.1, 1e-5, null).pow(3f).sum(),
+                x, gamma, beta), "batch_norm over [N, C, H, W]");
+    }
+
+    @Test
     void aWrongBackwardIsCaught() {
         Tensor x = Brasa.randn(5).toDouble().requiresGrad_();
         // x * x with a deliberately wrong gradient (x instead of 2x)

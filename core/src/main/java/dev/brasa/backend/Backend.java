@@ -99,6 +99,35 @@ public interface Backend {
         if (gb != null) reduce(ReduceOp.SUM, gp, 1, m, n, gb);
     }
 
+    /**
+     * Unfolds a contiguous x [n, c, h, w] into the contiguous column matrix col [c * kh * kw, n * oh * ow]
+     * of a convolution: col[(ci * kh + i) * kw + j, (b * oh + oy) * ow + ox] = x[b, ci, oy * sh - ph + i * dh,
+     * ox * sw - pw + j * dw], 0 where that is padding. A convolution is then one GEMM: W [oc, c kh kw] col.
+     */
+    void im2col(View x, Window2d g, View col);
+
+    /** The adjoint of {@link #im2col}: gx [n, c, h, w] (contiguous, overwritten) sums every col entry that reads it. */
+    void col2im(View col, Window2d g, View gx);
+
+    /**
+     * Max pooling of a contiguous x [n, c, h, w] into contiguous out and indices [n, c, oh, ow]: the largest
+     * element of each (dilated) window, the first on ties, NaN when the window holds one, and its index
+     * y * w + x within its plane (I64), as PyTorch's max_pool2d_with_indices.
+     */
+    void maxPool2d(View x, Window2d g, View out, View indices);
+
+    /** Max pooling's backward: gx [n, c, h, w] (contiguous, overwritten) = g scattered through indices, summed. */
+    void maxPool2dBackward(View g, View indices, Window2d win, View gx);
+
+    /**
+     * Average pooling (or adaptive average pooling, when the window is adaptive) of a contiguous x into a
+     * contiguous out [n, c, oh, ow], divided by {@link Window2d#divisor}.
+     */
+    void avgPool2d(View x, Window2d g, boolean countIncludePad, int divisorOverride, View out);
+
+    /** Average pooling's backward: gx (contiguous, overwritten) gets g / divisor at every element of each window. */
+    void avgPool2dBackward(View g, Window2d win, boolean countIncludePad, int divisorOverride, View gx);
+
     /** out[i, ...] = x[index[i], ...] for contiguous x seen as [rows, rowSize]; index is I64. */
     void indexSelect(View x, View index, int rowSize, View out);
 

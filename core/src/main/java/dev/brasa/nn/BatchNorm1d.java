@@ -37,14 +37,19 @@ public class BatchNorm1d extends Module {
     public Parameter bias() { return parameter("bias"); }
 
     @Override public Tensor forward(Tensor x) {
-        if (x.dim() != 2 && x.dim() != 3) {
-            throw new IllegalArgumentException("expected 2D or 3D input (got " + x.dim() + "D input)");
-        }
+        checkRank(x);
         if (x.size(1) != features) {
             throw new IllegalArgumentException("running_mean should contain " + x.size(1) + " elements not " + features);
         }
         return F.batchNorm(x, buffer("running_mean"), buffer("running_var"), weight(), bias(), isTraining(), momentum, eps,
                 buffer("num_batches_tracked"));
+    }
+
+    /** Refuses an input of the wrong rank with PyTorch's message. */
+    void checkRank(Tensor x) {
+        if (x.dim() != 2 && x.dim() != 3) {
+            throw new IllegalArgumentException("expected 2D or 3D input (got " + x.dim() + "D input)");
+        }
     }
 
     @Override protected String extraRepr() {

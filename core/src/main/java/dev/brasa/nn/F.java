@@ -3,6 +3,8 @@ package dev.brasa.nn;
 import dev.brasa.Brasa;
 import dev.brasa.DType;
 import dev.brasa.Tensor;
+import dev.brasa.internal.ops.Conv;
+import dev.brasa.internal.ops.Pool;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -72,16 +74,126 @@ public final class F {
     /** Dropout: identity unless training. */
     public static Tensor dropout(Tensor x, double p, boolean training) { return Brasa.dropout(x, p, training); }
 
+    /** Dropout2d ({@code F.dropout2d}): in training, zeroes whole channels (dims 0 and 1 of [N, C, ...]) with probability p. */
+    public static Tensor dropout2d(Tensor x, double p, boolean training) {
+        if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("dropout probability has to be between 0 and 1, but got " + p);
+        if (x.dim() < 2) throw new IllegalArgumentException("dropout2d: expected an input of at least 2 dimensions, got " + x.dim() + "D");
+        if (!training || p == 0) return x;
+        int[] noise = new int[x.dim()];
+        java.util.Arrays.fill(noise, 1);
+        noise[0] = x.size(0);
+        noise[1] = x.size(1);
+        return x.mul(Brasa.dropout(Brasa.ones(noise).to(x.dtype()), p, true).to(x.device()));
+    }
+
+    // ------------------------------------------------------------------ convolution and pooling
+
+    /** 2-D convolution, stride 1, no padding ({@code F.conv2d(x, w, b)}); bias may be null. */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias) { return conv2d(x, weight, bias, 1, 0); }
+
+    /** 2-D convolution with one stride and padding for both dimensions. */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int stride, int padding) {
+        return conv2d(x, weight, bias, stride, padding, 1, 1);
+    }
+
+    /** 2-D convolution with one stride, padding and dilation for both dimensions, and groups. */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int stride, int padding, int dilation, int groups) {
+        return conv2d(x, weight, bias, new int[] {stride, stride}, new int[] {padding, padding}, new int[] {dilation, dilation}, groups);
+    }
+
+    /** 2-D convolution; stride, padding and dilation are (height, width). */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation, int groups) {
+        return Conv.conv2d(x, weight, bias, pair(stride, "stride"), pair(padding, "padding"), pair(dilation, "dilation"), groups, false);
+    }
+
+    /** 2-D convolution with padding "same" (output as large as the input; stride must be 1) or "valid" (none). */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int[] stride, String padding, int[] dilation, int groups) {
+        return Conv.conv2d(x, weight, bias, pair(stride, "stride"), new int[] {0, 0}, pair(dilation, "dilation"), groups,
+                paddingMode(padding));
+    }
+
+    /** True for "same", false for "valid"; anything else is refused with PyTorch's message. */
+    static boolean paddingMode(String padding) {
+        if ("same".equals(padding)) return true;
+        if ("valid".equals(padding)) return false;
+        throw new IllegalArgumentException("Invalid padding string '" + padding + "', should be one of {'same', 'valid'}");
+    }
+
+    /** A (height, width) pair; one value stands for both, as PyTorch's _pair. */
+    static int[] pair(int[] v, String what) {
+        if (v != null && v.length == 1) return new int[] {v[0], v[0]};
+        if (v == null || v.length != 2) {
+            throw new IllegalArgumentException(what + " must be one value or a (height, width) pair, got " + java.util.Arrays.toString(v));
+        }
+        return v.clone();
+    }
+
+    /** Max pooling with a square kernel, stride = kernel ({@code F.max_pool2d(x, k)}). */
+    public static Tensor maxPool2d(Tensor x, int kernelSize) { return maxPool2d(x, kernelSize, kernelSize); }
+
+    /** Max pooling with a square kernel and stride. */
+    public static Tensor maxPool2d(Tensor x, int kernelSize, int stride) { return maxPool2d(x, kernelSize, stride, 0, 1, false); }
+
+    /** Max pooling: square kernel, stride, padding and dilation, ceil_mode. */
+    public static Tensor maxPool2d(Tensor x, int kernelSize, int stride, int padding, int dilation, boolean ceilMode) {
+        return maxPool2d(x, new int[] {kernelSize}, new int[] {stride}, new int[] {padding}, new int[] {dilation}, ceilMode);
+    }
+
+    /** Max pooling; kernel, stride, padding and dilation are (height, width) or one value for both. */
+    public static Tensor maxPool2d(Tensor x, int[] kernelSize, int[] stride, int[] padding, int[] dilation, boolean ceilMode) {
+        return Pool.maxPool2d(x, pair(kernelSize, "kernel_size"), pair(stride, "stride"), pair(padding, "padding"),
+                pair(dilation, "dilation"), ceilMode);
+    }
+
     /**
-     * Batch normalisation over dim 0 (and 2 for 3-D input). In training, normalises by the batch
+     * Max pooling that also returns where each maximum is ({@code return_indices=True}): INT64 indices
+     * y * W + x within each input plane, the first on ties.
+     */
+    public static dev.brasa.ValuesIndices maxPool2dWithIndices(Tensor x, int[] kernelSize, int[] stride, int[] padding, int[] dilation,
+                                                               boolean ceilMode) {
+        return Pool.maxPool2dWithIndices(x, pair(kernelSize, "kernel_size"), pair(stride, "stride"), pair(padding, "padding"),
+                pair(dilation, "dilation"), ceilMode);
+    }
+
+    /** Average pooling with a square kernel, stride = kernel. */
+    public static Tensor avgPool2d(Tensor x, int kernelSize) { return avgPool2d(x, kernelSize, kernelSize); }
+
+    /** Average pooling with a square kernel and stride. */
+    public static Tensor avgPool2d(Tensor x, int kernelSize, int stride) {
+        return avgPool2d(x, new int[] {kernelSize}, new int[] {stride}, new int[] {0}, false, true, null);
+    }
+
+    /** Average pooling; divisorOverride null for none (else every window is divided by it). */
+    public static Tensor avgPool2d(Tensor x, int[] kernelSize, int[] stride, int[] padding, boolean ceilMode, boolean countIncludePad,
+                                   Integer divisorOverride) {
+        if (divisorOverride != null && divisorOverride == 0) throw new IllegalArgumentException("divisor must be not zero");
+        return Pool.avgPool2d(x, pair(kernelSize, "kernel_size"), pair(stride, "stride"), pair(padding, "padding"), ceilMode,
+                countIncludePad, divisorOverride == null ? 0 : divisorOverride);
+    }
+
+    /** Adaptive average pooling to size x size. */
+    public static Tensor adaptiveAvgPool2d(Tensor x, int outputSize) { return adaptiveAvgPool2d(x, outputSize, outputSize); }
+
+    /** Adaptive average pooling to (height, width). */
+    public static Tensor adaptiveAvgPool2d(Tensor x, int outputHeight, int outputWidth) {
+        return Pool.adaptiveAvgPool2d(x, outputHeight, outputWidth);
+    }
+
+    /**
+     * Batch normalisation over every dim but 1 (dim 0 of [N, C], dims 0 and 2 of [N, C, L], 0, 2 and 3 of
+     * [N, C, H, W]). In training, normalises by the batch
      * mean and biased variance and updates the running statistics in place (unbiased variance);
      * otherwise uses the running statistics. numBatchesTracked may be null.
      */
     public static Tensor batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
                                    boolean training, double momentum, double eps, Tensor numBatchesTracked) {
+        if (x.dim() < 2) throw new IllegalArgumentException("batch_norm: expected an input of at least 2 dimensions, got " + x.dim() + "D");
         int c = x.size(1);
-        int[] bshape = x.dim() == 3 ? new int[] {1, c, 1} : new int[] {1, c};
-        int[] dims = x.dim() == 3 ? new int[] {0, 2} : new int[] {0};
+        int[] bshape = new int[x.dim()];
+        java.util.Arrays.fill(bshape, 1);
+        bshape[1] = c;
+        int[] dims = new int[x.dim() - 1];
+        for (int i = 0, d = 0; d < x.dim(); d++) if (d != 1) dims[i++] = d;
         Tensor mean, var;
         if (training) {
             long n = x.numel() / c;

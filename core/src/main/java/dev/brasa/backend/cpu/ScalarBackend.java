@@ -7,6 +7,7 @@ import dev.brasa.backend.ReduceOp;
 import dev.brasa.backend.Storage;
 import dev.brasa.backend.UnaryOp;
 import dev.brasa.backend.View;
+import dev.brasa.backend.Window2d;
 
 /**
  * The scalar CPU backend: plain loops, double-precision intermediates, one thread. It is the
@@ -332,6 +333,24 @@ public class ScalarBackend implements Backend {
                 }
             }
         }
+    }
+
+    @Override public void im2col(View x, Window2d g, View col) { WindowLoops.im2col(x, g, col); }
+
+    @Override public void col2im(View col, Window2d g, View gx) { WindowLoops.col2im(col, g, gx); }
+
+    @Override public void maxPool2d(View x, Window2d g, View out, View indices) { WindowLoops.maxPool2d(x, g, out, indices); }
+
+    @Override public void maxPool2dBackward(View g, View indices, Window2d win, View gx) {
+        WindowLoops.maxPool2dBackward(g, indices, win, gx);
+    }
+
+    @Override public void avgPool2d(View x, Window2d g, boolean countIncludePad, int divisorOverride, View out) {
+        WindowLoops.avgPool2d(x, g, countIncludePad, divisorOverride, out);
+    }
+
+    @Override public void avgPool2dBackward(View g, Window2d win, boolean countIncludePad, int divisorOverride, View gx) {
+        WindowLoops.avgPool2dBackward(g, win, countIncludePad, divisorOverride, gx);
     }
 
     @Override

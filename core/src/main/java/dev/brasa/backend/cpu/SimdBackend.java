@@ -5,6 +5,7 @@ import dev.brasa.backend.Kind;
 import dev.brasa.backend.ReduceOp;
 import dev.brasa.backend.UnaryOp;
 import dev.brasa.backend.View;
+import dev.brasa.backend.Window2d;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -162,6 +163,38 @@ public final class SimdBackend extends ScalarBackend {
         if (act != null) finish = (i0, i1) -> unaryRow(act, ys, co + i0 * n, 1, ys, co + i0 * n, 1, (i1 - i0) * n, 0, 0);
         Gemm.sgemm(m, n, k, 1f, cpu(x).f, x.offset(), x.strides()[1], x.strides()[2], cpu(w).f, w.offset(), w.strides()[1], w.strides()[2],
                 0f, c, co, n, init, finish);
+    }
+
+    // ---------------------------------------------------------------- sliding windows (convolution, pooling)
+
+    @Override public void im2col(View x, Window2d g, View col) {
+        if (SimdWindows.accepts(x, col)) SimdWindows.im2col(x, g, col);
+        else super.im2col(x, g, col);
+    }
+
+    @Override public void col2im(View col, Window2d g, View gx) {
+        if (SimdWindows.accepts(col, gx)) SimdWindows.col2im(col, g, gx);
+        else super.col2im(col, g, gx);
+    }
+
+    @Override public void maxPool2d(View x, Window2d g, View out, View indices) {
+        if (SimdWindows.accepts(x, out)) SimdWindows.maxPool2d(x, g, out, indices);
+        else super.maxPool2d(x, g, out, indices);
+    }
+
+    @Override public void maxPool2dBackward(View g, View indices, Window2d win, View gx) {
+        if (SimdWindows.accepts(g, gx)) SimdWindows.maxPool2dBackward(g, indices, win, gx);
+        else super.maxPool2dBackward(g, indices, win, gx);
+    }
+
+    @Override public void avgPool2d(View x, Window2d g, boolean countIncludePad, int divisorOverride, View out) {
+        if (SimdWindows.accepts(x, out)) SimdWindows.avgPool2d(x, g, countIncludePad, divisorOverride, out);
+        else super.avgPool2d(x, g, countIncludePad, divisorOverride, out);
+    }
+
+    @Override public void avgPool2dBackward(View g, Window2d win, boolean countIncludePad, int divisorOverride, View gx) {
+        if (SimdWindows.accepts(g, gx)) SimdWindows.avgPool2dBackward(g, win, countIncludePad, divisorOverride, gx);
+        else super.avgPool2dBackward(g, win, countIncludePad, divisorOverride, gx);
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.brasa.backend.ReduceOp;
 import dev.brasa.backend.Storage;
 import dev.brasa.backend.UnaryOp;
 import dev.brasa.backend.View;
+import dev.brasa.backend.Window2d;
 import dev.brasa.cuda.Cublas;
 import dev.brasa.cuda.CudaDriver;
 import dev.brasa.cuda.Cudart;
@@ -505,6 +506,62 @@ public final class CudaBackend implements Backend {
         if (cols <= 1) t[2] = 1;
         if (rows <= 1) t[1] = t[2] == 1 ? Math.max(1, cols) : 1;
         return t;
+    }
+
+    // ---------------------------------------------------------------- sliding windows (window.cu)
+    // The convolution itself is im2col + cuBLAS GEMM + col2im (cuDNN is not bound yet).
+
+    private boolean windows(View... vs) {
+        for (View v : vs) if (v != null && !v.isContiguous()) return false;
+        return f32(vs);
+    }
+
+    /** Zeroes a contiguous float view (the scatter kernels add into it). */
+    private void zero(View v) { launch("elementwise.cu", "fill_f32", v.numel(), at(v), (long) v.numel(), 0f); }
+
+    @Override public void im2col(View x, Window2d g, View col) {
+        if (windows(x, col)) launch("window.cu", "im2col_f32", col.numel(), at(x), at(col), g.struct());
+        else onHost("im2col", (cpu, v) -> cpu.im2col(v[0], g, v[1]), x, col);
+    }
+
+    @Override public void col2im(View col, Window2d g, View gx) {
+        if (windows(col, gx)) launch("window.cu", "col2im_f32", gx.numel(), at(col), at(gx), g.struct());
+        else onHost("col2im", (cpu, v) -> cpu.col2im(v[0], g, v[1]), col, gx);
+    }
+
+    @Override public void maxPool2d(View x, Window2d g, View out, View indices) {
+        if (windows(x, out) && cuda(indices).kind == Kind.I64 && indices.isContiguous()) {
+            launch("window.cu", "max_pool2d_f32", out.numel(), at(x), at(out), at(indices), g.struct());
+        } else {
+            onHost(2, "maxPool2d", (cpu, v) -> cpu.maxPool2d(v[0], g, v[1], v[2]), x, out, indices);
+        }
+    }
+
+    @Override public void maxPool2dBackward(View g, View indices, Window2d win, View gx) {
+        if (windows(g, gx) && cuda(indices).kind == Kind.I64 && indices.isContiguous()) {
+            zero(gx);
+            launch("window.cu", "max_pool2d_backward_f32", g.numel(), at(g), at(indices), at(gx), win.struct());
+        } else {
+            onHost("maxPool2dBackward", (cpu, v) -> cpu.maxPool2dBackward(v[0], v[1], win, v[2]), g, indices, gx);
+        }
+    }
+
+    @Override public void avgPool2d(View x, Window2d g, boolean countIncludePad, int divisorOverride, View out) {
+        if (windows(x, out)) {
+            launch("window.cu", "avg_pool2d_f32", out.numel(), at(x), at(out), g.struct(), countIncludePad ? 1 : 0, divisorOverride);
+        } else {
+            onHost("avgPool2d", (cpu, v) -> cpu.avgPool2d(v[0], g, countIncludePad, divisorOverride, v[1]), x, out);
+        }
+    }
+
+    @Override public void avgPool2dBackward(View g, Window2d win, boolean countIncludePad, int divisorOverride, View gx) {
+        if (windows(g, gx)) {
+            zero(gx);
+            launch("window.cu", "avg_pool2d_backward_f32", g.numel(), at(g), at(gx), win.struct(), countIncludePad ? 1 : 0,
+                    divisorOverride);
+        } else {
+            onHost("avgPool2dBackward", (cpu, v) -> cpu.avgPool2dBackward(v[0], win, countIncludePad, divisorOverride, v[1]), g, gx);
+        }
     }
 
     @Override public void indexSelect(View x, View index, int rowSize, View out) {

@@ -25,7 +25,7 @@ import java.util.List;
  */
 public final class KernelCompiler {
     /** The kernel sources, by resource name. */
-    public static final List<String> SOURCES = List.of("elementwise.cu", "reduce.cu", "optim.cu", "random.cu",
+    public static final List<String> SOURCES = List.of("elementwise.cu", "reduce.cu", "optim.cu", "random.cu", "window.cu",
             "index.cu");
 
     private KernelCompiler() {}

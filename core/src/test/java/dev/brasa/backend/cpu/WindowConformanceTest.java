@@ -1,0 +1,138 @@
+package dev.brasa.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.brasa.backend.Backend;
+import dev.brasa.backend.Kind;
+import dev.brasa.backend.View;
+import dev.brasa.backend.Window2d;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The sliding-window kernels of the tested backend (SIMD at this run's width, or CUDA under
+ * {@code -Dbrasa.test.conformance=cuda}) against the scalar specification: im2col, col2im, max and
+ * average pooling forward and backward, on odd sizes, strides, paddings, dilations, ceil-mode
+ * output sizes, batches of several planes and adaptive windows.
+ */
+class WindowConformanceTest {
+    static final Backend SCALAR = BackendConformanceTest.SCALAR, TESTED = BackendConformanceTest.TESTED;
+
+    /** n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw (output size from PyTorch's floor formula, or +1 for a ceil-mode row). */
+    static Stream<int[]> geometries() {
+        return Stream.of(
+                new int[] {1, 1, 5, 5, 3, 3, 1, 1, 0, 0, 1, 1},
+                new int[] {2, 3, 7, 9, 3, 3, 1, 1, 1, 1, 1, 1},
+                new int[] {3, 2, 17, 13, 5, 3, 2, 3, 2, 1, 1, 1},
+                new int[] {2, 4, 11, 10, 3, 2, 1, 2, 2, 1, 2, 3},
+                new int[] {1, 3, 33, 31, 1, 1, 1, 1, 0, 0, 1, 1},
+                new int[] {5, 16, 14, 14, 3, 3, 1, 1, 1, 1, 1, 1},
+                new int[] {2, 1, 28, 28, 2, 2, 2, 2, 0, 0, 1, 1},
+                new int[] {1, 2, 8, 8, 3, 3, 2, 2, 1, 1, 1, 1, 1},    // the 13th value: one more output row and column (ceil mode)
+                new int[] {2, 3, 10, 9, 3, 3, 1, 2, 1, 1, 2, 2});
+    }
+
+    static Window2d window(int[] a) {
+        int extra = a.length > 12 ? a[12] : 0;
+        int oh = (a[2] + 2 * a[8] - a[10] * (a[4] - 1) - 1) / a[6] + 1 + extra, ow = (a[3] + 2 * a[9] - a[11] * (a[5] - 1) - 1) / a[7] + 1 + extra;
+        return Window2d.of(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], oh, ow);
+    }
+
+    private static float[] random(int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) r.nextInt(-8, 9) / 4;      // few distinct values: ties in max pooling
+        return a;
+    }
+
+    private static View in(Backend b, float[] a, int... shape) { return View.contiguous(b.wrap(a.clone()), shape); }
+
+    private static View out(Backend b, Kind k, int... shape) {
+        int n = 1;
+        for (int s : shape) n *= s;
+        return View.contiguous(b.allocate(k, n), shape);
+    }
+
+    private static void same(View expected, View actual, double tol, String what) {
+        Object e = SCALAR.toArray(expected), a = TESTED.toArray(actual);
+        int n = java.lang.reflect.Array.getLength(e);
+        assertEquals(n, java.lang.reflect.Array.getLength(a), what + " length");
+        for (int i = 0; i < n; i++) {
+            double x = ((Number) java.lang.reflect.Array.get(e, i)).doubleValue(), y = ((Number) java.lang.reflect.Array.get(a, i)).doubleValue();
+            if (!(x == y || Double.isNaN(x) && Double.isNaN(y) || Math.abs(x - y) <= tol * (1 + Math.abs(x)))) {
+                fail(what + ": element " + i + " scalar " + x + " " + TESTED.name() + " " + y);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void im2colAndCol2imMatch(int[] a) {
+        Window2d g = window(a);
+        float[] x = random(g.planes() * g.h() * g.w(), 1);
+        int rows = g.c() * g.kh() * g.kw(), cols = g.n() * g.oh() * g.ow();
+        View[] col = {out(SCALAR, Kind.F32, rows, cols), out(TESTED, Kind.F32, rows, cols)};
+        Backend[] bs = {SCALAR, TESTED};
+        for (int i = 0; i < 2; i++) bs[i].im2col(in(bs[i], x, g.n(), g.c(), g.h(), g.w()), g, col[i]);
+        same(col[0], col[1], 0, "im2col " + g);
+        float[] c = random(rows * cols, 2);
+        View[] gx = {out(SCALAR, Kind.F32, g.n(), g.c(), g.h(), g.w()), out(TESTED, Kind.F32, g.n(), g.c(), g.h(), g.w())};
+        for (int i = 0; i < 2; i++) {
+            bs[i].fill(gx[i], 7);          // overwritten, not added to
+            bs[i].col2im(in(bs[i], c, rows, cols), g, gx[i]);
+        }
+        same(gx[0], gx[1], 1e-6, "col2im " + g);
+    }
+
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void poolingForwardAndBackwardMatch(int[] a) {
+        Window2d g = window(a);
+        Backend[] bs = {SCALAR, TESTED};
+        float[] x = random(g.planes() * g.h() * g.w(), 3);
+        x[x.length / 2] = Float.NaN;
+        int[] os = {g.n(), g.c(), g.oh(), g.ow()};
+        float[] gy = random(g.planes() * g.oh() * g.ow(), 4);
+        if (g.dh() == 1 && g.dw() == 1 && g.ph() * 2 <= g.kh() && g.pw() * 2 <= g.kw()) {
+            View[] out = {out(SCALAR, Kind.F32, os), out(TESTED, Kind.F32, os)}, idx = {out(SCALAR, Kind.I64, os), out(TESTED, Kind.I64, os)};
+            View[] gx = {out(SCALAR, Kind.F32, g.n(), g.c(), g.h(), g.w()), out(TESTED, Kind.F32, g.n(), g.c(), g.h(), g.w())};
+            for (boolean include : new boolean[] {true, false}) {
+                for (int div : new int[] {0, 5}) {
+                    for (int i = 0; i < 2; i++) {
+                        bs[i].avgPool2d(in(bs[i], x, g.n(), g.c(), g.h(), g.w()), g, include, div, out[i]);
+                        bs[i].fill(gx[i], 7);
+                        bs[i].avgPool2dBackward(in(bs[i], gy, os), g, include, div, gx[i]);
+                    }
+                    same(out[0], out[1], 1e-6, "avg " + g + " include=" + include + " div=" + div);
+                    same(gx[0], gx[1], 1e-6, "avg backward " + g + " include=" + include + " div=" + div);
+                }
+            }
+        }
+        if (g.ph() * 2 <= g.kh() && g.pw() * 2 <= g.kw()) {
+            View[] out = {out(SCALAR, Kind.F32, os), out(TESTED, Kind.F32, os)}, idx = {out(SCALAR, Kind.I64, os), out(TESTED, Kind.I64, os)};
+            View[] gx = {out(SCALAR, Kind.F32, g.n(), g.c(), g.h(), g.w()), out(TESTED, Kind.F32, g.n(), g.c(), g.h(), g.w())};
+            for (int i = 0; i < 2; i++) {
+                bs[i].maxPool2d(in(bs[i], x, g.n(), g.c(), g.h(), g.w()), g, out[i], idx[i]);
+                bs[i].fill(gx[i], 7);
+                bs[i].maxPool2dBackward(in(bs[i], gy, os), idx[i], g, gx[i]);
+            }
+            same(out[0], out[1], 0, "max " + g);
+            same(idx[0], idx[1], 0, "max indices " + g);
+            same(gx[0], gx[1], 1e-6, "max backward " + g);
+        }
+        Window2d ad = Window2d.adaptive(g.n(), g.c(), g.h(), g.w(), Math.max(1, g.h() / 3 + 1), Math.max(1, g.w() / 2 + 1));
+        int[] as = {ad.n(), ad.c(), ad.oh(), ad.ow()};
+        View[] out = {out(SCALAR, Kind.F32, as), out(TESTED, Kind.F32, as)};
+        View[] gx = {out(SCALAR, Kind.F32, g.n(), g.c(), g.h(), g.w()), out(TESTED, Kind.F32, g.n(), g.c(), g.h(), g.w())};
+        float[] ga = random(ad.planes() * ad.oh() * ad.ow(), 5);
+        for (int i = 0; i < 2; i++) {
+            bs[i].avgPool2d(in(bs[i], x, g.n(), g.c(), g.h(), g.w()), ad, false, 0, out[i]);
+            bs[i].avgPool2dBackward(in(bs[i], ga, as), ad, false, 0, gx[i]);
+        }
+        same(out[0], out[1], 1e-6, "adaptive " + ad);
+        same(gx[0], gx[1], 1e-6, "adaptive backward " + ad);
+    }
+}
