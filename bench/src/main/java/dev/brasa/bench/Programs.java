@@ -12,6 +12,9 @@ import dev.brasa.data.datasets.FashionMNIST;
 import dev.brasa.data.datasets.RandomBinaryDataset;
 import dev.brasa.data.datasets.XORDataset;
 import dev.brasa.nn.BCELoss;
+import dev.brasa.nn.Conv2d;
+import dev.brasa.nn.Flatten;
+import dev.brasa.nn.MaxPool2d;
 import dev.brasa.nn.BCEWithLogitsLoss;
 import dev.brasa.nn.CrossEntropyLoss;
 import dev.brasa.nn.Linear;
@@ -20,6 +23,7 @@ import dev.brasa.nn.ReLU;
 import dev.brasa.nn.Sequential;
 import dev.brasa.nn.Sigmoid;
 import dev.brasa.nn.Tanh;
+import dev.brasa.optim.Adam;
 import dev.brasa.optim.SGD;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -51,6 +55,7 @@ public final class Programs {
         }
         if (selected("mlp_batch64") || selected("mlp_fullbatch_step")) mlps(epochs);
         xor(epochs);
+        if (NAMES.subList(9, NAMES.size()).stream().anyMatch(Programs::selected)) cnns(epochs);
     }
 
     /** The Fashion-MNIST MLP, batch 64 and full batch. */
@@ -70,6 +75,47 @@ public final class Programs {
             loss.backward();
             fullOpt.step();
         });
+    }
+
+    /** Issue 26's Fashion-MNIST CNN, initialised from seed 1. */
+    static Module cnn() {
+        manualSeed(1);
+        return new Sequential(new Conv2d(1, 16, 3, 1, 1), new ReLU(), new MaxPool2d(2), new Conv2d(16, 32, 3, 1, 1), new ReLU(),
+                new MaxPool2d(2), new Flatten(), new Linear(1568, 10));
+    }
+
+    /**
+     * The CNN: an epoch (Adam 1e-3, batch 64, shuffled) and one step; each layer shape forward + backward on a
+     * batch of 64 (the fastest of 30 after the warm-up), as pytorch_programs.py times them.
+     */
+    private static void cnns(int epochs) throws java.io.IOException {
+        TensorDataset fm = FashionMNIST.load(Path.of(System.getProperty("fashion", FashionMNIST.DEBIAN_DIR.toString())), true);
+        TensorDataset images = new TensorDataset(fm.x().reshape(fm.size(), 1, 28, 28), fm.y());
+        Module net = cnn();
+        Adam opt = new Adam(net.parameters(), 1e-3);
+        CrossEntropyLoss ce = new CrossEntropyLoss();
+        report("cnn_epoch", epochs, () -> {
+            for (Sample b : DataLoader.builder(images).batchSize(64).shuffle(true).seed(1).build()) {
+                Tensor loss = ce.forward(net.forward(b.x()), b.y());
+                opt.zeroGrad();
+                loss.backward();
+                opt.step();
+            }
+        });
+        Tensor xb = images.x().slice(0, 0, 64), yb = images.y().slice(0, 0, 64);
+        report("cnn_step", 30, () -> {
+            Tensor loss = ce.forward(net.forward(xb), yb);
+            opt.zeroGrad();
+            loss.backward();
+            opt.step();
+        });
+        manualSeed(2);
+        Conv2d c1 = new Conv2d(1, 16, 3, 1, 1), c2 = new Conv2d(16, 32, 3, 1, 1);
+        Tensor x1 = rand(64, 1, 28, 28), x2 = rand(64, 16, 14, 14).requiresGrad_(), x3 = randn(64, 16, 28, 28).requiresGrad_();
+        Tensor g1 = rand(64, 16, 28, 28), g2 = rand(64, 32, 14, 14), g3 = rand(64, 16, 14, 14);
+        report("conv1_fb", 30, () -> c1.forward(x1).backward(g1));
+        report("conv2_fb", 30, () -> c2.forward(x2).backward(g2));
+        report("relu_pool_fb", 30, () -> dev.brasa.nn.F.maxPool2d(x3.relu(), 2).backward(g3));
     }
 
     /** XOR: an epoch, a step; and a 1x1 add. */
@@ -119,7 +165,7 @@ public final class Programs {
 
     /** Every program's name, in the order they run. */
     static final List<String> NAMES = List.of("ffnn_300_400", "ffnn_500_800", "ffnn_1000_2000", "ffnn_2000_2000", "mlp_batch64",
-            "mlp_fullbatch_step", "xor_epoch", "xor_step", "add_1x1");
+            "mlp_fullbatch_step", "xor_epoch", "xor_step", "add_1x1", "cnn_epoch", "conv1_fb", "conv2_fb", "relu_pool_fb", "cnn_step");
     /** The -Dprograms prefixes main() runs, or null for all. */
     private static String[] prefixes;
 

@@ -128,6 +128,72 @@ public interface Backend {
     /** Average pooling's backward: gx (contiguous, overwritten) gets g / divisor at every element of each window. */
     void avgPool2dBackward(View g, Window2d win, boolean countIncludePad, int divisorOverride, View gx);
 
+    /**
+     * 2-D convolution: y [n, oc, oh, ow] = act(the convolution of a contiguous x [n, c, h, w] with a
+     * contiguous weight w [oc, c / groups, kh, kw], plus bias [oc] (a view, or null)); y contiguous, act
+     * null for none. This default is im2col into a [c kh kw, n oh ow] column matrix, one GEMM per group
+     * (batched), one pass that moves the [oc, n oh ow] result into y's layout while adding the bias, and
+     * the activation in place; a backend may instead work one image at a time with its columns in cache.
+     */
+    default void conv2d(View x, View w, View bias, Window2d g, int groups, UnaryOp act, View y) {
+        int oc = y.shape()[1], p = g.oh() * g.ow(), np = g.n() * p, ckk = g.c() / groups * g.kh() * g.kw();
+        Kind kind = y.storage().kind();
+        Storage col = allocate(kind, g.c() * g.kh() * g.kw() * np), y2 = allocate(kind, oc * np);
+        im2col(x, g, View.contiguous(col, new int[] {g.c() * g.kh() * g.kw(), np}));
+        matmul(groupRows(w, groups, oc / groups, ckk, false), groupRows(View.contiguous(col, new int[] {0}), groups, ckk, np, false),
+                groupRows(View.contiguous(y2, new int[] {0}), groups, oc / groups, np, false), groups, oc / groups, np, ckk, 1.0, 0.0);
+        View byImage = new View(y2, new int[] {g.n(), oc, p}, new int[] {p, np, 1}, 0);
+        View out = new View(y.storage(), new int[] {g.n(), oc, p}, new int[] {oc * p, p, 1}, y.offset());
+        if (bias == null) copy(byImage, out);
+        else binary(BinaryOp.ADD, byImage, new View(bias.storage(), new int[] {g.n(), oc, p}, new int[] {0, bias.strides()[0], 0}, bias.offset()), out);
+        if (act != null) unary(act, out, out, 0, 0);
+        col.close();
+        y2.close();
+    }
+
+    /**
+     * The gradients of {@link #conv2d}: from gy (contiguous [n, oc, oh, ow], the gradient of y) and, with
+     * an activation, y itself, writes (overwrites) each of gx [n, c, h, w], gw [oc, c / groups, kh, kw] and
+     * gb [oc] that is not null. This default turns gy into the pre-activation gradient gp, lays it out as
+     * [oc, n oh ow], and runs one GEMM per group on each side: gw = gp col(x)^T, and gx = col2im(W^T gp).
+     */
+    default void conv2dBackward(View gy, View x, View w, View y, UnaryOp act, Window2d g, int groups, View gx, View gw, View gb) {
+        int oc = gy.shape()[1], p = g.oh() * g.ow(), np = g.n() * p, ckk = g.c() / groups * g.kh() * g.kw(), rows = g.c() * g.kh() * g.kw();
+        Kind kind = gy.storage().kind();
+        Storage pre = null;
+        if (act != null) {
+            pre = allocate(kind, gy.numel());
+            unaryBackward(act, gy, null, y, View.contiguous(pre, gy.shape()), 0, 0);
+            gy = View.contiguous(pre, gy.shape());
+        }
+        Storage g2 = allocate(kind, oc * np), col = allocate(kind, rows * np);
+        copy(new View(gy.storage(), new int[] {oc, g.n(), p}, new int[] {p, oc * p, 1}, gy.offset()), View.contiguous(g2, new int[] {oc, g.n(), p}));
+        View g2v = View.contiguous(g2, new int[] {0}), colv = View.contiguous(col, new int[] {0});
+        if (gw != null) {
+            im2col(x, g, View.contiguous(col, new int[] {rows, np}));
+            matmul(groupRows(g2v, groups, oc / groups, np, false), groupRows(colv, groups, np, ckk, true),
+                    groupRows(gw, groups, oc / groups, ckk, false), groups, oc / groups, ckk, np, 1.0, 0.0);
+        }
+        if (gb != null) reduce(ReduceOp.SUM, View.contiguous(g2, new int[] {oc, np}), oc, np, 1, gb);
+        if (gx != null) {
+            matmul(groupRows(w, groups, ckk, oc / groups, true), groupRows(g2v, groups, oc / groups, np, false),
+                    groupRows(colv, groups, ckk, np, false), groups, ckk, np, oc / groups, 1.0, 0.0);
+            col2im(View.contiguous(col, new int[] {rows, np}), g, gx);
+        }
+        g2.close();
+        col.close();
+        if (pre != null) pre.close();
+    }
+
+    /**
+     * A contiguous [groups * rows, cols] matrix as the rank-3 [groups, rows, cols] view a batched GEMM takes;
+     * transposed, the storage holds [groups * cols, rows] and the view reads it as its transpose.
+     */
+    private static View groupRows(View v, int groups, int rows, int cols, boolean transposed) {
+        return transposed ? new View(v.storage(), new int[] {groups, rows, cols}, new int[] {rows * cols, 1, rows}, v.offset())
+                : new View(v.storage(), new int[] {groups, rows, cols}, new int[] {rows * cols, cols, 1}, v.offset());
+    }
+
     /** out[i, ...] = x[index[i], ...] for contiguous x seen as [rows, rowSize]; index is I64. */
     void indexSelect(View x, View index, int rowSize, View out);
 

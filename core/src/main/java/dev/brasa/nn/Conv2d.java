@@ -2,6 +2,7 @@ package dev.brasa.nn;
 
 import dev.brasa.Brasa;
 import dev.brasa.Tensor;
+import dev.brasa.internal.ops.Conv;
 
 /**
  * 2-D convolution over [N, C, H, W] inputs ({@code nn.Conv2d}): weight [out, in / groups, kH, kW]
@@ -127,9 +128,12 @@ public class Conv2d extends Module {
     /** out_channels. */
     public int outChannels() { return out; }
 
-    @Override public Tensor forward(Tensor x) {
-        if (paddingMode != null) return F.conv2d(x, weight(), bias(), stride, paddingMode, dilation, groups);
-        return F.conv2d(x, weight(), bias(), stride, padding, dilation, groups);
+    @Override public Tensor forward(Tensor x) { return forward(x, null); }
+
+    /** The convolution and an activation as one node (null for none); {@link Sequential} runs Conv2d + ReLU this way. */
+    Tensor forward(Tensor x, dev.brasa.backend.UnaryOp act) {
+        return Conv.conv2d(x, weight(), bias(), stride, paddingMode != null ? new int[] {0, 0} : padding, dilation, groups,
+                "same".equals(paddingMode), act);
     }
 
     private static String tuple(int[] v) { return "(" + v[0] + ", " + v[1] + ")"; }

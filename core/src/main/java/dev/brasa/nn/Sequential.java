@@ -38,18 +38,22 @@ public class Sequential extends Module {
     }
 
     /**
-     * Runs the modules in order. A {@link Linear} directly followed by a {@link ReLU}, {@link Tanh}
-     * or {@link Sigmoid} (exactly those classes) runs as one fused node
-     * (the fused linear op): same values, one GEMM with the bias and activation folded in.
+     * Runs the modules in order. A {@link Linear} or a {@link Conv2d} directly followed by a
+     * {@link ReLU}, {@link Tanh} or {@link Sigmoid} (exactly those classes) runs as one fused node:
+     * same values, the bias and activation folded into the layer's GEMM or per-image pass, and the
+     * activation's derivative into the layer's backward.
      */
     @Override public Tensor forward(Tensor x) {
         List<Module> ms = children();
         for (int i = 0; i < ms.size(); i++) {
             Module m = ms.get(i);
-            UnaryOp act = m.getClass() == Linear.class && i + 1 < ms.size() ? fusableActivation(ms.get(i + 1)) : null;
-            if (act != null) {
-                Linear l = (Linear) m;
+            UnaryOp act = (m.getClass() == Linear.class || m.getClass() == Conv2d.class) && i + 1 < ms.size()
+                    ? fusableActivation(ms.get(i + 1)) : null;
+            if (act != null && m instanceof Linear l) {
                 x = TensorAccess.get().linear(x, l.weight(), l.bias(), act);
+                i++;
+            } else if (act != null) {
+                x = ((Conv2d) m).forward(x, act);
                 i++;
             } else {
                 x = m.forward(x);

@@ -177,6 +177,16 @@ public final class SimdBackend extends ScalarBackend {
         else super.col2im(col, g, gx);
     }
 
+    @Override public void conv2d(View x, View w, View bias, Window2d g, int groups, UnaryOp act, View y) {
+        if (SimdConv.accepts(x, w, bias, y)) SimdConv.forward(this, x, w, bias, g, groups, act, y);
+        else super.conv2d(x, w, bias, g, groups, act, y);
+    }
+
+    @Override public void conv2dBackward(View gy, View x, View w, View y, UnaryOp act, Window2d g, int groups, View gx, View gw, View gb) {
+        if (SimdConv.accepts(gy, x, w, y, gx, gw, gb)) SimdConv.backward(this, gy, x, w, y, act, g, groups, gx, gw, gb);
+        else super.conv2dBackward(gy, x, w, y, act, g, groups, gx, gw, gb);
+    }
+
     @Override public void maxPool2d(View x, Window2d g, View out, View indices) {
         if (SimdWindows.accepts(x, out)) SimdWindows.maxPool2d(x, g, out, indices);
         else super.maxPool2d(x, g, out, indices);

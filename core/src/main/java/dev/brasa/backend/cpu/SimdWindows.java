@@ -6,6 +6,7 @@ import dev.brasa.backend.Kind;
 import dev.brasa.backend.View;
 import dev.brasa.backend.Window2d;
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
 
 /**
  * The float32 sliding-window kernels of the fast backend, threaded over planes or column rows with
@@ -23,13 +24,13 @@ final class SimdWindows {
     }
 
     /** Splits count items into about 4 tasks per thread (at least minPerTask items each) and runs body(from, to). */
-    private static void split(int count, int minPerTask, RangeBody body) {
+    static void split(int count, int minPerTask, RangeBody body) {
         int tasks = Math.max(1, Math.min(CpuThreads.threads() * 4, count / Math.max(1, minPerTask)));
         CpuThreads.parallelFor(tasks, tasks > 1, t -> body.run((int) ((long) count * t / tasks), (int) ((long) count * (t + 1) / tasks)));
     }
 
     @FunctionalInterface
-    private interface RangeBody {
+    interface RangeBody {
         void run(int from, int to);
     }
 
@@ -40,59 +41,142 @@ final class SimdWindows {
 
     static void im2col(View x, Window2d g, View col) {
         float[] xs = cpu(x).f, cs = cpu(col).f;
-        int xo = x.offset(), co = col.offset(), oh = g.oh(), ow = g.ow(), np = g.n() * oh * ow, kk = g.kh() * g.kw();
-        split(g.c() * kk * g.n(), 4, (from, to) -> {
-            for (int t = from; t < to; t++) {
-                int row = t / g.n(), b = t % g.n(), ci = row / kk, i = row % kk / g.kw(), j = row % g.kw();
-                int xoff = j * g.dw() - g.pw(), a = Math.min(firstIn(xoff, g.sw()), ow), e = Math.max(a, endIn(xoff, g.sw(), g.w(), ow));
-                int plane = xo + (b * g.c() + ci) * g.h() * g.w();
-                for (int oy = 0, dst = co + row * np + b * oh * ow; oy < oh; oy++, dst += ow) {
-                    int y = oy * g.sh() - g.ph() + i * g.dh();
-                    if (y < 0 || y >= g.h()) {
-                        Arrays.fill(cs, dst, dst + ow, 0f);
-                        continue;
-                    }
-                    Arrays.fill(cs, dst, dst + a, 0f);
-                    int src = plane + y * g.w() + xoff;
-                    if (g.sw() == 1) System.arraycopy(xs, src + a, cs, dst + a, e - a);
-                    else for (int ox = a; ox < e; ox++) cs[dst + ox] = xs[src + ox * g.sw()];
-                    Arrays.fill(cs, dst + e, dst + ow, 0f);
-                }
-            }
+        int p = g.oh() * g.ow(), np = g.n() * p;
+        split(g.n(), 1, (from, to) -> {
+            for (int b = from; b < to; b++) im2colImage(xs, x.offset(), g, b, cs, col.offset() + b * p, np);
         });
+    }
+
+    /**
+     * im2col of image b alone: col[row * ld + co + oy * ow + ox] for the c kh kw rows; ld = oh ow writes a
+     * compact [c kh kw, oh ow] matrix (the per-image convolution), ld = n oh ow one image's columns of the
+     * whole batch's matrix.
+     */
+    static void im2colImage(float[] xs, int xo, Window2d g, int b, float[] cs, int co, int ld) {
+        int oh = g.oh(), ow = g.ow(), kk = g.kh() * g.kw();
+        boolean shifted = g.sh() == 1 && g.sw() == 1 && ow == g.w();
+        for (int row = 0; row < g.c() * kk; row++) {
+            if (shifted) {
+                shiftedRow(xs, xo, g, b, row, cs, co + row * ld);
+                continue;
+            }
+            int ci = row / kk, i = row % kk / g.kw(), j = row % g.kw();
+            int xoff = j * g.dw() - g.pw(), a = Math.min(firstIn(xoff, g.sw()), ow), e = Math.max(a, endIn(xoff, g.sw(), g.w(), ow));
+            int plane = xo + (b * g.c() + ci) * g.h() * g.w();
+            for (int oy = 0, dst = co + row * ld; oy < oh; oy++, dst += ow) {
+                int y = oy * g.sh() - g.ph() + i * g.dh();
+                if (y < 0 || y >= g.h()) {
+                    Arrays.fill(cs, dst, dst + ow, 0f);
+                    continue;
+                }
+                if (a > 0) Arrays.fill(cs, dst, dst + a, 0f);
+                int src = plane + y * g.w() + xoff;
+                if (g.sw() == 1) System.arraycopy(xs, src + a, cs, dst + a, e - a);
+                else for (int ox = a; ox < e; ox++) cs[dst + ox] = xs[src + ox * g.sw()];
+                if (e < ow) Arrays.fill(cs, dst + e, dst + ow, 0f);
+            }
+        }
+    }
+
+    /**
+     * One im2col row when stride is 1 and the output is as wide as the input (a "same" convolution): the
+     * row is the input plane shifted by (dy, dx), so the rows that are inside the input move in one copy;
+     * the dx columns that wrapped around from the neighbouring row are then zeroed, as are the rows above
+     * and below the input.
+     */
+    private static void shiftedRow(float[] xs, int xo, Window2d g, int b, int row, float[] cs, int dst) {
+        int kk = g.kh() * g.kw(), ci = row / kk, i = row % kk / g.kw(), j = row % g.kw(), w = g.w(), oh = g.oh();
+        int dy = i * g.dh() - g.ph(), dx = j * g.dw() - g.pw();
+        int y0 = Math.min(oh, Math.max(0, -dy)), y1 = Math.max(y0, Math.min(oh, g.h() - dy));
+        Arrays.fill(cs, dst, dst + y0 * w, 0f);
+        Arrays.fill(cs, dst + y1 * w, dst + oh * w, 0f);
+        if (y1 == y0) return;
+        int len = (y1 - y0) * w - Math.abs(dx), src = xo + (b * g.c() + ci) * g.h() * w + (y0 + dy) * w;
+        if (len <= 0) {
+            Arrays.fill(cs, dst + y0 * w, dst + y1 * w, 0f);
+            return;
+        }
+        if (dx < 0) System.arraycopy(xs, src, cs, dst + y0 * w - dx, len);
+        else System.arraycopy(xs, src + dx, cs, dst + y0 * w, len);
+        clearWrapped(cs, dst, w, y0, y1, dx);
+    }
+
+    /** Zeroes columns [0, -dx) (dx < 0) or [w - dx, w) (dx > 0) of rows y0 .. y1 of a row-major block of width w. */
+    private static void clearWrapped(float[] cs, int dst, int w, int y0, int y1, int dx) {
+        if (dx == 0) return;
+        if (dx == 1 || dx == -1) {            // a 3x3 kernel's side columns: one element per row
+            for (int r = dst + y0 * w + (dx < 0 ? 0 : w - 1), end = dst + y1 * w; r < end; r += w) cs[r] = 0f;
+            return;
+        }
+        int from = dx < 0 ? 0 : Math.max(0, w - dx), to = dx < 0 ? Math.min(w, -dx) : w;
+        for (int y = y0, r = dst + y0 * w; y < y1; y++, r += w) for (int x = from; x < to; x++) cs[r + x] = 0f;
     }
 
     static void col2im(View col, Window2d g, View gx) {
         float[] cs = cpu(col).f, gs = cpu(gx).f;
-        int go = gx.offset(), co = col.offset(), oh = g.oh(), ow = g.ow(), np = g.n() * oh * ow, hw = g.h() * g.w();
-        split(g.planes(), 1, (from, to) -> {
-            for (int p = from; p < to; p++) {
-                int b = p / g.c(), ci = p % g.c(), plane = go + p * hw;
-                Arrays.fill(gs, plane, plane + hw, 0f);
-                for (int i = 0; i < g.kh(); i++) {
-                    for (int j = 0; j < g.kw(); j++) {
-                        int row = (ci * g.kh() + i) * g.kw() + j, xoff = j * g.dw() - g.pw();
-                        int a = Math.min(firstIn(xoff, g.sw()), ow), e = Math.max(a, endIn(xoff, g.sw(), g.w(), ow));
-                        for (int oy = 0, src = co + row * np + b * oh * ow; oy < oh; oy++, src += ow) {
-                            int y = oy * g.sh() - g.ph() + i * g.dh();
-                            if (y < 0 || y >= g.h()) continue;
-                            int dst = plane + y * g.w() + xoff;
-                            if (g.sw() == 1) for (int ox = a; ox < e; ox++) gs[dst + ox] += cs[src + ox];
-                            else for (int ox = a; ox < e; ox++) gs[dst + ox * g.sw()] += cs[src + ox];
-                        }
+        int p = g.oh() * g.ow(), np = g.n() * p;
+        split(g.n(), 1, (from, to) -> {
+            for (int b = from; b < to; b++) col2imImage(cs, col.offset() + b * p, np, g, b, gs, gx.offset());
+        });
+    }
+
+    /** The adjoint of {@link #im2colImage}: image b's planes of gx, overwritten, from its columns (row stride ld). */
+    static void col2imImage(float[] cs, int co, int ld, Window2d g, int b, float[] gs, int go) {
+        int oh = g.oh(), ow = g.ow(), hw = g.h() * g.w();
+        boolean shifted = g.sh() == 1 && g.sw() == 1 && ow == g.w();
+        for (int ci = 0; ci < g.c(); ci++) {
+            int plane = go + (b * g.c() + ci) * hw;
+            Arrays.fill(gs, plane, plane + hw, 0f);
+            for (int i = 0; i < g.kh(); i++) {
+                for (int j = 0; j < g.kw(); j++) {
+                    int row = (ci * g.kh() + i) * g.kw() + j, xoff = j * g.dw() - g.pw();
+                    if (shifted) {
+                        // the adjoint of shiftedRow: the wrapped columns of the (scratch) column row are zeroed, then
+                        // the rows inside the input are added in one pass
+                        int w = g.w(), dy = i * g.dh() - g.ph();
+                        int y0 = Math.min(oh, Math.max(0, -dy)), y1 = Math.max(y0, Math.min(oh, g.h() - dy));
+                        int len = (y1 - y0) * w - Math.abs(xoff), src = co + row * ld;
+                        if (len <= 0) continue;
+                        clearWrapped(cs, src, w, y0, y1, xoff);
+                        if (xoff < 0) addInto(gs, plane + (y0 + dy) * w, cs, src + y0 * w - xoff, len);
+                        else addInto(gs, plane + (y0 + dy) * w + xoff, cs, src + y0 * w, len);
+                        continue;
+                    }
+                    int a = Math.min(firstIn(xoff, g.sw()), ow), e = Math.max(a, endIn(xoff, g.sw(), g.w(), ow));
+                    for (int oy = 0, src = co + row * ld; oy < oh; oy++, src += ow) {
+                        int y = oy * g.sh() - g.ph() + i * g.dh();
+                        if (y < 0 || y >= g.h()) continue;
+                        int dst = plane + y * g.w() + xoff;
+                        if (g.sw() == 1) for (int ox = a; ox < e; ox++) gs[dst + ox] += cs[src + ox];
+                        else for (int ox = a; ox < e; ox++) gs[dst + ox * g.sw()] += cs[src + ox];
                     }
                 }
             }
-        });
+        }
+    }
+
+    /** d[o .. o + n) += s[so .. so + n), in vectors. */
+    private static void addInto(float[] d, int o, float[] s, int so, int n) {
+        int i = 0;
+        for (int bound = SimdBackend.S.loopBound(n); i < bound; i += SimdBackend.L) {
+            FloatVector.fromArray(SimdBackend.S, d, o + i).add(FloatVector.fromArray(SimdBackend.S, s, so + i)).intoArray(d, o + i);
+        }
+        for (; i < n; i++) d[o + i] += s[so + i];
     }
 
     static void maxPool2d(View x, Window2d g, View out, View indices) {
         float[] xs = cpu(x).f, os = cpu(out).f;
         long[] is = cpu(indices).l;
         int hw = g.h() * g.w(), ohw = g.oh() * g.ow(), xo = x.offset(), oo = out.offset(), io = indices.offset();
+        boolean tiles2 = g.kh() == 2 && g.kw() == 2 && g.sh() == 2 && g.sw() == 2 && g.ph() == 0 && g.pw() == 0
+                && g.oh() * 2 <= g.h() && g.ow() * 2 <= g.w();
         split(g.planes(), 1, (from, to) -> {
             for (int p = from; p < to; p++) {
                 int xp = xo + p * hw;
+                if (tiles2) {
+                    maxPool2x2(xs, xp, g, os, oo + p * ohw, is, io + p * ohw);
+                    continue;
+                }
                 for (int oy = 0; oy < g.oh(); oy++) {
                     int y0 = oy * g.sh() - g.ph(), y1 = Math.min(y0 + (g.kh() - 1) * g.dh() + 1, g.h());
                     while (y0 < 0) y0 += g.dh();
@@ -117,6 +201,32 @@ final class SimdWindows {
                 }
             }
         });
+    }
+
+    /**
+     * MaxPool2d(2) on one plane, every window inside it: the four elements in PyTorch's order, each taken
+     * when larger or NaN, written as selects rather than branches (random data would mispredict half of them).
+     */
+    private static void maxPool2x2(float[] xs, int xp, Window2d g, float[] os, int oo, long[] is, int io) {
+        int w = g.w();
+        for (int oy = 0; oy < g.oh(); oy++) {
+            int r = xp + 2 * oy * w, o = oo + oy * g.ow(), pos = 2 * oy * w;
+            for (int ox = 0; ox < g.ow(); ox++, r += 2, pos += 2) {
+                float m = xs[r], b = xs[r + 1], c = xs[r + w], d = xs[r + w + 1];
+                int best = pos;
+                boolean t = b > m || b != b;
+                m = t ? b : m;
+                best = t ? pos + 1 : best;
+                t = c > m || c != c;
+                m = t ? c : m;
+                best = t ? pos + w : best;
+                t = d > m || d != d;
+                m = t ? d : m;
+                best = t ? pos + w + 1 : best;
+                os[o + ox] = m;
+                is[io + oy * g.ow() + ox] = best;
+            }
+        }
     }
 
     static void maxPool2dBackward(View g, View indices, Window2d win, View gx) {

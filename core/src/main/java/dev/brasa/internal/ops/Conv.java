@@ -5,26 +5,15 @@ import static dev.brasa.internal.ops.Internals.*;
 import dev.brasa.Tensor;
 import dev.brasa.autograd.Node;
 import dev.brasa.backend.Backend;
-import dev.brasa.backend.BinaryOp;
-import dev.brasa.backend.ReduceOp;
-import dev.brasa.backend.View;
+import dev.brasa.backend.UnaryOp;
 import dev.brasa.backend.Window2d;
 import java.util.Arrays;
 
 /**
- * 2-D convolution ({@code F.conv2d}) as im2col + one GEMM per group, forward and backward in this
- * class. With x [N, C, H, W], weight [OC, C/g, KH, KW] and P = OH * OW output positions per image:
- * <pre>
- *   forward        col = im2col(x)              [C KH KW, N P]
- *                  y'  = W col                  [OC, N P]     (per group: a batched GEMM)
- *                  y   = y' permuted + bias     [N, OC, OH, OW]  (one pass)
- *   backward       g'  = gy permuted            [OC, N P]
- *                  gb  = row sums of g'
- *                  gW  = g' col^T               (col recomputed from the saved x)
- *                  gx  = col2im(W^T g')
- * </pre>
- * Each side is one large GEMM through the backend (the packed, threaded SIMD GEMM on the CPU,
- * cuBLAS on CUDA), not one small GEMM per image. Shape errors carry PyTorch's messages.
+ * 2-D convolution ({@code F.conv2d}), forward and backward in this class: the checks and PyTorch's
+ * shape errors, the output size (stride, padding, "same", dilation), and the node. The arithmetic is the
+ * backend's ({@code conv2d}, {@code conv2dBackwardData}, {@code conv2dBackwardWeight}): by default im2col
+ * and one GEMM per group on each side; on the CPU one image at a time with its column matrix in cache.
  */
 public final class Conv {
     private Conv() {}
@@ -36,13 +25,26 @@ public final class Conv {
      * one unbatched image.
      */
     public static Tensor conv2d(Tensor x, Tensor w, Tensor b, int[] stride, int[] padding, int[] dilation, int groups, boolean same) {
+        return conv2d(x, w, b, stride, padding, dilation, groups, same, null);
+    }
+
+    /**
+     * The convolution followed by an activation (null, RELU, TANH or SIGMOID) as one node, which
+     * {@code nn.Sequential} uses for a Conv2d followed by ReLU, Tanh or Sigmoid: the activation runs on
+     * each image's output while it is in cache, and its derivative inside the convolution's backward.
+     */
+    public static Tensor conv2d(Tensor x, Tensor w, Tensor b, int[] stride, int[] padding, int[] dilation, int groups, boolean same,
+                                UnaryOp act) {
+        if (act != null && act != UnaryOp.RELU && act != UnaryOp.TANH && act != UnaryOp.SIGMOID) {
+            throw new IllegalArgumentException("conv2d: activation must be null, RELU, TANH or SIGMOID, got " + act);
+        }
         java.util.Objects.requireNonNull(x, "input");
         java.util.Objects.requireNonNull(w, "weight");
         if (x.dim() != 3 && x.dim() != 4) {
             throw new IllegalArgumentException("Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: "
                     + Arrays.toString(shape(x)));
         }
-        if (x.dim() == 3) return conv2d(x.unsqueeze(0), w, b, stride, padding, dilation, groups, same).squeeze(0);
+        if (x.dim() == 3) return conv2d(x.unsqueeze(0), w, b, stride, padding, dilation, groups, same, act).squeeze(0);
         if (w.dim() != 4) {
             throw new IllegalArgumentException("conv2d: expected a 4D weight [out_channels, in_channels/groups, kH, kW], got weight of size "
                     + Arrays.toString(shape(w)));
@@ -88,82 +90,52 @@ public final class Conv {
         Window2d g = Window2d.of(n, c, h, wd, kh, kw, stride[0], stride[1], ph, pw, dilation[0], dilation[1], oh, ow);
 
         Tensor xc = x.contiguous(), wc = w.contiguous();
-        Backend be = backend(xc);
-        int p = oh * ow, np = n * p;
-        Tensor y2 = empty(be, dtype(x), new int[] {oc, np});
-        if (np > 0 && oc > 0) {
-            Tensor col = im2col(xc, g);
-            gemmGroups(be, wc, false, col, false, y2, groups, oc / groups, np, c / groups * kh * kw);
-        }
-        Tensor y = empty(be, dtype(x), new int[] {n, oc, oh, ow});
-        View y2AsNchw = new View(storage(y2), new int[] {n, oc, p}, new int[] {p, np, 1}, 0);
-        View out = View.contiguous(storage(y), new int[] {n, oc, p});
-        if (b == null) be.copy(y2AsNchw, out);
-        else be.binary(BinaryOp.ADD, y2AsNchw, new View(storage(b), new int[] {n, oc, p}, new int[] {0, strides(b)[0], 0}, offset(b)), out);
-        if (recording(x, w, b)) attach(y, new ConvNode(xc, wc, b, g, groups));
+        Tensor y = empty(backend(xc), dtype(x), new int[] {n, oc, oh, ow});
+        if (y.numel() > 0) backend(xc).conv2d(kernelView(xc), kernelView(wc), b == null ? null : kernelView(b), g, groups, act, kernelView(y));
+        if (recording(x, w, b)) attach(y, new ConvNode(xc, wc, b, g, groups, act, y));
         return y;
     }
 
-    /** im2col into a fresh [C KH KW, N P] tensor. */
-    private static Tensor im2col(Tensor xc, Window2d g) {
-        Tensor col = newEmpty(xc, dtype(xc), new int[] {g.c() * g.kh() * g.kw(), g.n() * g.oh() * g.ow()});
-        backend(xc).im2col(kernelView(xc), g, kernelView(col));
-        return col;
-    }
-
-    /**
-     * c[gi] = a[gi] b[gi] for each group gi, where a is [groups * m, k] (or, transposed, [groups * k, m])
-     * and b is [groups * k, n] (or, transposed, [groups * n, k]), both contiguous; c is [groups * m, n].
-     */
-    private static void gemmGroups(Backend be, Tensor a, boolean aT, Tensor b, boolean bT, Tensor c, int groups, int m, int n, int k) {
-        View av = aT ? new View(storage(a), new int[] {groups, m, k}, new int[] {m * k, 1, m}, offset(a))
-                : new View(storage(a), new int[] {groups, m, k}, new int[] {m * k, k, 1}, offset(a));
-        View bv = bT ? new View(storage(b), new int[] {groups, k, n}, new int[] {n * k, 1, k}, offset(b))
-                : new View(storage(b), new int[] {groups, k, n}, new int[] {n * k, n, 1}, offset(b));
-        be.matmul(av, bv, new View(storage(c), new int[] {groups, m, n}, new int[] {m * n, n, 1}, offset(c)), groups, m, n, k, 1.0, 0.0);
-    }
-
     private static final class ConvNode extends Node {
-        private SavedTensor sx, sw;
+        private SavedTensor sx, sw, sy;
         private final Window2d g;
         private final int groups;
         private final boolean bias;
+        private final UnaryOp act;
 
-        ConvNode(Tensor x, Tensor w, Tensor b, Window2d g, int groups) {
+        ConvNode(Tensor x, Tensor w, Tensor b, Window2d g, int groups, UnaryOp act, Tensor y) {
             super(x, w, b);
             this.g = g;
             this.groups = groups;
             this.bias = b != null;
+            this.act = act;
             if (needsGrad(1)) sx = save(x);
             if (needsGrad(0)) sw = save(w);
+            if (act != null) sy = save(y.detach());
         }
 
-        @Override public String name() { return "ConvolutionBackward0"; }
+        @Override public String name() {
+            if (act == null) return "ConvolutionBackward0";
+            return switch (act) {
+                case RELU -> "ReluBackward0";
+                case TANH -> "TanhBackward0";
+                default -> "SigmoidBackward0";
+            };
+        }
 
-        @Override protected Tensor[] backward(Tensor gy) {
+        @Override protected Tensor[] backward(Tensor gOut) {
+            Tensor gy = gOut.contiguous();
             Backend be = backend(gy);
-            int oc = shape(gy)[1], p = g.oh() * g.ow(), np = g.n() * p, ckk = g.c() / groups * g.kh() * g.kw(), ocg = oc / groups;
-            Tensor g2 = empty(be, dtype(gy), new int[] {oc, np});
-            be.copy(new View(storage(gy), new int[] {oc, g.n(), p}, new int[] {strides(gy)[1], strides(gy)[0], strides(gy)[3]}, offset(gy)),
-                    View.contiguous(storage(g2), new int[] {oc, g.n(), p}));
-            Tensor gx = null, gw = null, gb = null;
-            if (bias && needsGrad(2)) {
-                gb = empty(be, dtype(gy), new int[] {oc});
-                be.reduce(ReduceOp.SUM, kernelView(g2), oc, np, 1, kernelView(gb));
-            }
-            if (needsGrad(1)) {
-                Tensor x = sx.get();
-                gw = empty(be, dtype(gy), new int[] {oc, g.c() / groups, g.kh(), g.kw()});
-                if (np > 0) gemmGroups(be, g2, false, im2col(x, g), true, gw, groups, ocg, ckk, np);
-                else be.fill(kernelView(gw), 0);
-            }
-            if (needsGrad(0)) {
-                Tensor w = sw.get();
-                Tensor gcol = empty(be, dtype(gy), new int[] {g.c() * g.kh() * g.kw(), np});
-                if (np > 0 && oc > 0) gemmGroups(be, w, true, g2, false, gcol, groups, ckk, np, ocg);
-                else be.fill(kernelView(gcol), 0);
-                gx = empty(be, dtype(gy), new int[] {g.n(), g.c(), g.h(), g.w()});
-                be.col2im(kernelView(gcol), g, kernelView(gx));
+            int oc = shape(gy)[1];
+            Tensor gx = needsGrad(0) ? empty(be, dtype(gy), new int[] {g.n(), g.c(), g.h(), g.w()}) : null;
+            Tensor gw = needsGrad(1) ? empty(be, dtype(gy), new int[] {oc, g.c() / groups, g.kh(), g.kw()}) : null;
+            Tensor gb = bias && needsGrad(2) ? empty(be, dtype(gy), new int[] {oc}) : null;
+            if (gy.numel() > 0) {
+                be.conv2dBackward(kernelView(gy), sx == null ? null : kernelView(sx.get()), sw == null ? null : kernelView(sw.get()),
+                        sy == null ? null : kernelView(sy.get()), act, g, groups, gx == null ? null : kernelView(gx),
+                        gw == null ? null : kernelView(gw), gb == null ? null : kernelView(gb));
+            } else {
+                for (Tensor t : new Tensor[] {gx, gw, gb}) if (t != null) be.fill(kernelView(t), 0);
             }
             return new Tensor[] {gx, gw, gb};
         }
