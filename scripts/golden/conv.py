@@ -77,6 +77,7 @@ MAX = {  # name: (kernel, stride, padding, dilation, ceil_mode)
 torch.manual_seed(5)
 xm = torch.randint(0, 4, (2, 3, 9, 8)).float()   # small integers: ties, the first one wins
 xm[1, 2, 4, 4] = float('nan')
+xm[1, 2, 5, 4] = float('nan')   # two NaNs in one 2x2 window: PyTorch keeps the last
 for name, (k, s, p, d, ceil) in MAX.items():
     x = xm.clone().requires_grad_()
     y = F.max_pool2d(x, k, s, p, d, ceil_mode=ceil)

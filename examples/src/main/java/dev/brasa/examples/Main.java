@@ -209,7 +209,8 @@ public final class Main implements Callable<Integer> {
     }
 
     /** {@code brasa train <program>}. */
-    @Command(name = "train", mixinStandardHelpOptions = true, description = {"Train one lesson's program: ffnn (lesson 000), mlp (001), cifar-mlp (003) or xor (004).",
+    @Command(name = "train", mixinStandardHelpOptions = true, description = {"Train one lesson's program: ffnn (lesson 000), mlp (001), cifar-mlp (003) or xor (004); "
+                + "or a convolutional network: cnn (Fashion-MNIST, or MNIST with --data) or cifar-cnn (CIFAR-10 with --data).",
                 "Each defaults to its lesson's model, sizes, seed, optimizer and hyperparameters; the run's first lines list its settings "
                         + "and every departure from the lesson."})
     static final class Train implements Callable<Integer> {
@@ -220,17 +221,20 @@ public final class Main implements Callable<Integer> {
                 "mlp", Set.of("--data", "--epochs", "--batch-size", "--lr", "--seed", "--save", "--load", "--plot", "--device", "--workers",
                         "--optimizer", "--momentum", "--normalize", "--full-batch"),
                 "cifar-mlp", Set.of("--data", "--epochs", "--batch-size", "--lr", "--seed", "--save", "--load", "--plot", "--device", "--optimizer",
-                        "--variant", "--momentum", "--weight-decay", "--l1"));
+                        "--variant", "--momentum", "--weight-decay", "--l1"),
+                "cnn", Set.of("--data", "--epochs", "--batch-size", "--lr", "--seed", "--save", "--load", "--plot", "--device"),
+                "cifar-cnn", Set.of("--data", "--epochs", "--batch-size", "--lr", "--seed", "--save", "--load", "--plot", "--device"));
         static final List<String> ORDER = List.of("--data", "--epochs", "--batch-size", "--lr", "--optimizer", "--momentum", "--weight-decay",
                 "--l1", "--variant", "--normalize", "--workers", "--full-batch", "--d1", "--d2", "--init-v", "--seed", "--save", "--load",
                 "--plot", "--device");
 
         @Spec CommandSpec spec;
 
-        @Parameters(index = "0", description = "xor | ffnn | mlp | cifar-mlp")
+        @Parameters(index = "0", description = "xor | ffnn | mlp | cifar-mlp | cnn | cifar-cnn")
         String program;
 
-        @Option(names = "--data", description = "mlp, cifar-mlp: data folder (Fashion-MNIST IDX files; for cifar-mlp, CIFAR-10's binary or python batches)")
+        @Option(names = "--data", description = "mlp, cifar-mlp, cnn, cifar-cnn: data folder (Fashion-MNIST or MNIST IDX files; for cifar-mlp and "
+                + "cifar-cnn, CIFAR-10's binary or python batches)")
         Path data;
 
         @Option(names = "--epochs", description = "epochs, at least 1 (default, as the lessons: xor 100, ffnn 20, cifar-mlp 2; mlp 1500 full-batch steps, or 5 epochs of minibatches)")
@@ -321,7 +325,7 @@ public final class Main implements Callable<Integer> {
         /** Every option against its range and the program, and every file against the disk, before any work. */
         void check() {
             Set<String> takes = TAKES.get(program);
-            if (takes == null) throw new Run.UsageError("unknown program '" + program + "': expected xor, ffnn, mlp or cifar-mlp");
+            if (takes == null) throw new Run.UsageError("unknown program '" + program + "': expected xor, ffnn, mlp, cifar-mlp, cnn or cifar-cnn");
             List<String> refused = new ArrayList<>();
             for (var o : spec.commandLine().getParseResult().matchedOptions()) {
                 String name = o.longestName();
@@ -450,6 +454,37 @@ public final class Main implements Callable<Integer> {
                     }
                     h = CifarMlp.run(CifarMlp.Variant.valueOf(variant.toUpperCase(java.util.Locale.ROOT)), CifarMlp.normalize(train),
                             CifarMlp.normalize(test), classes, adam, r, m, wd, lambda, b, e, sd, save, out);
+                }
+                case "cnn" -> {
+                    if (data != null && !Data.hasFashion(data)) {
+                        throw new Run.UsageError("--data " + data + ": no MNIST or Fashion-MNIST IDX files here (train-images-idx3-ubyte[.gz])");
+                    }
+                    int b = or(batch, Cnn.BATCH), e = or(epochs, Cnn.EPOCHS);
+                    double r = or(lr, Cnn.LR);
+                    long sd = or(seed, Cnn.SEED);
+                    header("brasa train cnn: Conv2d(1,16,3,p1) ReLU MaxPool2d(2) Conv2d(16,32,3,p1) ReLU MaxPool2d(2) Flatten Linear(1568,10), "
+                            + "cross entropy, Adam, shuffled DataLoader, pixels in [0, 1]", from)
+                            .set("lr", r, Cnn.LR).set("batch size", b, Cnn.BATCH).set("epochs", e, Cnn.EPOCHS).set("seed", sd, Cnn.SEED).print(out);
+                    Data.Split fm = Data.fashion(data, out);
+                    Brasa.manualSeed(sd);
+                    h = Cnn.run(Cnn.model(), fm.train(), fm.test(), FashionMNIST.CLASSES, r, b, e, sd, save, out);
+                }
+                case "cifar-cnn" -> {
+                    if (data == null || !(Files.exists(data.resolve("test_batch.bin")) || Files.exists(data.resolve("test_batch"))
+                            || Files.isDirectory(data.resolve("cifar-10-batches-bin")) || Files.isDirectory(data.resolve("cifar-10-batches-py")))) {
+                        throw new Run.UsageError("cifar-cnn needs CIFAR-10: --data FOLDER with its binary or python batches"
+                                + (data == null ? "" : "; " + data + " has none"));
+                    }
+                    int b = or(batch, Cnn.BATCH), e = or(epochs, Cnn.EPOCHS);
+                    double r = or(lr, Cnn.LR);
+                    long sd = or(seed, Cnn.SEED);
+                    header("brasa train cifar-cnn: a small VGG-style CNN (3x3 convolutions 32-32, pool, 64-64, pool, 256, dropout 0.5, 10), "
+                            + "cross entropy, Adam, pixels normalised to [-1, 1]", from)
+                            .set("lr", r, Cnn.LR).set("batch size", b, Cnn.BATCH).set("epochs", e, Cnn.EPOCHS).set("seed", sd, Cnn.SEED).print(out);
+                    out.println("CIFAR-10 from " + data);
+                    Brasa.manualSeed(sd);
+                    h = Cnn.run(Cnn.cifarModel(), CifarMlp.normalize(CIFAR10.load(data, true)), CifarMlp.normalize(CIFAR10.load(data, false)),
+                            CIFAR10.CLASSES, r, b, e, sd, save, out);
                 }
                 default -> throw new IllegalStateException(program);
             }

@@ -73,8 +73,25 @@ public final class Mlp {
     public static History train(Module model, TensorDataset train, TensorDataset test, Optimizer opt, int batch, int epochs,
                                 int workers, java.util.function.Function<Module, Tensor> penalty, String label, int logEvery,
                                 PrintStream out) {
+        return train(model, train, test, opt, batch, epochs, workers, penalty, label, logEvery, FLAT, 1L, out);
+    }
+
+    /** The MLPs' input: each image as one row of pixels. */
+    static final java.util.function.UnaryOperator<Tensor> FLAT = x -> x.flatten(1, -1);
+
+    /**
+     * {@link #train(Module, TensorDataset, TensorDataset, Optimizer, int, int, int, java.util.function.Function, String, int, PrintStream)}
+     * with each batch shaped by {@code input} before the model sees it (the MLPs flatten the images, the CNNs take them as they
+     * are), and the loader's shuffling seeded with loaderSeed, or, when it is null, drawn from the default generator as PyTorch's
+     * {@code DataLoader(shuffle=True)} draws it (so that the run after {@code manualSeed(s)} shuffles as PyTorch's after
+     * {@code torch.manual_seed(s)}).
+     */
+    public static History train(Module model, TensorDataset train, TensorDataset test, Optimizer opt, int batch, int epochs,
+                                int workers, java.util.function.Function<Module, Tensor> penalty, String label, int logEvery,
+                                java.util.function.UnaryOperator<Tensor> input, Long loaderSeed, PrintStream out) {
         CrossEntropyLoss lossFn = new CrossEntropyLoss();
-        DataLoader loader = DataLoader.builder(train).batchSize(batch).shuffle(true).numWorkers(workers).seed(1).build();
+        var builder = DataLoader.builder(train).batchSize(batch).shuffle(true).numWorkers(workers);
+        DataLoader loader = (loaderSeed == null ? builder : builder.seed(loaderSeed)).build();
         History h = new History();
         for (int e = 0; e < epochs; e++) {
             long t0 = System.nanoTime();
@@ -85,7 +102,7 @@ public final class Mlp {
             try (Progress bar = new Progress(label + "epoch " + (e + 1), loader.size())) {
                 for (Sample b : loader) {
                     Tensor by = Run.on(b.y());
-                    Tensor logits = model.forward(Run.on(b.x()).flatten(1, -1));
+                    Tensor logits = model.forward(input.apply(Run.on(b.x())));
                     Tensor loss = lossFn.forward(logits, by);
                     if (penalty != null) loss = loss.add(penalty.apply(model));
                     opt.zeroGrad();
@@ -107,7 +124,7 @@ public final class Mlp {
             }
             double secs = (System.nanoTime() - t0) / 1e9;
             h.add(lossSum / n, 100.0 * correct / n, secs, null);
-            double testAcc = 100 * evaluate(model, test);
+            double testAcc = 100 * evaluate(model, test, input);
             if (out != null) {
                 out.printf("%sEpoch:%03d Acc:%.2f Loss:%.4f Time/epoch:%.3fs Test acc:%.2f%n", label, e + 1, 100.0 * correct / n,
                         lossSum / n, secs, testAcc);
@@ -158,11 +175,19 @@ public final class Mlp {
     }
 
     /** Accuracy in eval mode under noGrad, predictions by softmax then argmax. */
-    public static double evaluate(Module model, TensorDataset test) {
+    public static double evaluate(Module model, TensorDataset test) { return evaluate(model, test, FLAT); }
+
+    /** The same with each image shaped by input, 1000 images at a time (a CNN's activations for a whole test set would not fit). */
+    public static double evaluate(Module model, TensorDataset test, java.util.function.UnaryOperator<Tensor> input) {
         model.eval();
         try (var g = noGrad()) {
-            Tensor probs = model.forward(Run.on(test.x()).flatten(1, -1)).softmax(1);
-            return Metrics.accuracy(probs.argmax(1).cpu(), test.y());
+            long correct = 0;
+            for (int i = 0; i < test.size(); i += 1000) {
+                int end = Math.min(test.size(), i + 1000);
+                Tensor probs = model.forward(input.apply(Run.on(test.x().slice(0, i, end)))).softmax(1);
+                correct += probs.argmax(1).cpu().eq(test.y().slice(0, i, end)).sum().itemLong();
+            }
+            return (double) correct / test.size();
         } finally {
             model.train();
         }
