@@ -207,7 +207,8 @@ final class SimdWindows {
      * MaxPool2d(2) on one plane, every window inside it. PyTorch scans a window's four elements in order
      * and takes one when it is larger or NaN: the first maximum, or the last NaN. A chain of compares
      * on random data mispredicts (15 ns per window measured), so this takes the maximum with
-     * Math.max, finds the first element equal to it with arithmetic, and scans only where a NaN is.
+     * Math.max, finds the first element equal to it with arithmetic on float bits (no compare, no branch), and
+     * compares only where the maximum is infinite or NaN.
      */
     private static void maxPool2x2(float[] xs, int xp, Window2d g, float[] os, int oo, long[] is, int io) {
         int w = g.w();
@@ -217,9 +218,13 @@ final class SimdWindows {
                 float a = xs[r], b = xs[r + 1], c = xs[r + w], d = xs[r + w + 1];
                 float m = Math.max(Math.max(a, b), Math.max(c, d));
                 int k;
-                if (m == m) {
-                    int na = a == m ? 0 : 1, nb = b == m ? 0 : 1, nc = c == m ? 0 : 1;
+                if (Math.abs(m) < Float.POSITIVE_INFINITY) {
+                    // m - v is +0 exactly where v == m, a positive float elsewhere: its bits, less one, are negative only there
+                    int na = (Float.floatToRawIntBits(m - a) + 0x7fffffff) >>> 31, nb = (Float.floatToRawIntBits(m - b) + 0x7fffffff) >>> 31;
+                    int nc = (Float.floatToRawIntBits(m - c) + 0x7fffffff) >>> 31;
                     k = na * (1 + nb * (w - 1 + nc));        // 0, 1, w or w + 1: the first equal to the maximum
+                } else if (m == m) {                          // an infinite maximum: m - v is NaN where v == m
+                    k = a == m ? 0 : b == m ? 1 : c == m ? w : w + 1;
                 } else {
                     k = d != d ? w + 1 : c != c ? w : b != b ? 1 : 0;
                 }

@@ -136,4 +136,40 @@ class WindowConformanceTest {
         same(out[0], out[1], 1e-6, "adaptive " + ad);
         same(gx[0], gx[1], 1e-6, "adaptive backward " + ad);
     }
+
+    /** Convolutions: n, c, h, w, oc, kh, kw, stride, padding, dilation, groups. */
+    static Stream<int[]> convolutions() {
+        return Stream.of(new int[] {2, 3, 7, 9, 4, 3, 3, 1, 1, 1, 1}, new int[] {3, 4, 9, 8, 6, 3, 2, 2, 1, 1, 2},
+                new int[] {2, 5, 6, 6, 7, 1, 1, 1, 0, 1, 1}, new int[] {1, 4, 11, 10, 4, 3, 3, 1, 2, 2, 4},
+                new int[] {4, 16, 14, 14, 32, 3, 3, 1, 1, 1, 1}, new int[] {2, 1, 28, 28, 16, 3, 3, 1, 1, 1, 1});
+    }
+
+    @ParameterizedTest
+    @MethodSource("convolutions")
+    void convolutionForwardAndBackwardMatchWithEveryActivation(int[] a) {
+        int n = a[0], c = a[1], h = a[2], w = a[3], oc = a[4], kh = a[5], kw = a[6], s = a[7], p = a[8], d = a[9], groups = a[10];
+        int oh = (h + 2 * p - d * (kh - 1) - 1) / s + 1, ow = (w + 2 * p - d * (kw - 1) - 1) / s + 1;
+        Window2d g = Window2d.of(n, c, h, w, kh, kw, s, s, p, p, d, d, oh, ow);
+        Backend[] bs = {SCALAR, TESTED};
+        float[] x = random(n * c * h * w, 6), wt = random(oc * c / groups * kh * kw, 7), bias = random(oc, 8), gy = random(n * oc * oh * ow, 9);
+        for (dev.brasa.backend.UnaryOp act : new dev.brasa.backend.UnaryOp[] {null, dev.brasa.backend.UnaryOp.RELU,
+            dev.brasa.backend.UnaryOp.TANH, dev.brasa.backend.UnaryOp.SIGMOID}) {
+            String what = g + " groups=" + groups + " act=" + act;
+            View[] y = new View[2], gx = new View[2], gw = new View[2], gb = new View[2];
+            for (int i = 0; i < 2; i++) {
+                View xv = in(bs[i], x, n, c, h, w), wv = in(bs[i], wt, oc, c / groups, kh, kw);
+                y[i] = out(bs[i], Kind.F32, n, oc, oh, ow);
+                bs[i].conv2d(xv, wv, act == dev.brasa.backend.UnaryOp.TANH ? null : in(bs[i], bias, oc), g, groups, act, y[i]);
+                gx[i] = out(bs[i], Kind.F32, n, c, h, w);
+                gw[i] = out(bs[i], Kind.F32, oc, c / groups, kh, kw);
+                gb[i] = out(bs[i], Kind.F32, oc);
+                for (View v : new View[] {gx[i], gw[i], gb[i]}) bs[i].fill(v, 7);     // overwritten, not added to
+                bs[i].conv2dBackward(in(bs[i], gy, n, oc, oh, ow), xv, wv, act == null ? null : y[i], act, g, groups, gx[i], gw[i], gb[i]);
+            }
+            same(y[0], y[1], 1e-5, "conv2d " + what);
+            same(gx[0], gx[1], 1e-5, "conv2d grad x " + what);
+            same(gw[0], gw[1], 1e-4, "conv2d grad w " + what);
+            same(gb[0], gb[1], 1e-4, "conv2d grad b " + what);
+        }
+    }
 }
