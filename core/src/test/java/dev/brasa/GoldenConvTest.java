@@ -54,6 +54,8 @@ class GoldenConvTest {
         Conv2d g = Conv2d.builder(4, 6, 3).kernelSize(3, 5).groups(2).bias(false).build();
         assertExact(F_.tensor("init.conv_4_6_3x5_g2.weight"), g.weight().detach(), "grouped weight");
         assertNull(g.bias());
+        assertEquals(4, g.inChannels());
+        assertEquals(6, g.outChannels());
     }
 
     static Conv2d conv(String name) {
@@ -104,7 +106,11 @@ class GoldenConvTest {
                 "k3s1p1d2_ceil", new int[] {3, 1, 1, 2, 1}, "k2s1", new int[] {2, 1, 0, 1, 0}, "k3s3_ceil", new int[] {3, 3, 0, 1, 1});
         int[] o = opts.get(name);
         Tensor x = in("max.x").requiresGrad_();
-        Tensor y = F.maxPool2d(x, o[0], o[1], o[2], o[3], o[4] == 1);
+        Tensor y = switch (name) {       // every form reaches the same op
+            case "k2s1" -> new MaxPool2d(2, 1).forward(x);
+            case "k3s2p1_ceil" -> F.maxPool2d(x, new int[] {3, 3}, new int[] {2}, new int[] {1, 1}, new int[] {1}, true);
+            default -> F.maxPool2d(x, o[0], o[1], o[2], o[3], o[4] == 1);
+        };
         assertEquals("MaxPool2DWithIndicesBackward0", y.gradFn().name());
         assertClose(F_.tensor("max." + name + ".out"), y, 0, 0, name);
         backward(y);
@@ -127,6 +133,10 @@ class GoldenConvTest {
         };
         assertEquals("AvgPool2DBackward0", y.gradFn().name());
         assertClose(F_.tensor("avg." + name + ".out"), y, 1e-5, 1e-6, name);
+        if (name.equals("k2")) {
+            assertClose(F_.tensor("avg.k2.out"), new AvgPool2d(2, 2).forward(x), 1e-5, 1e-6, "AvgPool2d(2, 2)");
+            assertClose(F_.tensor("avg.k2.out"), F.avgPool2d(x, 2, 2), 1e-5, 1e-6, "F.avgPool2d(x, 2, 2)");
+        }
         backward(y);
         assertClose(F_.tensor("avg." + name + ".grad"), x.grad(), 1e-5, 1e-6, name + " grad");
     }
@@ -171,6 +181,10 @@ class GoldenConvTest {
     void dropout2dDrawsPyTorchsChannelMask() {
         Brasa.manualSeed(11);
         assertClose(F_.tensor("dropout2d.out"), new Dropout2d(0.4).forward(Brasa.ones(3, 5, 2, 2)), 1e-6, 1e-6, "dropout2d");
+        Brasa.manualSeed(11);
+        assertClose(F_.tensor("dropout2d.out"), F.dropout2d(Brasa.ones(3, 5, 2, 2), 0.4, true), 1e-6, 1e-6, "F.dropout2d");
+        Tensor x = Brasa.ones(3, 5, 2, 2);
+        org.junit.jupiter.api.Assertions.assertSame(x, F.dropout2d(x, 0.4, false), "identity in eval");
     }
 
     @Test

@@ -103,7 +103,8 @@ public final class Main implements Callable<Integer> {
     /** {@code brasa demo}: the five lessons, each briefly, in a few minutes. */
     @Command(name = "demo", mixinStandardHelpOptions = true, description = "Run the five lessons briefly: a tensor tour, then lessons "
             + "000 (FFNN by hand and with autograd), 001 (MLPs, custom and residual modules, layer surgery), 002 (a layer's arithmetic), "
-            + "003 (the CIFAR-10 MLP, on Fashion-MNIST here) and 004 (XOR), with the lessons' settings and fewer epochs.")
+            + "003 (the CIFAR-10 MLP, on Fashion-MNIST here), one epoch of a convolutional network, and 004 (XOR), with the lessons' "
+            + "settings and fewer epochs.")
     static final class Demo implements Callable<Integer> {
         @Option(names = "--data", description = "Fashion-MNIST folder (default: Debian's, else the bundled sample)")
         Path data;
@@ -151,10 +152,24 @@ public final class Main implements Callable<Integer> {
             CifarMlp.run(CifarMlp.Variant.BATCHNORM, trn, ten, FashionMNIST.CLASSES, false, CifarMlp.LR, CifarMlp.MOMENTUM, 0, 0, CifarMlp.BATCH,
                     1, 0, null, out);
 
+            out.println("\n== Beyond the lessons: a convolutional network (Conv2d 16 and 32 channels, ReLU, MaxPool2d, Linear; Adam 1e-3, "
+                    + "batch 64, seed 1), 1 of `brasa train cnn`'s 5 epochs on the same " + tr.size() + " images ==");
+            manualSeedAndRun(tr, fm.test(), out);
+
             out.println("\n== Lesson 004: XOR, 2 -> 4 -> 1, BCEWithLogitsLoss, seed 42, 100 epochs, save, load, evaluate ==");
             Xor.run(Xor.EPOCHS, Xor.BATCH, Xor.LR, null, out, null);
             out.println("\nDone.");
             return 0;
+        }
+
+        /** The CNN for one epoch, its report cut to the accuracy lines. */
+        private static void manualSeedAndRun(TensorDataset train, TensorDataset test, PrintStream out) throws IOException {
+            Brasa.manualSeed(Cnn.SEED);
+            var bytes = new java.io.ByteArrayOutputStream();
+            Cnn.run(Cnn.model(), train, test, FashionMNIST.CLASSES, Cnn.LR, Cnn.BATCH, 1, Cnn.SEED, null,
+                    new PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+            bytes.toString(java.nio.charset.StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("Epoch") || l.startsWith("CNN"))
+                    .forEach(out::println);
         }
 
         private static TensorDataset small(TensorDataset ds, int n) {

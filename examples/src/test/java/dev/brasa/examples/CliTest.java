@@ -93,6 +93,7 @@ class CliTest {
         mistake(a("train", "xor", "--workers", "2", "--optimizer", "sgd"), "xor does not take --optimizer, --workers");
         mistake(a("train", "mlp", "--optimizer", "rmsprop"), "--optimizer rmsprop: expected sgd or adam");
         mistake(a("train", "resnet"), "unknown program 'resnet'");
+        mistake(a("train", "cifar-cnn"), "cifar-cnn needs CIFAR-10: --data FOLDER");
         mistake(a("train", "xor", "--frobnicate"), "Unknown option: '--frobnicate'");
         mistake(a("train", "xor", "--epochs", "many"), "--epochs", "many");
         mistake(a("train", "ffnn", "--d1", "0"), "--d1 must be at least 1, got 0");

@@ -181,6 +181,23 @@ class ProgramsTest {
     }
 
     @Test
+    void trainCnnLearnsOnTheBundledSampleAndCifarCnnRunsOnCifarFiles(@TempDir Path tmp) throws Exception {
+        Path save = tmp.resolve("cnn.safetensors");
+        String out = brasa(0, "train", "cnn", "--data", extractedSample().toString(), "--epochs", "2", "--save", save.toString());
+        assertTrue(out.contains("  settings: lr 0.001, batch size 64, epochs 2, seed 1\n  departures from the lesson: epochs 2 (lesson: 5)\n"), out);
+        assertTrue(out.contains("Epoch:002 Acc:"), out);
+        String acc = out.lines().filter(l -> l.startsWith("CNN test accuracy: ")).findFirst().orElseThrow();
+        double percent = Double.parseDouble(acc.substring("CNN test accuracy: ".length(), acc.length() - 1));
+        assertTrue(percent > 70, "above 70% after 2 epochs on 3000 images: " + acc);
+        assertEquals(java.util.Set.of("0.weight", "0.bias", "3.weight", "3.bias", "7.weight", "7.bias"), load(save).keySet());
+        Path cifarPy = Path.of(System.getProperty("user.dir")).getParent().resolve("core/src/test/resources/golden/cifar-10-batches-py");
+        String cifar = brasa(0, "train", "cifar-cnn", "--data", cifarPy.toString(), "--epochs", "1", "--batch-size", "4");
+        assertTrue(cifar.contains("CIFAR-10 from ") && cifar.contains("CNN test accuracy: ") && cifar.contains("airplane"), cifar);
+        assertEquals(2, Main.commandLine().execute("train", "cifar-cnn"), "cifar-cnn needs CIFAR-10 files");
+        assertEquals(2, Main.commandLine().execute("train", "cnn", "--variant", "plain"), "cnn takes no --variant");
+    }
+
+    @Test
     void trainCommandWritesAPlotAndRejectsUnknownPrograms(@TempDir Path tmp) {
         Path png = tmp.resolve("xor.png");
         int rc = Main.commandLine().execute("train", "xor", "--epochs", "3", "--plot", png.toString());
