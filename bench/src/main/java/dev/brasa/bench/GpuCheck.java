@@ -64,6 +64,20 @@ public final class GpuCheck {
         Module mlp = new Sequential(new Linear(784, 100), new ReLU(), new Linear(100, 10)).to(gpu);
         SGD mopt = new SGD(mlp.parameters(), 0.1);
         report("mlp_batch64", () -> epoch(mlp, flat, new CrossEntropyLoss(), mopt, 64, true, gpu));
+        // issue 26's CNN (Adam 1e-3, batch 64, shuffled): conv2d through the CUDA backend's default (im2col, cuBLAS, col2im)
+        TensorDataset images = new TensorDataset(train.x().reshape(train.size(), 1, 28, 28), train.y());
+        Module cnn = Programs.cnn().to(gpu);
+        dev.brasa.optim.Adam copt = new dev.brasa.optim.Adam(cnn.parameters(), 1e-3);
+        CrossEntropyLoss ce = new CrossEntropyLoss();
+        report("cnn_adam64", () -> {
+            for (var b : dev.brasa.data.DataLoader.builder(images).batchSize(64).shuffle(true).seed(1).build()) {
+                dev.brasa.Tensor loss = ce.forward(cnn.forward(b.x().to(gpu)), b.y().to(gpu));
+                copt.zeroGrad();
+                loss.backward();
+                copt.step();
+            }
+            cnn.parameters().get(0).toFloatArray();                  // wait for the stream
+        });
         memory(flat, gpu);
         curves(flat, gpu);
         // every op that ran on the host during the whole check (training included), with its element kinds
