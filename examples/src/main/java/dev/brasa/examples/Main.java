@@ -438,8 +438,7 @@ public final class Main implements Callable<Integer> {
                     if (save != null) Brasa.save(model.stateDict(), save);
                 }
                 case "cifar-mlp" -> {
-                    boolean cifar = data != null && (Files.exists(data.resolve("test_batch.bin")) || Files.exists(data.resolve("test_batch"))
-                            || Files.isDirectory(data.resolve("cifar-10-batches-bin")) || Files.isDirectory(data.resolve("cifar-10-batches-py")));
+                    boolean cifar = hasCifar(data);
                     if (!cifar && data != null && !Data.hasFashion(data)) {
                         throw new Run.UsageError("--data " + data + ": no CIFAR-10 batches (binary or python) and no Fashion-MNIST files here");
                     }
@@ -476,28 +475,21 @@ public final class Main implements Callable<Integer> {
                     }
                     int b = or(batch, Cnn.BATCH), e = or(epochs, Cnn.EPOCHS);
                     double r = or(lr, Cnn.LR);
-                    long sd = or(seed, Cnn.SEED);
-                    header("brasa train cnn: Conv2d(1,16,3,p1) ReLU MaxPool2d(2) Conv2d(16,32,3,p1) ReLU MaxPool2d(2) Flatten Linear(1568,10), "
-                            + "cross entropy, Adam, shuffled DataLoader, pixels in [0, 1]", from)
-                            .set("lr", r, Cnn.LR).set("batch size", b, Cnn.BATCH).set("epochs", e, Cnn.EPOCHS).set("seed", sd, Cnn.SEED).print(out);
+                    long sd = cnnHeader("brasa train cnn: Conv2d(1,16,3,p1) ReLU MaxPool2d(2) Conv2d(16,32,3,p1) ReLU MaxPool2d(2) Flatten "
+                            + "Linear(1568,10), cross entropy, Adam, shuffled DataLoader, pixels in [0, 1]", from, r, b, e, out);
                     Data.Split fm = Data.fashion(data, out);
-                    Brasa.manualSeed(sd);
                     h = Cnn.run(Cnn.model(), fm.train(), fm.test(), FashionMNIST.CLASSES, r, b, e, sd, save, out);
                 }
                 case "cifar-cnn" -> {
-                    if (data == null || !(Files.exists(data.resolve("test_batch.bin")) || Files.exists(data.resolve("test_batch"))
-                            || Files.isDirectory(data.resolve("cifar-10-batches-bin")) || Files.isDirectory(data.resolve("cifar-10-batches-py")))) {
+                    if (!hasCifar(data)) {
                         throw new Run.UsageError("cifar-cnn needs CIFAR-10: --data FOLDER with its binary or python batches"
                                 + (data == null ? "" : "; " + data + " has none"));
                     }
                     int b = or(batch, Cnn.BATCH), e = or(epochs, Cnn.EPOCHS);
                     double r = or(lr, Cnn.LR);
-                    long sd = or(seed, Cnn.SEED);
-                    header("brasa train cifar-cnn: a small VGG-style CNN (3x3 convolutions 32-32, pool, 64-64, pool, 256, dropout 0.5, 10), "
-                            + "cross entropy, Adam, pixels normalised to [-1, 1]", from)
-                            .set("lr", r, Cnn.LR).set("batch size", b, Cnn.BATCH).set("epochs", e, Cnn.EPOCHS).set("seed", sd, Cnn.SEED).print(out);
+                    long sd = cnnHeader("brasa train cifar-cnn: a small VGG-style CNN (3x3 convolutions 32-32, pool, 64-64, pool, 256, "
+                            + "dropout 0.5, 10), cross entropy, Adam, pixels normalised to [-1, 1]", from, r, b, e, out);
                     out.println("CIFAR-10 from " + data);
-                    Brasa.manualSeed(sd);
                     h = Cnn.run(Cnn.cifarModel(), CifarMlp.normalize(CIFAR10.load(data, true)), CifarMlp.normalize(CIFAR10.load(data, false)),
                             CIFAR10.CLASSES, r, b, e, sd, save, out);
                 }
@@ -508,6 +500,21 @@ public final class Main implements Callable<Integer> {
                 out.println("wrote " + plot);
             }
             return 0;
+        }
+
+        /** True when dir holds CIFAR-10's binary or python batches (or their folder). */
+        private static boolean hasCifar(Path dir) {
+            return dir != null && (Files.exists(dir.resolve("test_batch.bin")) || Files.exists(dir.resolve("test_batch"))
+                    || Files.isDirectory(dir.resolve("cifar-10-batches-bin")) || Files.isDirectory(dir.resolve("cifar-10-batches-py")));
+        }
+
+        /** The CNN programs' header (their recipe: lr, batch size, epochs, seed); seeds the default generator and returns the seed. */
+        private long cnnHeader(String title, String from, double r, int b, int e, PrintStream out) {
+            long sd = or(seed, Cnn.SEED);
+            header(title, from).set("lr", r, Cnn.LR).set("batch size", b, Cnn.BATCH).set("epochs", e, Cnn.EPOCHS).set("seed", sd, Cnn.SEED)
+                    .print(out);
+            Brasa.manualSeed(sd);
+            return sd;
         }
 
         /** A header with the device and, when --load was given, that departure. */
