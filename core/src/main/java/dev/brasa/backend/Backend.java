@@ -213,18 +213,84 @@ public interface Backend {
      * One fused SGD update over contiguous views of equal shape, in place, in PyTorch's order:
      * d = grad (negated when maximize) + weightDecay * param; with momentum, buf = d on the first
      * step, else buf = momentum * buf + (1 - dampening) * d, and d = nesterov ? d + momentum * buf
-     * : buf; then param -= lr * d. {@code buf} is null without momentum.
+     * : buf; then param -= lr * d. {@code buf} is null without momentum. This default is built from
+     * {@link #unary}, {@link #binary} and {@link #copy}, one pass per term in the scalar backend's order
+     * (each step rounded as it does); a backend may do it in one pass.
      */
-    void sgdStep(View param, View grad, View buf, boolean firstStep, double lr, double momentum, double dampening,
-                 double weightDecay, boolean nesterov, boolean maximize);
+    default void sgdStep(View param, View grad, View buf, boolean firstStep, double lr, double momentum, double dampening,
+                         double weightDecay, boolean nesterov, boolean maximize) {
+        Kind k = param.storage().kind();
+        Storage ds = allocate(k, param.numel()), ts = allocate(k, param.numel());
+        View d = View.contiguous(ds, param.shape()), t = View.contiguous(ts, param.shape());
+        if (maximize) unary(UnaryOp.NEG, grad, d, 0, 0);
+        else copy(grad, d);
+        if (weightDecay != 0) addScaled(d, weightDecay, param, t);                 // d += wd * param
+        if (buf != null) {
+            if (firstStep) {
+                copy(d, buf);
+            } else {
+                binary(BinaryOp.MUL, buf, constant(k, momentum, buf.shape()), buf);    // buf = buf * momentum + (1 - dampening) * d
+                addScaled(buf, 1 - dampening, d, t);
+            }
+            if (nesterov) addScaled(d, momentum, buf, t);                          // d += momentum * buf
+            else copy(buf, d);
+        }
+        binary(BinaryOp.MUL, constant(k, lr, d.shape()), d, t);                    // param -= lr * d
+        binary(BinaryOp.SUB, param, t, param);
+        ds.close();
+        ts.close();
+    }
 
     /**
      * One fused Adam (or AdamW when decoupled) update at step (1-based), in place, in PyTorch's
      * order: decay, first and second moments, bias corrections, param -= lr / bc1 * m / (sqrt(v) /
      * sqrt(bc2) + eps), with v replaced by the running max when {@code vmax} is not null (AMSGrad).
      */
-    void adamStep(View param, View grad, View m, View v, View vmax, long step, double lr, double beta1, double beta2,
-                  double eps, double weightDecay, boolean decoupled, boolean maximize);
+    default void adamStep(View param, View grad, View m, View v, View vmax, long step, double lr, double beta1, double beta2,
+                          double eps, double weightDecay, boolean decoupled, boolean maximize) {
+        Kind k = param.storage().kind();
+        int[] shape = param.shape();
+        Storage gs = allocate(k, param.numel()), ts = allocate(k, param.numel());
+        View g = View.contiguous(gs, shape), t = View.contiguous(ts, shape);
+        if (maximize) unary(UnaryOp.NEG, grad, g, 0, 0);
+        else copy(grad, g);
+        if (decoupled) binary(BinaryOp.MUL, param, constant(k, 1 - lr * weightDecay, shape), param);
+        else if (weightDecay != 0) addScaled(g, weightDecay, param, t);
+        binary(BinaryOp.MUL, m, constant(k, beta1, shape), m);                      // m = m * beta1 + (1 - beta1) * g
+        addScaled(m, 1 - beta1, g, t);
+        binary(BinaryOp.MUL, constant(k, 1 - beta2, shape), g, t);                 // v = v * beta2 + (1 - beta2) * g * g
+        binary(BinaryOp.MUL, t, g, t);
+        binary(BinaryOp.MUL, v, constant(k, beta2, shape), v);
+        binary(BinaryOp.ADD, v, t, v);
+        View second = v;
+        if (vmax != null) {
+            binary(BinaryOp.MAX, vmax, v, vmax);
+            second = vmax;
+        }
+        double bc1 = 1 - Math.pow(beta1, step), bc2 = 1 - Math.pow(beta2, step);
+        unary(UnaryOp.SQRT, second, t, 0, 0);                                       // denom = sqrt(v) / sqrt(bc2) + eps
+        binary(BinaryOp.DIV, t, constant(k, (float) Math.sqrt(bc2), shape), t);
+        binary(BinaryOp.ADD, t, constant(k, eps, shape), t);
+        binary(BinaryOp.DIV, m, t, t);                                             // param -= lr / bc1 * (m / denom)
+        binary(BinaryOp.MUL, constant(k, lr / bc1, shape), t, t);
+        binary(BinaryOp.SUB, param, t, param);
+        gs.close();
+        ts.close();
+    }
+
+    /** acc += s * x, through the scratch view t (acc, x and t of one shape): the defaults' axpy, in two passes. */
+    private void addScaled(View acc, double s, View x, View t) {
+        binary(BinaryOp.MUL, constant(acc.storage().kind(), s, acc.shape()), x, t);
+        binary(BinaryOp.ADD, acc, t, acc);
+    }
+
+    /** A constant of this backend, broadcast to shape (a one-element storage seen with zero strides). */
+    private View constant(Kind kind, double value, int[] shape) {
+        Storage s = allocate(kind, 1);
+        View one = View.contiguous(s, new int[] {1});
+        fill(one, value);
+        return new View(s, shape.clone(), new int[shape.length], 0);
+    }
 
     /**
      * Dropout's scaled keep-mask from a counter-based generator (element i keeps with probability
