@@ -131,6 +131,17 @@ w.put('bn2d.grad_bias', bn.bias.grad)
 bn.eval()
 w.put('bn2d.eval.out', bn(xb))
 
+# BatchNorm2d without affine, without running statistics, and without both: a training step and eval
+for name, aff, tr in [('noaffine', False, True), ('notrack', True, False), ('neither', False, False)]:
+    b = nn.BatchNorm2d(3, affine=aff, track_running_stats=tr)
+    x = (xb * 2 - 1).clone().requires_grad_()
+    y = b(x)
+    (y * grad_weights(y.shape)).sum().backward()
+    w.put(f'bn2d.{name}.out', y)
+    w.put(f'bn2d.{name}.grad', x.grad)
+    b.eval()
+    w.put(f'bn2d.{name}.eval', b(xb))
+
 torch.manual_seed(11)
 w.put('dropout2d.out', nn.Dropout2d(0.4)(torch.ones(3, 5, 2, 2)))
 
@@ -138,7 +149,8 @@ w.text('print.sequential', str(nn.Sequential(
     nn.Conv2d(1, 16, 3, padding=1), nn.Conv2d(4, 8, (3, 5), stride=2, dilation=2, groups=2, bias=False),
     nn.Conv2d(2, 2, 3, padding='same'), nn.Conv2d(2, 2, 1, padding='valid'), nn.MaxPool2d(2),
     nn.MaxPool2d(3, 1, 1, 2, ceil_mode=True), nn.AvgPool2d(2), nn.AvgPool2d(3, 2, 1, ceil_mode=True, count_include_pad=False),
-    nn.AdaptiveAvgPool2d(1), nn.AdaptiveAvgPool2d((2, 3)), nn.BatchNorm2d(16), nn.Dropout2d(0.25), nn.Dropout2d())))
+    nn.AdaptiveAvgPool2d(1), nn.AdaptiveAvgPool2d((2, 3)), nn.BatchNorm2d(16), nn.Dropout2d(0.25), nn.Dropout2d(),
+    nn.BatchNorm2d(4, eps=1e-3, momentum=0.2, affine=False, track_running_stats=False))))
 
 # issue 26's Fashion-MNIST CNN: init under seed 1, one step's loss and gradients, then two Adam steps
 torch.manual_seed(1)

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.brasa.nn.AdaptiveAvgPool2d;
 import dev.brasa.nn.AvgPool2d;
+import dev.brasa.nn.BatchNorm1d;
 import dev.brasa.nn.BatchNorm2d;
 import dev.brasa.nn.Conv2d;
 import dev.brasa.nn.Dropout2d;
@@ -177,6 +178,36 @@ class GoldenConvTest {
         assertClose(F_.tensor("bn2d.eval.out"), bn.forward(xe), 1e-5, 1e-5, "eval");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"noaffine", "notrack", "neither"})
+    void batchNorm2dWithoutAffineOrRunningStatisticsMatches(String name) {
+        boolean affine = name.equals("notrack"), track = name.equals("noaffine");
+        BatchNorm2d bn = new BatchNorm2d(3, 1e-5, 0.1, affine, track);
+        bn.to(GoldenOpsTest.DEVICE);
+        assertEquals(affine ? 2 : 0, bn.parameters().size(), "weight and bias only when affine");
+        assertEquals(track ? 3 : 0, bn.stateDict().size() - bn.parameters().size(), "buffers only when tracking");
+        Tensor x = in("bn2d.step0.x").mul(2f).sub(1f).detach().requiresGrad_();
+        Tensor y = bn.forward(x);
+        assertClose(F_.tensor("bn2d." + name + ".out"), y, 1e-4, 1e-5, name + " out");
+        backward(y);
+        assertClose(F_.tensor("bn2d." + name + ".grad"), x.grad(), 1e-4, 1e-5, name + " grad");
+        bn.eval();
+        assertClose(F_.tensor("bn2d." + name + ".eval"), bn.forward(in("bn2d.step0.x")), 1e-4, 1e-5, name + " eval");
+    }
+
+    @Test
+    void batchNorm1dWithoutAffineOrRunningStatisticsIsTheDefinition() {
+        Brasa.manualSeed(12);
+        Tensor x = Brasa.randn(6, 4).mul(3f).add(1f);
+        BatchNorm1d bn = new BatchNorm1d(4, 1e-5, 0.1, false, false);
+        assertEquals("BatchNorm1d(4, eps=1e-05, momentum=0.1, affine=False, track_running_stats=False)", bn.toString());
+        Tensor mean = x.mean(0, true), var = x.sub(mean).pow(2f).mean(0, true);       // the biased batch variance, as in training
+        Tensor expected = x.sub(mean).div(var.add(1e-5f).sqrt());
+        assertClose(expected, bn.forward(x), 1e-5, 1e-5, "train");
+        bn.eval();
+        assertClose(expected, bn.forward(x), 1e-5, 1e-5, "eval normalises by the batch, too");
+    }
+
     @Test
     void dropout2dDrawsPyTorchsChannelMask() {
         Brasa.manualSeed(11);
@@ -193,7 +224,8 @@ class GoldenConvTest {
                 new Conv2d(1, 16, 3, 1, 1), Conv2d.builder(4, 8, 3).kernelSize(3, 5).stride(2).dilation(2).groups(2).bias(false).build(),
                 Conv2d.builder(2, 2, 3).padding("same").build(), Conv2d.builder(2, 2, 1).padding("valid").build(), new MaxPool2d(2),
                 new MaxPool2d(3, 1, 1, 2, true), new AvgPool2d(2), new AvgPool2d(3, 2, 1, true, false), new AdaptiveAvgPool2d(1),
-                new AdaptiveAvgPool2d(2, 3), new BatchNorm2d(16), new Dropout2d(0.25), new Dropout2d()).toString());
+                new AdaptiveAvgPool2d(2, 3), new BatchNorm2d(16), new Dropout2d(0.25), new Dropout2d(),
+                new BatchNorm2d(4, 1e-3, 0.2, false, false)).toString());
     }
 
     static void refused(String message, org.junit.jupiter.api.function.Executable call) {
@@ -239,6 +271,10 @@ class GoldenConvTest {
         refused("adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got [28, 28]", () -> F.adaptiveAvgPool2d(Brasa.randn(28, 28), 2));
         refused("running_mean should contain 4 elements not 3", () -> new BatchNorm2d(3).forward(Brasa.randn(2, 4, 5, 5)));
         refused("expected 4D input (got 3D input)", () -> new BatchNorm2d(3).forward(Brasa.randn(2, 3, 5)));
+        refused("weight should contain 4 elements not 3", () -> new BatchNorm2d(3, 1e-5, 0.1, true, false).forward(Brasa.randn(2, 4, 5, 5)));
+        assertEquals(4, new BatchNorm2d(3, 1e-5, 0.1, false, false).forward(Brasa.randn(2, 4, 5, 5)).size(1), "neither: any channels");
+        refused("running_mean must be defined in evaluation mode", () -> F.batchNorm(Brasa.randn(2, 3), null, null, null, null, false, 0.1,
+                1e-5, null));
         refused("dropout probability has to be between 0 and 1, but got 1.5", () -> new Dropout2d(1.5));
         assertNull(x.grad());
     }

@@ -13,6 +13,11 @@ public class BatchNorm2d extends BatchNorm1d {
     /** The given eps and momentum, affine. */
     public BatchNorm2d(int numFeatures, double eps, double momentum) { super(numFeatures, eps, momentum); }
 
+    /** Every option, as {@code nn.BatchNorm2d(c, eps, momentum, affine, track_running_stats)}. */
+    public BatchNorm2d(int numFeatures, double eps, double momentum, boolean affine, boolean trackRunningStats) {
+        super(numFeatures, eps, momentum, affine, trackRunningStats);
+    }
+
     @Override void checkRank(dev.brasa.Tensor x) {
         if (x.dim() != 4) throw new IllegalArgumentException("expected 4D input (got " + x.dim() + "D input)");
     }

@@ -214,6 +214,7 @@ public final class F {
             Tensor y = centered.div(var.add((float) eps).sqrt());
             return affine(y, weight, bias, bshape);
         }
+        if (runningMean == null || runningVar == null) throw new IllegalArgumentException("running_mean must be defined in evaluation mode");
         mean = runningMean.reshape(bshape);
         var = runningVar.reshape(bshape);
         return affine(x.sub(mean).div(var.add((float) eps).sqrt()), weight, bias, bshape);
