@@ -3,7 +3,8 @@ seed, forward values and the gradients of input, weight and bias for strides, pa
 'same' with an even kernel), dilations and groups; max pooling (ties, ceil_mode, dilation) and
 average pooling (count_include_pad, divisor_override, ceil_mode), adaptive average pooling;
 BatchNorm2d's two training steps and eval; Dropout2d's channel mask; module printing; and the
-Fashion-MNIST CNN of issue 26: init, one forward/backward and two Adam steps."""
+Fashion-MNIST CNN of issue 26: init, one forward/backward and two Adam steps, then saved by torch.save
+(golden/pth/cnn.pt) with its logits, which Brasa must load and reproduce."""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -174,4 +175,10 @@ for step in range(2):
     opt.step()
 for k, v in net.state_dict().items():
     w.put(f'cnn.after.{k}', head(v))
+# the trained network as torch.save writes it, and its logits: Brasa loads PyTorch's CNN and predicts the same
+import os
+from common import OUT
+torch.save(net.state_dict(), os.path.join(OUT, 'pth', 'cnn.pt'))
+with torch.no_grad():
+    w.put('cnn.after.logits', net(x))
 w.close()

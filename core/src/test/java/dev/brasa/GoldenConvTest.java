@@ -279,6 +279,19 @@ class GoldenConvTest {
         assertNull(x.grad());
     }
 
+    @Test
+    void pyTorchsSavedCnnLoadsAndPredictsAsPyTorch() throws Exception {
+        var sd = Brasa.load(java.nio.file.Path.of(GoldenConvTest.class.getResource("/golden/pth/cnn.pt").toURI()));
+        Module net = cnn();
+        net.loadStateDict(sd);
+        for (var e : net.stateDict().entrySet()) assertExact(F_.tensor("cnn.after." + e.getKey()), head(e.getValue()), "loaded " + e.getKey());
+        net.to(GoldenOpsTest.DEVICE);
+        net.eval();
+        try (var g = Brasa.noGrad()) {
+            assertClose(F_.tensor("cnn.after.logits"), net.forward(in("cnn.x")), 1e-5, 1e-5, "logits of PyTorch's trained CNN");
+        }
+    }
+
     /** Issue 26's network. */
     static Sequential cnn() {
         return new Sequential(new Conv2d(1, 16, 3, 1, 1), new ReLU(), new MaxPool2d(2), new Conv2d(16, 32, 3, 1, 1), new ReLU(),
@@ -310,6 +323,10 @@ class GoldenConvTest {
         }
         for (var e : net.stateDict().entrySet()) {
             assertClose(F_.tensor("cnn.after." + e.getKey()), head(e.getValue()), 1e-5, 1e-6, "after " + e.getKey());
+        }
+        net.eval();
+        try (var g = Brasa.noGrad()) {
+            assertClose(F_.tensor("cnn.after.logits"), net.forward(x), 1e-4, 1e-5, "logits after two Adam steps");
         }
     }
 }
