@@ -263,6 +263,29 @@ class GoldenConvTest {
         refused("Given input size: (1x1x1). Calculated output size: (1x0x0). Output size is too small",
                 () -> F.maxPool2d(Brasa.randn(1, 1, 1, 1), 3));
         refused("stride should not be zero", () -> F.maxPool2d(x, 2, 0));
+        // one dimension bad at a time: each is checked on its own
+        int[] one = {1};
+        refused("kernel size should be greater than zero, but got kH: 2 kW: 0", () -> F.maxPool2d(x, new int[] {2, 0}, new int[] {2}, new int[] {0}, one, false));
+        refused("kernel size should be greater than zero, but got kH: 0 kW: 2", () -> F.maxPool2d(x, new int[] {0, 2}, new int[] {2}, new int[] {0}, one, false));
+        refused("stride should not be zero", () -> F.maxPool2d(x, new int[] {2}, new int[] {2, 0}, new int[] {0}, one, false));
+        refused("stride should not be zero", () -> F.maxPool2d(x, new int[] {2}, new int[] {0, 2}, new int[] {0}, one, false));
+        refused("dilation should be greater than zero, but got dilationH: 1 dilationW: 0",
+                () -> F.maxPool2d(x, new int[] {2}, new int[] {2}, new int[] {0}, new int[] {1, 0}, false));
+        refused("dilation should be greater than zero, but got dilationH: 0 dilationW: 1",
+                () -> F.maxPool2d(x, new int[] {2}, new int[] {2}, new int[] {0}, new int[] {0, 1}, false));
+        refused("pad should be at most half of kernel size, but got pad=2 and kernel_size=2",
+                () -> F.maxPool2d(x, new int[] {2}, new int[] {2}, new int[] {0, 2}, one, false));
+        refused("pad should be at most half of kernel size, but got pad=2 and kernel_size=2",
+                () -> F.maxPool2d(x, new int[] {2}, new int[] {2}, new int[] {2, 0}, one, false));
+        refused("Given input size: (1x1x5). Calculated output size: (1x0x1). Output size is too small", () -> F.maxPool2d(Brasa.randn(1, 1, 1, 5), 3));
+        refused("Given input size: (1x5x1). Calculated output size: (1x1x0). Output size is too small", () -> F.maxPool2d(Brasa.randn(1, 1, 5, 1), 3));
+        // the boundaries themselves are accepted: pad = kernel / 2, a kernel as large as the padded input
+        assertEquals(java.util.List.of(1, 1, 3, 3), java.util.Arrays.stream(F.maxPool2d(Brasa.randn(1, 1, 5, 5), 2, 2, 1, 1, true).shape())
+                .boxed().toList(), "ceil_mode drops the window that would start in the padding (PyTorch: [1, 1, 3, 3])");
+        assertEquals(java.util.List.of(1, 1, 4, 4), java.util.Arrays.stream(F.maxPool2d(Brasa.randn(1, 1, 6, 6), 2, 2, 1, 1, false).shape())
+                .boxed().toList(), "PyTorch: [1, 1, 4, 4]");
+        assertEquals(java.util.List.of(1, 1, 1, 1), java.util.Arrays.stream(F.conv2d(Brasa.randn(1, 1, 3, 3), Brasa.randn(1, 1, 5, 5), null, 1, 1)
+                .shape()).boxed().toList(), "a 5x5 kernel on a 3x3 input padded by 1 (PyTorch: [1, 1, 1, 1])");
         refused("non-empty 3D or 4D (batch mode) tensor expected for input", () -> F.maxPool2d(Brasa.randn(28, 28), 2));
         refused("pad should be at most half of kernel size, but got pad=2 and kernel_size=2",
                 () -> F.avgPool2d(x, new int[] {2}, new int[] {2}, new int[] {2}, false, true, null));

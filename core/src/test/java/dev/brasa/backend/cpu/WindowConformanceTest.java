@@ -32,7 +32,10 @@ class WindowConformanceTest {
                 new int[] {5, 16, 14, 14, 3, 3, 1, 1, 1, 1, 1, 1},
                 new int[] {2, 1, 28, 28, 2, 2, 2, 2, 0, 0, 1, 1},
                 new int[] {1, 2, 8, 8, 3, 3, 2, 2, 1, 1, 1, 1, 1},    // the 13th value: one more output row and column (ceil mode)
-                new int[] {2, 3, 10, 9, 3, 3, 1, 2, 1, 1, 2, 2});
+                new int[] {2, 3, 10, 9, 3, 3, 1, 2, 1, 1, 2, 2},
+                new int[] {2, 3, 9, 7, 3, 3, 2, 1, 1, 1, 1, 1},       // stride (2, 1): as wide as the input, yet strided
+                new int[] {1, 2, 8, 8, 2, 2, 2, 2, 1, 1, 1, 1},       // 2x2 windows with padding
+                new int[] {1, 2, 9, 9, 2, 2, 2, 2, 0, 0, 1, 1, 1});   // 2x2 windows, ceil mode on an odd size
     }
 
     static Window2d window(int[] a) {
@@ -141,7 +144,9 @@ class WindowConformanceTest {
     static Stream<int[]> convolutions() {
         return Stream.of(new int[] {2, 3, 7, 9, 4, 3, 3, 1, 1, 1, 1}, new int[] {3, 4, 9, 8, 6, 3, 2, 2, 1, 1, 2},
                 new int[] {2, 5, 6, 6, 7, 1, 1, 1, 0, 1, 1}, new int[] {1, 4, 11, 10, 4, 3, 3, 1, 2, 2, 4},
-                new int[] {4, 16, 14, 14, 32, 3, 3, 1, 1, 1, 1}, new int[] {2, 1, 28, 28, 16, 3, 3, 1, 1, 1, 1});
+                new int[] {4, 16, 14, 14, 32, 3, 3, 1, 1, 1, 1}, new int[] {2, 1, 28, 28, 16, 3, 3, 1, 1, 1, 1},
+                new int[] {2, 4, 7, 7, 6, 1, 1, 2, 0, 1, 1}, new int[] {2, 4, 5, 5, 6, 1, 1, 1, 1, 1, 1},   // 1x1 strided, 1x1 padded
+                new int[] {2, 4, 5, 5, 6, 1, 1, 1, 0, 1, 2});                                             // 1x1 in groups
     }
 
     @ParameterizedTest
