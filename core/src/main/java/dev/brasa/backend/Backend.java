@@ -47,18 +47,83 @@ public interface Backend {
      * Fused cross-entropy of contiguous logits x [rows, classes] against contiguous I64 targets
      * [rows], each either ignoreIndex or a valid class (the caller checks): lse[r] = log sum_c
      * exp(x[r, c]), and loss[r] = scale * ((1 - eps) (lse[r] - x[r, t_r]) + eps (lse[r] - mean_c
-     * x[r, c])), 0 where t_r == ignoreIndex; eps is the label smoothing.
+     * x[r, c])), 0 where t_r == ignoreIndex; eps is the label smoothing. This default is built from the
+     * primitives (a max, an exp, sums, a gather of each target's logit); a backend may do it in one pass.
      */
-    void crossEntropy(View x, View target, int rows, int classes, long ignoreIndex, double smoothing, double scale,
-                      View lse, View loss);
+    default void crossEntropy(View x, View target, int rows, int classes, long ignoreIndex, double smoothing, double scale,
+                              View lse, View loss) {
+        // the default, from primitives: lse = max + log(sum(exp(x - max))); x[r, t_r] gathered by its flat index
+        Kind k = x.storage().kind();
+        int[] byRow = {rows, classes}, one = {rows};
+        Storage ms = allocate(k, rows), es = allocate(k, rows * classes), ps = allocate(k, rows), ns = allocate(k, rows);
+        View m = View.contiguous(ms, one), e = View.contiguous(es, byRow), picked = View.contiguous(ps, one), mean = View.contiguous(ns, one);
+        reduce(ReduceOp.MAX, x, rows, classes, 1, m);
+        binary(BinaryOp.SUB, x, new View(ms, byRow, new int[] {1, 0}, 0), e);
+        unary(UnaryOp.EXP, e, e, 0, 0);
+        reduce(ReduceOp.SUM, e, rows, classes, 1, lse);
+        unary(UnaryOp.LOG, lse, lse, 0, 0);
+        binary(BinaryOp.ADD, lse, m, lse);
+        Storage[] t = targetIndex(target, rows, classes, ignoreIndex, k);
+        indexSelect(new View(x.storage(), new int[] {rows * classes}, new int[] {1}, x.offset()), View.contiguous(t[0], one), 1, picked);
+        reduce(ReduceOp.MEAN, x, rows, classes, 1, mean);
+        // loss = scale ((1 - eps) (lse - x[r, t_r]) + eps (lse - mean_c x[r, c])), 0 where the target is ignored
+        binary(BinaryOp.SUB, lse, picked, picked);
+        binary(BinaryOp.MUL, picked, constant(k, 1 - smoothing, one), picked);
+        binary(BinaryOp.SUB, lse, mean, mean);
+        binary(BinaryOp.MUL, mean, constant(k, smoothing, one), mean);
+        binary(BinaryOp.ADD, picked, mean, loss);
+        binary(BinaryOp.MUL, loss, constant(k, scale, one), loss);
+        binary(BinaryOp.MUL, loss, View.contiguous(t[1], one), loss);
+        for (Storage s : new Storage[] {ms, es, ps, ns, t[0], t[1]}) s.close();
+    }
+
+    /**
+     * For the cross-entropy defaults: the I64 flat index r * classes + t_r of each row's target (class 0
+     * where the target is ignoreIndex, so that every index is valid), and each row's weight in kind k,
+     * 1 where the row counts and 0 where it is ignored.
+     */
+    private Storage[] targetIndex(View target, int rows, int classes, long ignoreIndex, Kind k) {
+        int[] one = {rows};
+        long[] base = new long[rows];
+        for (int r = 0; r < rows; r++) base[r] = (long) r * classes;
+        Storage idx = wrap(base), counted = allocate(Kind.I64, rows), safe = allocate(Kind.I64, rows), keep = allocate(k, rows);
+        View c = View.contiguous(counted, one), sv = View.contiguous(safe, one), iv = View.contiguous(idx, one);
+        binary(BinaryOp.NE, target, constant(Kind.I64, ignoreIndex, one), c);
+        binary(BinaryOp.MUL, target, c, sv);
+        binary(BinaryOp.ADD, iv, sv, iv);
+        copy(c, View.contiguous(keep, one));
+        counted.close();
+        safe.close();
+        return new Storage[] {idx, keep};
+    }
 
     /**
      * The gradient of {@link #crossEntropy} with respect to x: out[r, c] = scale * g[r] * (exp(x[r, c] -
      * lse[r]) - (1 - eps) [c == t_r] - eps / classes), 0 where t_r == ignoreIndex; g is a [rows] view
-     * (stride 0 for a reduced loss), out is contiguous.
+     * (stride 0 for a reduced loss), out is contiguous. This default is built from the primitives
+     * (an exp, an indexAdd at each target, a row scaling).
      */
-    void crossEntropyBackward(View x, View target, View lse, View g, int rows, int classes, long ignoreIndex,
-                              double smoothing, double scale, View out);
+    default void crossEntropyBackward(View x, View target, View lse, View g, int rows, int classes, long ignoreIndex,
+                                      double smoothing, double scale, View out) {
+        // the default, from primitives: exp(x - lse) - eps / classes, then -(1 - eps) added at each target's flat
+        // index, then every row times scale * g[r] (0 where the target is ignored)
+        Kind k = x.storage().kind();
+        int[] byRow = {rows, classes}, one = {rows};
+        View o = new View(out.storage(), byRow, new int[] {classes, 1}, out.offset());
+        binary(BinaryOp.SUB, x, new View(lse.storage(), byRow, new int[] {lse.strides()[0], 0}, lse.offset()), o);
+        unary(UnaryOp.EXP, o, o, 0, 0);
+        binary(BinaryOp.SUB, o, constant(k, smoothing / classes, byRow), o);
+        Storage[] t = targetIndex(target, rows, classes, ignoreIndex, k);
+        Storage minus = allocate(k, rows), w = allocate(k, rows);
+        fill(View.contiguous(minus, one), -(1 - smoothing));
+        indexAdd(View.contiguous(minus, one), View.contiguous(t[0], one), 1, new View(out.storage(), new int[] {rows * classes}, new int[] {1},
+                out.offset()));
+        View wv = View.contiguous(w, one);
+        binary(BinaryOp.MUL, g, View.contiguous(t[1], one), wv);
+        binary(BinaryOp.MUL, wv, constant(k, scale, one), wv);
+        binary(BinaryOp.MUL, o, new View(w, byRow, new int[] {1, 0}, 0), o);
+        for (Storage s : new Storage[] {t[0], t[1], minus, w}) s.close();
+    }
 
     /**
      * The gradient of the elementwise binary cross-entropy {@code op} (BCE or BCE_WITH_LOGITS) with

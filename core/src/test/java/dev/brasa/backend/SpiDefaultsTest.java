@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  */
 class SpiDefaultsTest {
     static final ScalarBackend SPEC = new ScalarBackend();
-    static final java.util.Set<String> DEFAULTED = java.util.Set.of("sgdStep", "adamStep", "conv2d", "conv2dBackward");
+    static final java.util.Set<String> DEFAULTED = java.util.Set.of("sgdStep", "adamStep", "conv2d", "conv2dBackward", "crossEntropy",
+            "crossEntropyBackward");
 
     /** A backend with only the primitives: the defaults above run as the interface writes them. */
     static final Backend PRIMITIVES = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
@@ -76,6 +77,35 @@ class SpiDefaultsTest {
                     assertArrayEquals(values(xs[0]), values(xs[1]), 1e-8f, "vmax " + what);
                     assertTrue(values(ps[1])[0] != p[0], "the step moved the parameter: " + what);
                 }
+            }
+        }
+    }
+
+    @Test
+    void theCrossEntropyDefaultsAreTheScalarBackendsKernels() {
+        int rows = 6, classes = 7;
+        float[] x = random(rows * classes, 9, -8, 8), g = random(rows, 10, 0.5f, 2);
+        long[] t = {3, -100, 0, 6, 2, 6};          // row 1 ignored
+        for (double eps : new double[] {0, 0.2}) {
+            for (boolean reduced : new boolean[] {false, true}) {
+                Backend[] be = {SPEC, PRIMITIVES};
+                float[][] lse = new float[2][], loss = new float[2][], grad = new float[2][];
+                for (int i = 0; i < 2; i++) {
+                    View xv = View.contiguous(SPEC.wrap(x.clone()), new int[] {rows, classes}), tv = View.contiguous(SPEC.wrap(t.clone()), new int[] {rows});
+                    View l = View.contiguous(SPEC.allocate(Kind.F32, rows), new int[] {rows}), lo = View.contiguous(SPEC.allocate(Kind.F32, rows), new int[] {rows});
+                    be[i].crossEntropy(xv, tv, rows, classes, -100, eps, 0.2, l, lo);
+                    View gv = reduced ? new View(SPEC.wrap(new float[] {1.5f}), new int[] {rows}, new int[] {0}, 0) : view(g);
+                    View out = View.contiguous(SPEC.allocate(Kind.F32, rows * classes), new int[] {rows, classes});
+                    be[i].crossEntropyBackward(xv, tv, l, gv, rows, classes, -100, eps, 0.2, out);
+                    lse[i] = values(l);
+                    loss[i] = values(lo);
+                    grad[i] = values(out);
+                }
+                String what = "eps=" + eps + " reduced=" + reduced;
+                assertArrayEquals(lse[0], lse[1], 2e-6f, "lse " + what);
+                assertArrayEquals(loss[0], loss[1], 2e-6f, "loss " + what);
+                assertArrayEquals(grad[0], grad[1], 2e-6f, "grad " + what);
+                assertTrue(loss[1][1] == 0 && grad[1][classes] == 0, "the ignored row: " + what);
             }
         }
     }
