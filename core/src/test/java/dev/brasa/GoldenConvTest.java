@@ -228,6 +228,32 @@ class GoldenConvTest {
                 new BatchNorm2d(4, 1e-3, 0.2, false, false)).toString());
     }
 
+    @Test
+    void unbatchedPoolingEmptyBatchesAndFusedActivationsBehaveAsTheirBatchedForms() {
+        Brasa.manualSeed(13);
+        Tensor x = Brasa.randn(3, 7, 6);
+        assertClose(F.maxPool2d(x.unsqueeze(0), 2).squeeze(0), F.maxPool2d(x, 2), 0, 0, "max pool of [C, H, W]");
+        assertEquals(java.util.List.of(3, 3, 3), java.util.Arrays.stream(F.maxPool2dWithIndices(x, new int[] {2}, new int[] {2}, new int[] {0},
+                new int[] {1}, false).indices().shape()).boxed().toList(), "indices of [C, H, W]");
+        assertClose(F.avgPool2d(x.unsqueeze(0), 2, 2).squeeze(0), F.avgPool2d(x, 2, 2), 0, 0, "avg pool of [C, H, W]");
+        assertClose(F.adaptiveAvgPool2d(x.unsqueeze(0), 2).squeeze(0), F.adaptiveAvgPool2d(x, 2), 0, 0, "adaptive pool of [C, H, W]");
+        // an empty batch: empty output, zero gradients for the weight and bias
+        Conv2d c = new Conv2d(3, 4, 3);
+        Tensor empty = Brasa.zeros(0, 3, 5, 5).requiresGrad_();
+        Tensor y = c.forward(empty);
+        assertEquals(java.util.List.of(0, 4, 3, 3), java.util.Arrays.stream(y.shape()).boxed().toList());
+        y.sum().backward();
+        assertExact(Brasa.zeros(4, 3, 3, 3), c.weight().grad(), "no images, no weight gradient");
+        assertExact(Brasa.zeros(4), c.bias().grad(), "no images, no bias gradient");
+        // Conv2d + Tanh / Sigmoid fuse in a Sequential: PyTorch's node names and the unfused values
+        Tensor img = Brasa.randn(2, 3, 6, 6);
+        for (Module act : new Module[] {new dev.brasa.nn.Tanh(), new dev.brasa.nn.Sigmoid()}) {
+            Tensor fused = new Sequential(c, act).forward(img.requiresGrad_());
+            assertEquals(act instanceof dev.brasa.nn.Tanh ? "TanhBackward0" : "SigmoidBackward0", fused.gradFn().name());
+            assertClose(act.forward(c.forward(img)), fused, 1e-6, 1e-6, "fused " + act);
+        }
+    }
+
     static void refused(String message, org.junit.jupiter.api.function.Executable call) {
         var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, call);
         assertEquals(message, e.getMessage());
@@ -299,6 +325,9 @@ class GoldenConvTest {
         refused("running_mean must be defined in evaluation mode", () -> F.batchNorm(Brasa.randn(2, 3), null, null, null, null, false, 0.1,
                 1e-5, null));
         refused("dropout probability has to be between 0 and 1, but got 1.5", () -> new Dropout2d(1.5));
+        refused("\"slow_conv2d_cpu\" not implemented for 'Long'", () -> F.conv2d(Brasa.zeros(1, 1, 5, 5).toLong(), Brasa.zeros(1, 1, 3, 3), null));
+        refused("conv2d: input (torch.float32), weight (torch.float64) must have one dtype",
+                () -> F.conv2d(Brasa.zeros(1, 1, 5, 5), Brasa.zeros(1, 1, 3, 3).toDouble(), null));
         assertNull(x.grad());
     }
 
