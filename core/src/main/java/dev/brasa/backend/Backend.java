@@ -128,9 +128,31 @@ public interface Backend {
     /**
      * The gradient of the elementwise binary cross-entropy {@code op} (BCE or BCE_WITH_LOGITS) with
      * respect to its input a: out = g * (a - t) / max(a (1 - a), 1e-12) for probabilities, g *
-     * (sigmoid(a) - t) for logits; a, t and out have one shape, g arrives expanded to it.
+     * (sigmoid(a) - t) for logits; a, t and out have one shape, g arrives expanded to it. This default is
+     * built from the primitives, one pass per term.
      */
-    void binaryLossBackward(BinaryOp op, View a, View t, View g, View out);
+    default void binaryLossBackward(BinaryOp op, View a, View t, View g, View out) {
+        if (op != BinaryOp.BCE && op != BinaryOp.BCE_WITH_LOGITS) {
+            throw new IllegalArgumentException("binaryLossBackward: BCE or BCE_WITH_LOGITS, got " + op);
+        }
+        Kind k = out.storage().kind();
+        int[] shape = out.shape();
+        Storage ds = allocate(k, out.numel()), ws = allocate(k, out.numel());
+        View d = View.contiguous(ds, shape), w = View.contiguous(ws, shape);
+        if (op == BinaryOp.BCE) {                   // (a - t) / max(a (1 - a), 1e-12)
+            binary(BinaryOp.SUB, a, t, d);
+            binary(BinaryOp.SUB, constant(k, 1, shape), a, w);
+            binary(BinaryOp.MUL, a, w, w);
+            binary(BinaryOp.MAX, w, constant(k, 1e-12, shape), w);
+            binary(BinaryOp.DIV, d, w, d);
+        } else {                                    // sigmoid(a) - t
+            unary(UnaryOp.SIGMOID, a, d, 0, 0);
+            binary(BinaryOp.SUB, d, t, d);
+        }
+        binary(BinaryOp.MUL, g, d, out);
+        ds.close();
+        ws.close();
+    }
 
     /**
      * Batched GEMM: for each b in [0, batch), C[b] = alpha * A[b] B[b] + beta * C[b], with

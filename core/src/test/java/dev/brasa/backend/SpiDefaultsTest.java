@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class SpiDefaultsTest {
     static final ScalarBackend SPEC = new ScalarBackend();
     static final java.util.Set<String> DEFAULTED = java.util.Set.of("sgdStep", "adamStep", "conv2d", "conv2dBackward", "crossEntropy",
-            "crossEntropyBackward");
+            "crossEntropyBackward", "binaryLossBackward");
 
     /** A backend with only the primitives: the defaults above run as the interface writes them. */
     static final Backend PRIMITIVES = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
@@ -108,5 +108,23 @@ class SpiDefaultsTest {
                 assertTrue(loss[1][1] == 0 && grad[1][classes] == 0, "the ignored row: " + what);
             }
         }
+    }
+
+    @Test
+    void theBinaryLossGradientDefaultIsTheScalarBackendsKernel() {
+        int n = 29;
+        float[] a = random(n, 11, 0.05f, 0.95f), t = random(n, 12, 0, 1), g = random(n, 13, -2, 2), logits = random(n, 14, -6, 6);
+        for (BinaryOp op : new BinaryOp[] {BinaryOp.BCE, BinaryOp.BCE_WITH_LOGITS}) {
+            float[][] out = new float[2][];
+            Backend[] be = {SPEC, PRIMITIVES};
+            for (int i = 0; i < 2; i++) {
+                View o = View.contiguous(SPEC.allocate(Kind.F32, n), new int[] {n});
+                be[i].binaryLossBackward(op, view(op == BinaryOp.BCE ? a : logits), view(t), view(g), o);
+                out[i] = values(o);
+            }
+            assertArrayEquals(out[0], out[1], 1e-5f, op.name());
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> PRIMITIVES.binaryLossBackward(BinaryOp.ADD, view(a), view(t), view(g), view(new float[n])));
     }
 }
