@@ -146,21 +146,31 @@ class WindowConformanceTest {
         same(gx[0], gx[1], 1e-6, "adaptive backward " + ad);
     }
 
-    /** Convolutions: n, c, h, w, oc, kh, kw, stride, padding, dilation, groups. */
+    /**
+     * Convolutions: n, c, h, w, oc, kh, kw, stride, padding, dilation, groups; or, 13 values, n, c, h, w, oc,
+     * kh, kw, sh, sw, ph, pw, dilation, groups.
+     */
     static Stream<int[]> convolutions() {
         return Stream.of(new int[] {2, 3, 7, 9, 4, 3, 3, 1, 1, 1, 1}, new int[] {3, 4, 9, 8, 6, 3, 2, 2, 1, 1, 2},
                 new int[] {2, 5, 6, 6, 7, 1, 1, 1, 0, 1, 1}, new int[] {1, 4, 11, 10, 4, 3, 3, 1, 2, 2, 4},
                 new int[] {4, 16, 14, 14, 32, 3, 3, 1, 1, 1, 1}, new int[] {2, 1, 28, 28, 16, 3, 3, 1, 1, 1, 1},
                 new int[] {2, 4, 7, 7, 6, 1, 1, 2, 0, 1, 1}, new int[] {2, 4, 5, 5, 6, 1, 1, 1, 1, 1, 1},   // 1x1 strided, 1x1 padded
-                new int[] {2, 4, 5, 5, 6, 1, 1, 1, 0, 1, 2});                                             // 1x1 in groups
+                new int[] {2, 4, 5, 5, 6, 1, 1, 1, 0, 1, 2},                                              // 1x1 in groups
+                // one dimension at a time off the no-unfold case: (3,1) and (1,3) kernels, 1x1 strided or padded in one dimension
+                new int[] {2, 3, 6, 5, 4, 3, 1, 1, 1, 0, 0, 1, 1}, new int[] {2, 3, 6, 5, 4, 1, 3, 1, 1, 0, 0, 1, 1},
+                new int[] {2, 3, 6, 5, 4, 1, 1, 2, 1, 0, 0, 1, 1}, new int[] {2, 3, 6, 5, 4, 1, 1, 1, 2, 0, 0, 1, 1},
+                new int[] {2, 3, 6, 5, 4, 1, 1, 1, 1, 1, 0, 1, 1}, new int[] {2, 3, 6, 5, 4, 1, 1, 1, 1, 0, 1, 1, 1});
     }
 
     @ParameterizedTest
     @MethodSource("convolutions")
     void convolutionForwardAndBackwardMatchWithEveryActivation(int[] a) {
-        int n = a[0], c = a[1], h = a[2], w = a[3], oc = a[4], kh = a[5], kw = a[6], s = a[7], p = a[8], d = a[9], groups = a[10];
-        int oh = (h + 2 * p - d * (kh - 1) - 1) / s + 1, ow = (w + 2 * p - d * (kw - 1) - 1) / s + 1;
-        Window2d g = Window2d.of(n, c, h, w, kh, kw, s, s, p, p, d, d, oh, ow);
+        boolean pairs = a.length == 13;
+        int n = a[0], c = a[1], h = a[2], w = a[3], oc = a[4], kh = a[5], kw = a[6];
+        int sh = a[7], sw = pairs ? a[8] : a[7], ph = pairs ? a[9] : a[8], pw = pairs ? a[10] : a[8];
+        int d = pairs ? a[11] : a[9], groups = pairs ? a[12] : a[10];
+        int oh = (h + 2 * ph - d * (kh - 1) - 1) / sh + 1, ow = (w + 2 * pw - d * (kw - 1) - 1) / sw + 1;
+        Window2d g = Window2d.of(n, c, h, w, kh, kw, sh, sw, ph, pw, d, d, oh, ow);
         Backend[] bs = {SCALAR, TESTED};
         float[] x = random(n * c * h * w, 6), wt = random(oc * c / groups * kh * kw, 7), bias = random(oc, 8), gy = random(n * oc * oh * ow, 9);
         for (dev.brasa.backend.UnaryOp act : new dev.brasa.backend.UnaryOp[] {null, dev.brasa.backend.UnaryOp.RELU,
