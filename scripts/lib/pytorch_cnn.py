@@ -11,34 +11,19 @@ import pytorch_nets
 threads = int(sys.argv[1])
 epochs = int(sys.argv[2]) if len(sys.argv) > 2 else 5
 torch.set_num_threads(threads)
-import gzip
-import numpy as np
-
-
-def load(kind):
-    root = '/usr/share/datasets/fashion-mnist'
-    with gzip.open(f'{root}/{kind}-images-idx3-ubyte.gz') as f:
-        xs = torch.tensor(np.frombuffer(f.read()[16:], dtype=np.uint8).reshape(-1, 1, 28, 28).astype(np.float32) / 255.0)
-    with gzip.open(f'{root}/{kind}-labels-idx1-ubyte.gz') as f:
-        ys = torch.tensor(np.frombuffer(f.read()[8:], dtype=np.uint8).astype(np.int64))
-    return xs, ys
-
-
-xs, ys = load('train')
-tx, ty = load('t10k')
+ROOT = '/usr/share/datasets/fashion-mnist'
+xs, ys = pytorch_nets.fashion(ROOT, 'train')
+tx, ty = pytorch_nets.fashion(ROOT, 't10k')
+xs, tx = xs.reshape(-1, 1, 28, 28), tx.reshape(-1, 1, 28, 28)
 net = pytorch_nets.cnn()
 opt = torch.optim.Adam(net.parameters(), lr=1e-3)
 ce = nn.CrossEntropyLoss()
-loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(xs, ys), batch_size=64, shuffle=True)
+train = torch.utils.data.TensorDataset(xs, ys)
 times = []
 for e in range(epochs):
     t0 = time.perf_counter()
     net.train()
-    for xb, yb in loader:
-        loss = ce(net(xb), yb)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
+    pytorch_nets.epoch(net, train, ce, opt, 64, True)
     times.append(time.perf_counter() - t0)
     net.eval()
     with torch.no_grad():

@@ -20,13 +20,18 @@ def ffnn(d1, d2):
     return nn.Sequential(nn.Linear(300, d1), nn.Tanh(), nn.Linear(d1, d2), nn.Sigmoid(), nn.Linear(d2, 1), nn.Sigmoid())
 
 
-def fashion_train(root):
-    """Fashion-MNIST's training images (60000 x 784, scaled to [0, 1]) and labels from the IDX files in root."""
-    with gzip.open(f'{root}/train-images-idx3-ubyte.gz') as f:
+def fashion(root, kind):
+    """Fashion-MNIST's images of one split (kind 'train' or 't10k'; N x 784, scaled to [0, 1]) and labels from the IDX files in root."""
+    with gzip.open(f'{root}/{kind}-images-idx3-ubyte.gz') as f:
         xs = torch.tensor(np.frombuffer(f.read()[16:], dtype=np.uint8).reshape(-1, 784).astype(np.float32) / 255.0)
-    with gzip.open(f'{root}/train-labels-idx1-ubyte.gz') as f:
+    with gzip.open(f'{root}/{kind}-labels-idx1-ubyte.gz') as f:
         ys = torch.tensor(np.frombuffer(f.read()[8:], dtype=np.uint8).astype(np.int64))
     return xs, ys
+
+
+def fashion_train(root):
+    """Fashion-MNIST's training images (60000 x 784, scaled to [0, 1]) and labels from the IDX files in root."""
+    return fashion(root, 'train')
 
 
 def mlp():

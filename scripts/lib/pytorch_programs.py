@@ -82,14 +82,7 @@ def cnns():
     opt = torch.optim.Adam(net.parameters(), lr=1e-3)
     ce = nn.CrossEntropyLoss()
 
-    def cnn_epoch():
-        for xb, yb in torch.utils.data.DataLoader(fm, batch_size=64, shuffle=True):
-            loss = ce(net(xb), yb)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-
-    report('cnn_epoch', epochs, cnn_epoch)
+    report('cnn_epoch', epochs, lambda: epoch(net, fm, ce, opt, 64, True))
     xb, yb = fm.tensors[0][:64], ys[:64]
 
     def cnn_step():

@@ -68,16 +68,7 @@ public final class GpuCheck {
         TensorDataset images = new TensorDataset(train.x().reshape(train.size(), 1, 28, 28), train.y());
         Module cnn = Programs.cnn().to(gpu);
         dev.brasa.optim.Adam copt = new dev.brasa.optim.Adam(cnn.parameters(), 1e-3);
-        CrossEntropyLoss ce = new CrossEntropyLoss();
-        report("cnn_adam64", () -> {
-            for (var b : dev.brasa.data.DataLoader.builder(images).batchSize(64).shuffle(true).seed(1).build()) {
-                dev.brasa.Tensor loss = ce.forward(cnn.forward(b.x().to(gpu)), b.y().to(gpu));
-                copt.zeroGrad();
-                loss.backward();
-                copt.step();
-            }
-            cnn.parameters().get(0).toFloatArray();                  // wait for the stream
-        });
+        report("cnn_adam64", () -> epoch(cnn, images, new CrossEntropyLoss(), copt, 64, true, gpu));
         memory(flat, gpu);
         curves(flat, gpu);
         // every op that ran on the host during the whole check (training included), with its element kinds
@@ -135,7 +126,7 @@ public final class GpuCheck {
         b.close();
     }
 
-    private static void epoch(Module net, TensorDataset ds, Loss lossFn, SGD opt, int batch, boolean shuffle, Device gpu) {
+    private static void epoch(Module net, TensorDataset ds, Loss lossFn, dev.brasa.optim.Optimizer opt, int batch, boolean shuffle, Device gpu) {
         Programs.epoch(net, ds, lossFn, opt, batch, shuffle, gpu);
         net.parameters().get(0).toFloatArray();                  // wait for the stream
     }

@@ -12,18 +12,19 @@ import dev.brasa.data.datasets.FashionMNIST;
 import dev.brasa.data.datasets.RandomBinaryDataset;
 import dev.brasa.data.datasets.XORDataset;
 import dev.brasa.nn.BCELoss;
-import dev.brasa.nn.Conv2d;
-import dev.brasa.nn.Flatten;
-import dev.brasa.nn.MaxPool2d;
 import dev.brasa.nn.BCEWithLogitsLoss;
+import dev.brasa.nn.Conv2d;
 import dev.brasa.nn.CrossEntropyLoss;
+import dev.brasa.nn.Flatten;
 import dev.brasa.nn.Linear;
+import dev.brasa.nn.MaxPool2d;
 import dev.brasa.nn.Module;
 import dev.brasa.nn.ReLU;
 import dev.brasa.nn.Sequential;
 import dev.brasa.nn.Sigmoid;
 import dev.brasa.nn.Tanh;
 import dev.brasa.optim.Adam;
+import dev.brasa.optim.Optimizer;
 import dev.brasa.optim.SGD;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -94,14 +95,7 @@ public final class Programs {
         Module net = cnn();
         Adam opt = new Adam(net.parameters(), 1e-3);
         CrossEntropyLoss ce = new CrossEntropyLoss();
-        report("cnn_epoch", epochs, () -> {
-            for (Sample b : DataLoader.builder(images).batchSize(64).shuffle(true).seed(1).build()) {
-                Tensor loss = ce.forward(net.forward(b.x()), b.y());
-                opt.zeroGrad();
-                loss.backward();
-                opt.step();
-            }
-        });
+        report("cnn_epoch", epochs, () -> epoch(net, images, ce, opt, 64, true));
         Tensor xb = images.x().slice(0, 0, 64), yb = images.y().slice(0, 0, 64);
         report("cnn_step", 30, () -> {
             Tensor loss = ce.forward(net.forward(xb), yb);
@@ -149,12 +143,12 @@ public final class Programs {
         return new Sequential(new Linear(300, d1), new Tanh(), new Linear(d1, d2), new Sigmoid(), new Linear(d2, 1), new Sigmoid());
     }
 
-    private static void epoch(Module net, TensorDataset ds, dev.brasa.nn.Loss lossFn, SGD opt, int batch, boolean shuffle) {
+    private static void epoch(Module net, TensorDataset ds, dev.brasa.nn.Loss lossFn, Optimizer opt, int batch, boolean shuffle) {
         epoch(net, ds, lossFn, opt, batch, shuffle, Device.CPU);
     }
 
     /** One epoch with each batch moved to {@code device} (a no-op for the CPU). */
-    static void epoch(Module net, TensorDataset ds, dev.brasa.nn.Loss lossFn, SGD opt, int batch, boolean shuffle, Device device) {
+    static void epoch(Module net, TensorDataset ds, dev.brasa.nn.Loss lossFn, Optimizer opt, int batch, boolean shuffle, Device device) {
         for (Sample b : DataLoader.builder(ds).batchSize(batch).shuffle(shuffle).seed(1).build()) {
             Tensor loss = lossFn.forward(net.forward(b.x().to(device)), b.y().to(device));
             opt.zeroGrad();

@@ -227,8 +227,8 @@ public interface Backend {
         Kind kind = y.storage().kind();
         Storage col = allocate(kind, g.c() * g.kh() * g.kw() * np), y2 = allocate(kind, oc * np);
         im2col(x, g, View.contiguous(col, new int[] {g.c() * g.kh() * g.kw(), np}));
-        matmul(groupRows(w, groups, oc / groups, ckk, false), groupRows(View.contiguous(col, new int[] {0}), groups, ckk, np, false),
-                groupRows(View.contiguous(y2, new int[] {0}), groups, oc / groups, np, false), groups, oc / groups, np, ckk, 1.0, 0.0);
+        matmul(groupRows(w.storage(), w.offset(), groups, oc / groups, ckk, false), groupRows(col, 0, groups, ckk, np, false),
+                groupRows(y2, 0, groups, oc / groups, np, false), groups, oc / groups, np, ckk, 1.0, 0.0);
         View byImage = new View(y2, new int[] {g.n(), oc, p}, new int[] {p, np, 1}, 0);
         View out = new View(y.storage(), new int[] {g.n(), oc, p}, new int[] {oc * p, p, 1}, y.offset());
         if (bias == null) copy(byImage, out);
@@ -255,16 +255,15 @@ public interface Backend {
         }
         Storage g2 = allocate(kind, oc * np), col = allocate(kind, rows * np);
         copy(new View(gy.storage(), new int[] {oc, g.n(), p}, new int[] {p, oc * p, 1}, gy.offset()), View.contiguous(g2, new int[] {oc, g.n(), p}));
-        View g2v = View.contiguous(g2, new int[] {0}), colv = View.contiguous(col, new int[] {0});
         if (gw != null) {
             im2col(x, g, View.contiguous(col, new int[] {rows, np}));
-            matmul(groupRows(g2v, groups, oc / groups, np, false), groupRows(colv, groups, np, ckk, true),
-                    groupRows(gw, groups, oc / groups, ckk, false), groups, oc / groups, ckk, np, 1.0, 0.0);
+            matmul(groupRows(g2, 0, groups, oc / groups, np, false), groupRows(col, 0, groups, np, ckk, true),
+                    groupRows(gw.storage(), gw.offset(), groups, oc / groups, ckk, false), groups, oc / groups, ckk, np, 1.0, 0.0);
         }
         if (gb != null) reduce(ReduceOp.SUM, View.contiguous(g2, new int[] {oc, np}), oc, np, 1, gb);
         if (gx != null) {
-            matmul(groupRows(w, groups, ckk, oc / groups, true), groupRows(g2v, groups, oc / groups, np, false),
-                    groupRows(colv, groups, ckk, np, false), groups, ckk, np, oc / groups, 1.0, 0.0);
+            matmul(groupRows(w.storage(), w.offset(), groups, ckk, oc / groups, true), groupRows(g2, 0, groups, oc / groups, np, false),
+                    groupRows(col, 0, groups, ckk, np, false), groups, ckk, np, oc / groups, 1.0, 0.0);
             col2im(View.contiguous(col, new int[] {rows, np}), g, gx);
         }
         g2.close();
@@ -273,12 +272,12 @@ public interface Backend {
     }
 
     /**
-     * A contiguous [groups * rows, cols] matrix as the rank-3 [groups, rows, cols] view a batched GEMM takes;
-     * transposed, the storage holds [groups * cols, rows] and the view reads it as its transpose.
+     * A contiguous [groups * rows, cols] matrix at offset in s as the rank-3 [groups, rows, cols] view a batched
+     * GEMM takes; transposed, s holds [groups * cols, rows] and the view reads it as its transpose.
      */
-    private static View groupRows(View v, int groups, int rows, int cols, boolean transposed) {
-        return transposed ? new View(v.storage(), new int[] {groups, rows, cols}, new int[] {rows * cols, 1, rows}, v.offset())
-                : new View(v.storage(), new int[] {groups, rows, cols}, new int[] {rows * cols, cols, 1}, v.offset());
+    private static View groupRows(Storage s, int offset, int groups, int rows, int cols, boolean transposed) {
+        return transposed ? new View(s, new int[] {groups, rows, cols}, new int[] {rows * cols, 1, rows}, offset)
+                : new View(s, new int[] {groups, rows, cols}, new int[] {rows * cols, cols, 1}, offset);
     }
 
     /** out[i, ...] = x[index[i], ...] for contiguous x seen as [rows, rowSize]; index is I64. */

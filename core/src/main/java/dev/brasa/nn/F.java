@@ -80,7 +80,7 @@ public final class F {
         if (x.dim() < 2) throw new IllegalArgumentException("dropout2d: expected an input of at least 2 dimensions, got " + x.dim() + "D");
         if (!training || p == 0) return x;
         int[] noise = new int[x.dim()];
-        java.util.Arrays.fill(noise, 1);
+        Arrays.fill(noise, 1);
         noise[0] = x.size(0);
         noise[1] = x.size(1);
         return x.mul(Brasa.dropout(Brasa.ones(noise).to(x.dtype()), p, true).to(x.device()));
@@ -123,7 +123,7 @@ public final class F {
     static int[] pair(int[] v, String what) {
         if (v != null && v.length == 1) return new int[] {v[0], v[0]};
         if (v == null || v.length != 2) {
-            throw new IllegalArgumentException(what + " must be one value or a (height, width) pair, got " + java.util.Arrays.toString(v));
+            throw new IllegalArgumentException(what + " must be one value or a (height, width) pair, got " + Arrays.toString(v));
         }
         return v.clone();
     }
@@ -190,7 +190,7 @@ public final class F {
         if (x.dim() < 2) throw new IllegalArgumentException("batch_norm: expected an input of at least 2 dimensions, got " + x.dim() + "D");
         int c = x.size(1);
         int[] bshape = new int[x.dim()];
-        java.util.Arrays.fill(bshape, 1);
+        Arrays.fill(bshape, 1);
         bshape[1] = c;
         int[] dims = new int[x.dim() - 1];
         for (int i = 0, d = 0; d < x.dim(); d++) if (d != 1) dims[i++] = d;

@@ -6,7 +6,6 @@ import dev.brasa.backend.Backend;
 import dev.brasa.backend.UnaryOp;
 import dev.brasa.backend.View;
 import dev.brasa.backend.Window2d;
-import jdk.incubator.vector.FloatVector;
 
 /**
  * The float32 convolution of the fast backend, one image at a time: each thread takes a share of the
@@ -99,7 +98,7 @@ final class SimdConv {
                         Gemm.sgemm(ckkg, ocg, p, 1f, src[0], so + gi * ckkg * p, p, 1, gp, go + gi * ocg * p, 1, p, 1f, part, gi * ckkg * ocg, ocg);
                     }
                 }
-                if (pb != null) for (int r = 0; r < oc; r++) pb[r] += sum(gp, go + r * p, p);
+                if (pb != null) for (int r = 0; r < oc; r++) pb[r] += SimdReduce.sum(gp, go + r * p, p);
                 if (gxs != null) {
                     float[] col = direct ? gxs : Gemm.buffer(COL, g.c() * g.kh() * g.kw() * p);
                     int co = direct ? gx.offset() + b * g.c() * p : 0;
@@ -137,13 +136,4 @@ final class SimdConv {
         return total;
     }
 
-    /** a[o .. o + n) summed, in vectors, the lanes then added in a fixed order ({@link VMath#hsum}: the same bits in every JIT tier). */
-    private static float sum(float[] a, int o, int n) {
-        int L = SimdBackend.L, i = 0;
-        FloatVector acc = FloatVector.zero(SimdBackend.S);
-        for (; i <= n - L; i += L) acc = acc.add(FloatVector.fromArray(SimdBackend.S, a, o + i));
-        float s = VMath.hsum(acc);
-        for (; i < n; i++) s += a[o + i];
-        return s;
-    }
 }

@@ -39,6 +39,9 @@ final class SimdWindows {
 
     private static int endIn(int off, int s, int w, int ow) { return off >= w ? 0 : Math.min(ow, (w - 1 - off) / s + 1); }
 
+    /** Stride 1 and an output as wide as the input (a "same" convolution): each im2col row is the input plane shifted. */
+    private static boolean shifted(Window2d g) { return g.sh() == 1 && g.sw() == 1 && g.ow() == g.w(); }
+
     static void im2col(View x, Window2d g, View col) {
         float[] xs = cpu(x).f, cs = cpu(col).f;
         int p = g.oh() * g.ow(), np = g.n() * p;
@@ -54,7 +57,7 @@ final class SimdWindows {
      */
     static void im2colImage(float[] xs, int xo, Window2d g, int b, float[] cs, int co, int ld) {
         int oh = g.oh(), ow = g.ow(), kk = g.kh() * g.kw();
-        boolean shifted = g.sh() == 1 && g.sw() == 1 && ow == g.w();
+        boolean shifted = shifted(g);
         for (int row = 0; row < g.c() * kk; row++) {
             if (shifted) {
                 shiftedRow(xs, xo, g, b, row, cs, co + row * ld);
@@ -87,7 +90,7 @@ final class SimdWindows {
     private static void shiftedRow(float[] xs, int xo, Window2d g, int b, int row, float[] cs, int dst) {
         int kk = g.kh() * g.kw(), ci = row / kk, i = row % kk / g.kw(), j = row % g.kw(), w = g.w(), oh = g.oh();
         int dy = i * g.dh() - g.ph(), dx = j * g.dw() - g.pw();
-        int y0 = Math.min(oh, Math.max(0, -dy)), y1 = Math.max(y0, Math.min(oh, g.h() - dy));
+        int y0 = Math.min(firstIn(dy, 1), oh), y1 = Math.max(y0, endIn(dy, 1, g.h(), oh));     // the rows inside the input
         Arrays.fill(cs, dst, dst + y0 * w, 0f);
         Arrays.fill(cs, dst + y1 * w, dst + oh * w, 0f);
         if (y1 == y0) return;
@@ -123,7 +126,7 @@ final class SimdWindows {
     /** The adjoint of {@link #im2colImage}: image b's planes of gx, overwritten, from its columns (row stride ld). */
     static void col2imImage(float[] cs, int co, int ld, Window2d g, int b, float[] gs, int go) {
         int oh = g.oh(), ow = g.ow(), hw = g.h() * g.w();
-        boolean shifted = g.sh() == 1 && g.sw() == 1 && ow == g.w();
+        boolean shifted = shifted(g);
         for (int ci = 0; ci < g.c(); ci++) {
             int plane = go + (b * g.c() + ci) * hw;
             Arrays.fill(gs, plane, plane + hw, 0f);
@@ -134,7 +137,7 @@ final class SimdWindows {
                         // the adjoint of shiftedRow: the wrapped columns of the (scratch) column row are zeroed, then
                         // the rows inside the input are added in one pass
                         int w = g.w(), dy = i * g.dh() - g.ph();
-                        int y0 = Math.min(oh, Math.max(0, -dy)), y1 = Math.max(y0, Math.min(oh, g.h() - dy));
+                        int y0 = Math.min(firstIn(dy, 1), oh), y1 = Math.max(y0, endIn(dy, 1, g.h(), oh));
                         int len = (y1 - y0) * w - Math.abs(xoff), src = co + row * ld;
                         if (len <= 0) continue;
                         clearWrapped(cs, src, w, y0, y1, xoff);

@@ -14,9 +14,18 @@ import dev.brasa.backend.Window2d;
 final class WindowLoops {
     private WindowLoops() {}
 
-    static void im2col(View x, Window2d g, View col) {
-        CpuStorage xs = cpu(x), cs = cpu(col);
-        int xo = x.offset(), co = col.offset(), np = g.n() * g.oh() * g.ow();
+    /** What {@link #forEachEntry} calls: a column-matrix entry and the input element it reads, -1 where that is padding. */
+    @FunctionalInterface
+    private interface Entry {
+        void at(int colIndex, int xIndex);
+    }
+
+    /**
+     * Walks every entry of the [c kh kw, n oh ow] column matrix in order with the flat index of the input
+     * element it reads: the one mapping behind im2col and its adjoint, col2im.
+     */
+    private static void forEachEntry(Window2d g, Entry e) {
+        int np = g.n() * g.oh() * g.ow();
         for (int ci = 0; ci < g.c(); ci++) {
             for (int i = 0; i < g.kh(); i++) {
                 for (int j = 0; j < g.kw(); j++) {
@@ -26,8 +35,7 @@ final class WindowLoops {
                             for (int ox = 0; ox < g.ow(); ox++) {
                                 int y = oy * g.sh() - g.ph() + i * g.dh(), xx = ox * g.sw() - g.pw() + j * g.dw();
                                 boolean in = y >= 0 && y < g.h() && xx >= 0 && xx < g.w();
-                                double v = in ? xs.get(xo + ((b * g.c() + ci) * g.h() + y) * g.w() + xx) : 0;
-                                cs.set(co + row * np + (b * g.oh() + oy) * g.ow() + ox, v);
+                                e.at(row * np + (b * g.oh() + oy) * g.ow() + ox, in ? ((b * g.c() + ci) * g.h() + y) * g.w() + xx : -1);
                             }
                         }
                     }
@@ -36,26 +44,19 @@ final class WindowLoops {
         }
     }
 
+    static void im2col(View x, Window2d g, View col) {
+        CpuStorage xs = cpu(x), cs = cpu(col);
+        int xo = x.offset(), co = col.offset();
+        forEachEntry(g, (c, xi) -> cs.set(co + c, xi < 0 ? 0 : xs.get(xo + xi)));
+    }
+
     static void col2im(View col, Window2d g, View gx) {
         CpuStorage cs = cpu(col), gs = cpu(gx);
-        int go = gx.offset(), co = col.offset(), np = g.n() * g.oh() * g.ow();
+        int go = gx.offset(), co = col.offset();
         double[] acc = new double[g.planes() * g.h() * g.w()];
-        for (int ci = 0; ci < g.c(); ci++) {
-            for (int i = 0; i < g.kh(); i++) {
-                for (int j = 0; j < g.kw(); j++) {
-                    int row = (ci * g.kh() + i) * g.kw() + j;
-                    for (int b = 0; b < g.n(); b++) {
-                        for (int oy = 0; oy < g.oh(); oy++) {
-                            for (int ox = 0; ox < g.ow(); ox++) {
-                                int y = oy * g.sh() - g.ph() + i * g.dh(), xx = ox * g.sw() - g.pw() + j * g.dw();
-                                if (y < 0 || y >= g.h() || xx < 0 || xx >= g.w()) continue;
-                                acc[((b * g.c() + ci) * g.h() + y) * g.w() + xx] += cs.get(co + row * np + (b * g.oh() + oy) * g.ow() + ox);
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        forEachEntry(g, (c, xi) -> {
+            if (xi >= 0) acc[xi] += cs.get(co + c);
+        });
         for (int e = 0; e < acc.length; e++) gs.set(go + e, acc[e]);
     }
 

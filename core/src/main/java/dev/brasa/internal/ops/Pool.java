@@ -53,7 +53,8 @@ public final class Pool {
         return Window2d.of(xs[0], xs[1], xs[2], xs[3], k[0], k[1], s[0], s[1], p[0], p[1], d[0], d[1], oh, ow);
     }
 
-    private static Tensor batched(Tensor x, String what) {
+    /** PyTorch's checks of a pooling input: 3-D (unbatched) or 4-D, floating. */
+    private static void check(Tensor x, String what) {
         if (x.dim() != 3 && x.dim() != 4) {
             throw new IllegalArgumentException(what.equals("adaptive_avg_pool2d")
                     ? "adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got " + Arrays.toString(shape(x))
@@ -62,7 +63,6 @@ public final class Pool {
         if (!dtype(x).isFloatingPoint()) {
             throw new IllegalArgumentException("\"" + what + "\" not implemented for '" + (dtype(x) == DType.BOOL ? "Bool" : "Long") + "'");
         }
-        return x.contiguous();
     }
 
     /** max_pool2d: kernel, stride, padding and dilation as (height, width) pairs. */
@@ -73,11 +73,12 @@ public final class Pool {
     /** max_pool2d with return_indices: the maxima and where each is within its input plane (y * W + x, INT64). */
     public static ValuesIndices maxPool2dWithIndices(Tensor x, int[] kernel, int[] stride, int[] padding, int[] dilation,
                                                      boolean ceilMode) {
-        Tensor xc = batched(x, "max_pool2d");
+        check(x, "max_pool2d");
         if (x.dim() == 3) {
             ValuesIndices r = maxPool2dWithIndices(x.unsqueeze(0), kernel, stride, padding, dilation, ceilMode);
             return new ValuesIndices(r.values().squeeze(0), r.indices().squeeze(0));
         }
+        Tensor xc = x.contiguous();
         Window2d g = window(xc, kernel, stride, padding, dilation, ceilMode);
         Backend be = backend(xc);
         int[] os = {g.n(), g.c(), g.oh(), g.ow()};
@@ -90,17 +91,19 @@ public final class Pool {
     /** avg_pool2d: kernel, stride and padding as (height, width) pairs; divisorOverride 0 for none. */
     public static Tensor avgPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, boolean ceilMode, boolean countIncludePad,
                                    int divisorOverride) {
-        Tensor xc = batched(x, "avg_pool2d");
+        check(x, "avg_pool2d");
         if (x.dim() == 3) return avgPool2d(x.unsqueeze(0), kernel, stride, padding, ceilMode, countIncludePad, divisorOverride).squeeze(0);
         if (divisorOverride < 0) throw new IllegalArgumentException("divisor must be not zero");
+        Tensor xc = x.contiguous();
         Window2d g = window(xc, kernel, stride, padding, new int[] {1, 1}, ceilMode);
         return avg(x, xc, g, countIncludePad, divisorOverride, "AvgPool2DBackward0");
     }
 
     /** adaptive_avg_pool2d to (oh, ow). */
     public static Tensor adaptiveAvgPool2d(Tensor x, int oh, int ow) {
-        Tensor xc = batched(x, "adaptive_avg_pool2d");
+        check(x, "adaptive_avg_pool2d");
         if (x.dim() == 3) return adaptiveAvgPool2d(x.unsqueeze(0), oh, ow).squeeze(0);
+        Tensor xc = x.contiguous();
         int[] xs = shape(xc);
         for (int i = 1; i < 4; i++) {
             if (xs[i] == 0) {
