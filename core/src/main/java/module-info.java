@@ -17,4 +17,8 @@ module dev.brasa {
     exports dev.brasa.data.datasets;
     exports dev.brasa.data.transforms;
     exports dev.brasa.metrics;
+
+    // Brasa.save/load reach the formats in dev.brasa.io through this service, so dev.brasa does not depend on io
+    uses dev.brasa.internal.StateDictFiles;
+    provides dev.brasa.internal.StateDictFiles with dev.brasa.internal.io.StateDictFormats;
 }

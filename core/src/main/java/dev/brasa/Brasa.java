@@ -3,6 +3,7 @@ package dev.brasa;
 import dev.brasa.backend.Backend;
 import dev.brasa.backend.Backends;
 import dev.brasa.backend.View;
+import dev.brasa.internal.StateDictFiles;
 import dev.brasa.internal.ops.BinaryLoss;
 import dev.brasa.internal.ops.Cat;
 import dev.brasa.internal.ops.CrossEntropyOp;
@@ -483,8 +484,7 @@ public final class Brasa {
      * PyTorch's), anything else ({@code .safetensors} included) safetensors.
      */
     public static void save(Map<String, Tensor> stateDict, Path file) throws IOException {
-        if (dev.brasa.io.TorchFile.isTorchName(file)) dev.brasa.io.TorchFile.saveStateDict(stateDict, file);
-        else dev.brasa.io.Safetensors.save(stateDict, file);
+        StateDictFormatsHolder.FORMATS.save(stateDict, file);
     }
 
     /**
@@ -494,8 +494,14 @@ public final class Brasa {
      * convert it, anything else is read as safetensors.
      */
     public static Map<String, Tensor> load(Path file) throws IOException {
-        if (dev.brasa.io.TorchFile.looksLikeTorchFile(file)) return dev.brasa.io.TorchFile.loadStateDict(file);
-        return dev.brasa.io.Safetensors.load(file);
+        return StateDictFormatsHolder.FORMATS.load(file);
+    }
+
+    /** The formats, found once, on first use: {@code dev.brasa.io} sits above this package, so it is a service. */
+    private static final class StateDictFormatsHolder {
+        static final StateDictFiles FORMATS = java.util.ServiceLoader.load(StateDictFiles.class, Brasa.class.getClassLoader())
+                .findFirst().orElseThrow(() -> new IllegalStateException("Brasa.save/load: no " + StateDictFiles.class.getName()
+                        + " provider found (Brasa's jar without its META-INF/services or module-info?)"));
     }
 
     // ------------------------------------------------------------------ autograd mode

@@ -5,6 +5,13 @@ import dev.brasa.*;
 import dev.brasa.nn.*;
 import dev.brasa.nn.Module;
 import dev.brasa.optim.*;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 
 /** The README's first program, as a team would write it (scripts/test checks that the two agree). */
 public final class Main {
@@ -26,5 +33,29 @@ public final class Main {
         }
         System.out.println(model.forward(x).sigmoid());     // near [0, 1, 1, 0]
         System.out.println("CUDA: " + (Cuda.isAvailable() ? Cuda.deviceCount() + " GPU(s)" : Cuda.unavailableReason()));
+        System.out.println(saveAndLoad(model));
+    }
+
+    /**
+     * Brasa.save then Brasa.load in both formats (safetensors and PyTorch's .pt): they reach the
+     * formats through a service, which module-info and META-INF/services must both declare.
+     */
+    static String saveAndLoad(Module model) {
+        StringBuilder out = new StringBuilder("save/load:");
+        Map<String, Tensor> sd = model.stateDict();
+        try {
+            for (String ext : List.of(".safetensors", ".pt")) {
+                Path f = Files.createTempFile("consumer", ext);
+                save(sd, f);
+                Map<String, Tensor> back = load(f);
+                Files.delete(f);
+                boolean same = back.keySet().equals(sd.keySet())
+                        && sd.keySet().stream().allMatch(k -> Arrays.equals(sd.get(k).toFloatArray(), back.get(k).toFloatArray()));
+                out.append(' ').append(ext).append(same ? " same" : " DIFFERENT");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
     }
 }

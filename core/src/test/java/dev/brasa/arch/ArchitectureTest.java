@@ -21,12 +21,17 @@ import org.junit.jupiter.api.Test;
  * The layout rules, kept by a short scan of core's sources (comments stripped, so javadoc links do
  * not count): the backends sit below everything and import nothing above them; the Vector API only
  * in the CPU backend; the FFM API only in the CUDA backend; no source file over 800 lines; and the
- * package cycles. What breaks a rule today is listed in {@code architecture-known.txt} with the
+ * package cycles (none but {@link #DECLARED_CYCLE}). What breaks a rule today is listed in {@code architecture-known.txt} with the
  * issue that removes it: a new violation fails, and so does a listed one that is gone (the list
  * only shrinks).
  */
 class ArchitectureTest {
     private static final Path SRC = Path.of(System.getProperty("user.dir")).resolve("src/main/java");
+    /**
+     * The one cycle the layout declares: {@code Tensor} and its ops with their backward nodes, the
+     * engine and the doors between them. Any other cycle, or this one grown by a package, is a violation.
+     */
+    static final Set<String> DECLARED_CYCLE = Set.of("dev.brasa", "dev.brasa.autograd", "dev.brasa.internal", "dev.brasa.internal.ops");
     private static final Pattern REF = Pattern.compile("\\bdev\\.brasa((?:\\.[a-z][a-z0-9]*)*)\\.[A-Z]");
 
     /** Package name -> the source files in it (relative paths), their text without comments and strings. */
@@ -76,7 +81,7 @@ class ArchitectureTest {
             if (!e.getKey().startsWith("dev.brasa.backend")) continue;
             for (String t : e.getValue()) if (!t.startsWith("dev.brasa.backend")) v.add("backend imports a layer above it: " + e.getKey() + " -> " + t);
         }
-        for (Set<String> cycle : cycles(deps)) v.add("package cycle: " + String.join(", ", cycle));
+        for (Set<String> cycle : cycles(deps)) if (!cycle.equals(DECLARED_CYCLE)) v.add("package cycle: " + String.join(", ", cycle));
         return v;
     }
 
