@@ -154,8 +154,8 @@ final class Gemm {
             for (int kk = 0; kk < k; kk += kcMax) {
                 int kc = Math.min(kcMax, k - kk), bBase = panels * NR * kk, src = ao + i0 * ars + kk * acs;
                 boolean add = !(overwrite && kk == 0);
-                // row-major A with a full first panel: that panel's kernels read A's rows themselves and pack them
-                // for the other panels, so A comes from memory while the FMAs run (a packing pass of its own
+                // row-major A with a full first panel: that panel packs each sliver right before its kernel, so A
+                // comes from memory while the FMAs of the sliver before run (one packing pass over the whole block
                 // waited for it: 60000x784x100 NT spent a fifth of its time in packA). When the K block of packed
                 // B fits in L2, two slivers at a time go through every panel, spreading A's reads over all of them
                 if (acs == 1 && n >= NR && (long) panels * kc * NR <= B_L2) {
