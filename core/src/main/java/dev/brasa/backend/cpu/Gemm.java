@@ -154,8 +154,8 @@ final class Gemm {
             for (int kk = 0; kk < k; kk += kcMax) {
                 int kc = Math.min(kcMax, k - kk), bBase = panels * NR * kk, src = ao + i0 * ars + kk * acs;
                 boolean add = !(overwrite && kk == 0);
-                // row-major A with a full first panel: that panel packs each sliver right before its kernel, so A
-                // comes from memory while the FMAs of the sliver before run (one packing pass over the whole block
+                // row-major A with a full first panel: that panel's kernels read A's rows themselves and pack them
+                // for the other panels, so A comes from memory while the FMAs run (a packing pass of its own
                 // waited for it: 60000x784x100 NT spent a fifth of its time in packA). When the K block of packed
                 // B fits in L2, two slivers at a time go through every panel, spreading A's reads over all of them
                 if (acs == 1 && n >= NR && (long) panels * kc * NR <= B_L2) {
@@ -442,20 +442,60 @@ final class Gemm {
     }
 
     /**
-     * The first full panel of a row block of row-major A (rows at a[src + r * ars], consecutive p): each sliver is
-     * packed (into L1) right before the kernel uses it, so A's rows are read while the FMAs of the sliver before run.
+     * The first full panel of a row block of row-major A (rows at a[src + r * ars], consecutive p): full slivers
+     * in kernelPack, which packs them as it goes; a last partial sliver packed first, then kernel().
      */
     private static void firstPanel(float[] a, int src, int ars, int rows, int kc, float[] ap, int pa, float[] bp, int pb, float alpha,
                                    boolean add, float[] c, int co, int ldc, float[] t) {
-        for (int r0 = 0; r0 < rows; r0 += MR) {
-            int mr = Math.min(MR, rows - r0), o = pa + r0 / MR * kc * MR;
-            packA(a, src + r0 * ars, ars, 1, mr, kc, ap, o);
-            kernel(ap, o, bp, pb, kc, alpha, add, c, co + r0 * ldc, ldc, mr, NR, t);
+        int full = rows / MR;
+        for (int s = 0; s < full; s++) {
+            kernelPack(a, src + s * MR * ars, ars, ap, pa + s * kc * MR, bp, pb, kc, alpha, add, c, co + s * MR * ldc, ldc);
+        }
+        if (full * MR < rows) {
+            int r0 = full * MR, o = pa + full * kc * MR;
+            packA(a, src + r0 * ars, ars, 1, rows - r0, kc, ap, o);
+            kernel(ap, o, bp, pb, kc, alpha, add, c, co + r0 * ldc, ldc, rows - r0, NR, t);
         }
     }
 
     /**
-     * The micro-kernel, the one place its 4 x 2-vector FMA body is written: C[rows x cols] += alpha * Ap Bp over
+     * kernel() on a full sliver read straight from row-major A (row r at a[s0 + r * ars]), writing its packed copy at
+     * ap[pa]: the FMA body's second copy. One kernel for both (A's strides as arguments, the copy optional) was
+     * 5-37% slower; packing each sliver first, then kernel(), 5-8% on 60000x784x100 (bench/results/gemm-kernel-once.md).
+     */
+    private static void kernelPack(float[] a, int s0, int ars, float[] ap, int pa, float[] bp, int pb, int kc, float alpha, boolean add,
+                                   float[] c, int co, int ldc) {
+        int s1 = s0 + ars, s2 = s1 + ars, s3 = s2 + ars;
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        for (int p = 0; p < kc; p++) {
+            int d = pa + p * MR, b = pb + p * NR;
+            float a0 = a[s0 + p], a1 = a[s1 + p], a2 = a[s2 + p], a3 = a[s3 + p];
+            ap[d] = a0;
+            ap[d + 1] = a1;
+            ap[d + 2] = a2;
+            ap[d + 3] = a3;
+            FloatVector b0 = FloatVector.fromArray(S, bp, b), b1 = FloatVector.fromArray(S, bp, b + L);
+            FloatVector x = FloatVector.broadcast(S, a0);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a1);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a2);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a3);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+        }
+        store(c00, c01, alpha, add, c, co);
+        store(c10, c11, alpha, add, c, co + ldc);
+        store(c20, c21, alpha, add, c, co + 2 * ldc);
+        store(c30, c31, alpha, add, c, co + 3 * ldc);
+    }
+
+    /**
+     * The micro-kernel on packed A (its 4 x 2-vector FMA body written once more, in kernelPack): C[rows x cols] += alpha * Ap Bp over
      * kc (or = when not add) for one MR x NR tile of packed A and B, with 8 vector accumulators (more spill on
      * AVX2). A full tile is stored with vectors; an edge tile (the packed operands zero-padded) is computed whole
      * and only its rows x cols corner goes to C, through t.
