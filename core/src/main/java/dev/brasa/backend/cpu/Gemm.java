@@ -273,7 +273,8 @@ final class Gemm {
         }
         for (; s < slivers; s++) {
             int r0 = s * MR, cOff = co + r0 * ldc, mr = Math.min(MR, rows - r0);
-            kernel(ap, pa + s * kc * MR, bp, pb, kc, alpha, add, c, cOff, ldc, mr, cols, t);
+            if (mr == MR && cols == NR) kernel(ap, pa + s * kc * MR, bp, pb, kc, alpha, add, c, cOff, ldc);
+            else edge(ap, pa + s * kc * MR, bp, pb, kc, alpha, add, c, cOff, ldc, mr, cols, t);
         }
     }
 
@@ -443,7 +444,7 @@ final class Gemm {
 
     /**
      * The first full panel of a row block of row-major A (rows at a[src + r * ars], consecutive p): full slivers
-     * in kernelPack, which packs them as it goes; a last partial sliver packed first, then kernel().
+     * in kernelPack, which packs them as it goes; a last partial sliver packed first, then edge().
      */
     private static void firstPanel(float[] a, int src, int ars, int rows, int kc, float[] ap, int pa, float[] bp, int pb, float alpha,
                                    boolean add, float[] c, int co, int ldc, float[] t) {
@@ -454,7 +455,7 @@ final class Gemm {
         if (full * MR < rows) {
             int r0 = full * MR, o = pa + full * kc * MR;
             packA(a, src + r0 * ars, ars, 1, rows - r0, kc, ap, o);
-            kernel(ap, o, bp, pb, kc, alpha, add, c, co + r0 * ldc, ldc, rows - r0, NR, t);
+            edge(ap, o, bp, pb, kc, alpha, add, c, co + r0 * ldc, ldc, rows - r0, NR, t);
         }
     }
 
@@ -495,13 +496,14 @@ final class Gemm {
     }
 
     /**
-     * The micro-kernel on packed A (its 4 x 2-vector FMA body written once more, in kernelPack): C[rows x cols] += alpha * Ap Bp over
-     * kc (or = when not add) for one MR x NR tile of packed A and B, with 8 vector accumulators (more spill on
-     * AVX2). A full tile is stored with vectors; an edge tile (the packed operands zero-padded) is computed whole
-     * and only its rows x cols corner goes to C, through t.
+     * The micro-kernel on packed A (its 4 x 2-vector FMA body written once more, in kernelPack): C[MR x NR] += alpha *
+     * Ap Bp over kc (or = when not add), with 8 vector accumulators (more spill on AVX2). Edge tiles go through
+     * {@link #edge}, which runs this into a scratch tile. The stores are written out here, not called: where C2
+     * inlines this method into a caller it can hit its node limit and leave a helper taking vectors as a call,
+     * which boxes them (an edge path built that way made 100x64x784 NN 13x slower).
      */
     private static void kernel(float[] ap, int pa, float[] bp, int pb, int kc, float alpha, boolean add,
-                               float[] c, int co, int ldc, int rows, int cols, float[] t) {
+                               float[] c, int co, int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         for (int p = 0; p < kc; p++) {
             int a = pa + p * MR, b = pb + p * NR;
@@ -519,15 +521,37 @@ final class Gemm {
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
         }
-        if (rows == MR && cols == NR) {
-            store(c00, c01, alpha, add, c, co);
-            store(c10, c11, alpha, add, c, co + ldc);
-            store(c20, c21, alpha, add, c, co + 2 * ldc);
-            store(c30, c31, alpha, add, c, co + 3 * ldc);
+        FloatVector al = FloatVector.broadcast(S, alpha);
+        int r1 = co + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
+        if (add) {
+            c00.fma(al, FloatVector.fromArray(S, c, co)).intoArray(c, co);
+            c01.fma(al, FloatVector.fromArray(S, c, co + L)).intoArray(c, co + L);
+            c10.fma(al, FloatVector.fromArray(S, c, r1)).intoArray(c, r1);
+            c11.fma(al, FloatVector.fromArray(S, c, r1 + L)).intoArray(c, r1 + L);
+            c20.fma(al, FloatVector.fromArray(S, c, r2)).intoArray(c, r2);
+            c21.fma(al, FloatVector.fromArray(S, c, r2 + L)).intoArray(c, r2 + L);
+            c30.fma(al, FloatVector.fromArray(S, c, r3)).intoArray(c, r3);
+            c31.fma(al, FloatVector.fromArray(S, c, r3 + L)).intoArray(c, r3 + L);
         } else {
-            spill(t, c00, c01, c10, c11, c20, c21, c30, c31);   // row r at t[r NR, (r + 1) NR)
-            corner(t, NR, rows, cols, alpha, add, c, co, ldc);
+            c00.mul(al).intoArray(c, co);
+            c01.mul(al).intoArray(c, co + L);
+            c10.mul(al).intoArray(c, r1);
+            c11.mul(al).intoArray(c, r1 + L);
+            c20.mul(al).intoArray(c, r2);
+            c21.mul(al).intoArray(c, r2 + L);
+            c30.mul(al).intoArray(c, r3);
+            c31.mul(al).intoArray(c, r3 + L);
         }
+    }
+
+    /**
+     * The tile at the bottom or right edge: the packed operands are zero-padded, so kernel() computes the full
+     * tile into t (MR x NR, unscaled) and only its rows x cols corner is added to C.
+     */
+    private static void edge(float[] ap, int pa, float[] bp, int pb, int kc, float alpha, boolean add,
+                             float[] c, int co, int ldc, int rows, int cols, float[] t) {
+        kernel(ap, pa, bp, pb, kc, 1f, false, t, 0, NR);
+        corner(t, NR, rows, cols, alpha, add, c, co, ldc);
     }
 
     /**

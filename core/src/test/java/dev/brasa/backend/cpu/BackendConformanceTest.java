@@ -391,6 +391,12 @@ class BackendConformanceTest {
                 checkGemm(300, n, 129, layout % 2 == 1, layout >= 2, 0.5, 1.5, 1);
             }
         }
+        // alpha != 1 with beta = 0: the kernels write C scaled without reading it, on both blocked paths (few rows,
+        // B's panels split; row blocks with a first panel); the edge tiles (n = 70, m = 130) scale in their corner
+        for (int layout = 0; layout < 4; layout++) {
+            checkGemm(101, 300, 129, layout % 2 == 1, layout >= 2, 0.5, 0, 1);
+            checkGemm(130, 70, 300, layout % 2 == 1, layout >= 2, -2, 0, 1);
+        }
     }
 
     @Test
