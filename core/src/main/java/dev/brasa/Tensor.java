@@ -181,7 +181,10 @@ public class Tensor {
     public DType dtype() { return dtype; }
 
     /** The device holding the storage. */
-    public Device device() { return Device.parse(storage.backend().device()); }
+    public Device device() {
+        int i = storage.backend().cudaDevice();
+        return i < 0 ? Device.CPU : Device.cuda(i);
+    }
 
     /** True when the elements are dense in row-major order. */
     public boolean isContiguous() { return kernelView().isContiguous(); }

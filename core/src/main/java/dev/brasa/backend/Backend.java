@@ -10,8 +10,14 @@ public interface Backend {
     /** A short name: "scalar", "simd", "cuda". */
     String name();
 
-    /** The device its storages live on, as {@code Device.parse} reads it: "cpu" or "cuda:N". */
-    default String device() { return "cpu"; }
+    /** The CUDA device its storages live on, or -1 for host memory. */
+    default int cudaDevice() { return -1; }
+
+    /** The device's name as PyTorch prints it, "cpu" or "cuda:N", for messages. */
+    default String deviceName() {
+        int i = cudaDevice();
+        return i < 0 ? "cpu" : "cuda:" + i;
+    }
 
     /** A new zero-filled storage of {@code n} elements. */
     Storage allocate(Kind kind, int n);

@@ -23,7 +23,7 @@ public class ScalarBackend implements Backend {
     static CpuStorage cpu(View v) {
         if (v.storage() instanceof CpuStorage s) return s;
         throw new IllegalArgumentException("Expected all tensors to be on the same device, but found at least two devices, "
-                + v.storage().backend().device() + " and cpu!");
+                + v.storage().backend().deviceName() + " and cpu!");
     }
 
     @Override

@@ -81,7 +81,7 @@ public final class CudaBackend implements Backend {
 
     @Override public String name() { return "cuda"; }
 
-    @Override public String device() { return "cuda:0"; }
+    @Override public int cudaDevice() { return 0; }
 
     // ---------------------------------------------------------------- errors
 
