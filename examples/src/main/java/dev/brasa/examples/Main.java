@@ -231,17 +231,17 @@ public final class Main implements Callable<Integer> {
     static final class Train implements Callable<Integer> {
         /** The options each program takes (besides --help and --debug). */
         static final Map<String, Set<String>> TAKES = Map.of(
-                "xor", Set.of("--epochs", "--batch-size", "--lr", "--seed", "--save", "--load", "--plot", "--device"),
-                "ffnn", Set.of("--epochs", "--batch-size", "--lr", "--save", "--load", "--plot", "--device", "--d1", "--d2", "--init-v", "--seed"),
+                "xor", Set.of("--epochs", "--batch-size", "--lr", "--seed", "--save", "--load", "--plot", "--device", "--times"),
+                "ffnn", Set.of("--epochs", "--batch-size", "--lr", "--save", "--load", "--plot", "--device", "--d1", "--d2", "--init-v", "--seed", "--times"),
                 "mlp", Set.of("--data", "--epochs", "--batch-size", "--lr", "--seed", "--save", "--load", "--plot", "--device", "--workers",
-                        "--optimizer", "--momentum", "--normalize", "--full-batch"),
+                        "--optimizer", "--momentum", "--normalize", "--full-batch", "--times"),
                 "cifar-mlp", Set.of("--data", "--epochs", "--batch-size", "--lr", "--seed", "--save", "--load", "--plot", "--device", "--optimizer",
-                        "--variant", "--momentum", "--weight-decay", "--l1"),
-                "cnn", Set.of("--data", "--epochs", "--batch-size", "--lr", "--seed", "--save", "--load", "--plot", "--device"),
-                "cifar-cnn", Set.of("--data", "--epochs", "--batch-size", "--lr", "--seed", "--save", "--load", "--plot", "--device"));
+                        "--variant", "--momentum", "--weight-decay", "--l1", "--times"),
+                "cnn", Set.of("--data", "--epochs", "--batch-size", "--lr", "--seed", "--save", "--load", "--plot", "--device", "--times"),
+                "cifar-cnn", Set.of("--data", "--epochs", "--batch-size", "--lr", "--seed", "--save", "--load", "--plot", "--device", "--times"));
         static final List<String> ORDER = List.of("--data", "--epochs", "--batch-size", "--lr", "--optimizer", "--momentum", "--weight-decay",
                 "--l1", "--variant", "--normalize", "--workers", "--full-batch", "--d1", "--d2", "--init-v", "--seed", "--save", "--load",
-                "--plot", "--device");
+                "--plot", "--device", "--times");
 
         @Spec CommandSpec spec;
 
@@ -270,6 +270,10 @@ public final class Main implements Callable<Integer> {
 
         @Option(names = "--plot", description = "write loss and accuracy curves to this PNG")
         Path plot;
+
+        @Option(names = "--times", description = "write each epoch's seconds to this file, one line each (mlp's full batch: each step's), "
+                + "for scripts/bench-jobs")
+        Path times;
 
         @Option(names = "--workers", description = "mlp: DataLoader worker threads (default 0)")
         int workers;
@@ -383,6 +387,7 @@ public final class Main implements Callable<Integer> {
             if (load != null && !Files.isRegularFile(load)) throw new Run.UsageError("--load " + load + ": no such file");
             writable("--save", save);
             writable("--plot", plot);
+            writable("--times", times);
         }
 
         private Integer run(PrintStream out) throws IOException {
@@ -494,6 +499,9 @@ public final class Main implements Callable<Integer> {
                             CIFAR10.CLASSES, r, b, e, sd, save, out);
                 }
                 default -> throw new IllegalStateException(program);
+            }
+            if (times != null) {
+                Files.write(times, h.seconds.stream().map(x -> String.format(java.util.Locale.ROOT, "%.6f", x)).toList());
             }
             if (plot != null) {
                 Plot.write(h, program, plot);

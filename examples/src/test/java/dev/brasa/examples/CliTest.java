@@ -88,6 +88,7 @@ class CliTest {
         String noFolder = tmp.resolve("no/such/folder/x.pt").toString();
         mistake(a("train", "xor", "--save", noFolder), "--save " + noFolder + ": folder", "does not exist");
         mistake(a("train", "xor", "--plot", tmp.resolve("no/plot.png").toString()), "--plot", "does not exist");
+        mistake(a("train", "xor", "--times", tmp.resolve("no/times.txt").toString()), "--times", "does not exist");
         mistake(a("train", "xor", "--save", tmp.toString()), "is a folder");
         mistake(a("train", "ffnn", "--data", tmp.toString()), "brasa train: ffnn does not take --data; it takes --epochs, --batch-size, --lr, --d1, --d2, --init-v, --seed, --save");
         mistake(a("train", "xor", "--workers", "2", "--optimizer", "sgd"), "xor does not take --optimizer, --workers");
@@ -119,6 +120,15 @@ class CliTest {
         @SuppressWarnings("unchecked") List<String> lines = (List<String>) r[1];
         assertEquals(2, r[0]);
         assertTrue(lines.size() > 1 && lines.stream().anyMatch(l -> l.contains("\tat ")), "--debug prints the trace: " + lines);
+    }
+
+    @Test
+    void timesWritesEachEpochsSeconds() throws IOException {
+        Path f = tmp.resolve("times.txt");
+        assertEquals(0, run("train", "xor", "--epochs", "3", "--times", f.toString())[0]);
+        List<String> lines = Files.readAllLines(f);
+        assertEquals(3, lines.size(), lines.toString());
+        for (String l : lines) assertTrue(Double.parseDouble(l) > 0, l);
     }
 
     @Test
