@@ -9,6 +9,16 @@ import torch
 import torch.nn as nn
 from pytorch_nets import fashion
 
+
+
+def usage(line):
+    """A command-line mistake: one line on stderr, exit code 2."""
+    print(line, file=sys.stderr)
+    sys.exit(2)
+
+
+if len(sys.argv) != 5 or not sys.argv[2].isdigit() or int(sys.argv[2]) < 1:
+    usage(f'usage: pytorch_jobs.py JOB THREADS FASHION_DIR TIMES (THREADS a positive integer), got {sys.argv[1:]}')
 job, threads, root, times_file = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 torch.set_num_threads(threads)
 seconds = []
@@ -113,7 +123,7 @@ def mlp():
         loss.backward()
         opt.step()
         with torch.no_grad():
-            (logits.argmax(1) == y).sum().item()
+            (logits.argmax(1) == y).sum().item()     # the step's accuracy, which Brasa's full-batch loop computes too
         total += loss.item()
         seconds.append(time.perf_counter() - t0)
         if s % 10 == 0:
@@ -122,9 +132,12 @@ def mlp():
         print(f'MLP test accuracy: {100 * (model(tx).argmax(1) == ty).float().mean().item():.2f}%')
 
 
-def minibatches(model, opt, batch, epochs, log_every, workers=0):
-    """Mlp.train's loop: shuffled minibatches, the running loss every log_every batches, train and test accuracy per epoch."""
+def minibatches(model, opt, batch, epochs, log_every, workers=0, normalize=False):
+    """Mlp.train's loop: shuffled minibatches, the running loss every log_every batches, train and test accuracy per epoch;
+    with normalize, pixels go from [0, 1] to [-1, 1] (torchvision's Normalize(0.5, 0.5))."""
     (x, y), (tx, ty) = fashion(root, 'train'), fashion(root, 't10k')
+    if normalize:
+        x, tx = (x - 0.5) / 0.5, (tx - 0.5) / 0.5
     dl = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, y), batch_size=batch, shuffle=True, num_workers=workers)
     loss_fn = nn.CrossEntropyLoss()
     for e in range(epochs):
@@ -157,13 +170,10 @@ def minibatches(model, opt, batch, epochs, log_every, workers=0):
 def cifar_mlp():
     """Lesson 003's plain MLP (in -> 512 -> 256 -> 10, ReLU) on Fashion-MNIST normalised to [-1, 1], SGD 0.001 momentum 0.9,
     batch 128, 2 epochs, 2 loader workers, the running loss every 50 batches; saved, reloaded, per-class report."""
-    global fashion
-    plain = fashion
-    fashion = lambda r, kind: ((lambda xy: ((xy[0] - 0.5) / 0.5, xy[1]))(plain(r, kind)))
     make = lambda: nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 256), nn.ReLU(), nn.Linear(256, 10))
     torch.manual_seed(0)
     model = make()
-    tx, ty = minibatches(model, torch.optim.SGD(model.parameters(), lr=0.001, momentum=0.9), 128, 2, 50, workers=2)
+    tx, ty = minibatches(model, torch.optim.SGD(model.parameters(), lr=0.001, momentum=0.9), 128, 2, 50, workers=2, normalize=True)
     fresh = saved_and_reloaded(model, make)
     fresh.eval()
     with torch.no_grad():
@@ -196,7 +206,7 @@ def adam():
 
 JOBS = {'xor': xor, 'ffnn': ffnn, 'mlp': mlp, 'cifar-mlp': cifar_mlp, 'adam': adam}
 if job not in JOBS:
-    sys.exit(f"pytorch_jobs.py: no job '{job}'; the jobs are {', '.join(JOBS)}")
+    usage(f"pytorch_jobs.py: no job '{job}'; the jobs are {', '.join(JOBS)}")
 JOBS[job]()
 with open(times_file, 'w') as f:
     f.write(''.join(f'{s:.6f}\n' for s in seconds))

@@ -33,8 +33,9 @@ public final class AdamJob {
 
     /** Trains, prints each epoch's seconds and the test accuracy. */
     public static void main(String[] args) throws IOException {
-        if (args.length < 2) {
-            System.err.println("usage: AdamJob DATA_DIR EPOCHS [TIMES_FILE]");
+        String mistake = mistake(args);
+        if (mistake != null) {
+            System.err.println(mistake);
             System.exit(2);
         }
         Path dir = Path.of(args[0]);
@@ -63,5 +64,17 @@ public final class AdamJob {
             System.out.printf(Locale.ROOT, "test accuracy: %.4f%n", (double) right / test.size());
         }
         if (args.length > 2) Files.write(Path.of(args[2]), seconds);
+    }
+
+    /** The one line main prints (then exits with code 2) for a command-line mistake, or null when args are right. */
+    static String mistake(String[] args) {
+        if (args.length < 2 || args.length > 3 || !args[1].matches("[1-9][0-9]{0,5}")) {
+            return "usage: AdamJob DATA_DIR EPOCHS [TIMES_FILE] (EPOCHS a positive integer), got " + java.util.Arrays.toString(args);
+        }
+        Path dir = Path.of(args[0]);
+        if (!Files.isRegularFile(dir.resolve("train-images-idx3-ubyte.gz")) && !Files.isRegularFile(dir.resolve("train-images-idx3-ubyte"))) {
+            return "AdamJob: " + dir + " holds no Fashion-MNIST IDX files (train-images-idx3-ubyte[.gz])";
+        }
+        return null;
     }
 }
