@@ -442,20 +442,21 @@ public final class Brasa {
      * True when the fused optimizer kernels apply: every non-null tensor is FLOAT32, contiguous,
      * of the first one's shape, and none requires grad except the parameter (a leaf).
      */
-    static boolean canFuse(Tensor param, Tensor... others) {
-        if (param.dtype() != DType.FLOAT32 || !param.isContiguous()) return false;
-        for (Tensor t : others) {
-            if (t == null) continue;
-            if (t.dtype() != DType.FLOAT32 || !t.isContiguous() || !Arrays.equals(t.shape, param.shape)) return false;
-            if (t.storage.backend() != param.storage.backend()) return false;
-        }
-        return true;
+    static boolean canFuse(Tensor param, Tensor a, Tensor b, Tensor c, Tensor d) {
+        return param.dtype() == DType.FLOAT32 && param.isContiguous()
+                && fusesWith(param, a) && fusesWith(param, b) && fusesWith(param, c) && fusesWith(param, d);
+    }
+
+    /** t is null, or a contiguous FLOAT32 tensor of param's shape on param's backend. */
+    private static boolean fusesWith(Tensor param, Tensor t) {
+        return t == null || t.dtype() == DType.FLOAT32 && t.isContiguous() && Arrays.equals(t.shape, param.shape)
+                && t.storage.backend() == param.storage.backend();
     }
 
     /** The fused SGD update of {@code optim.Functional.sgd} ({@code torch._fused_sgd_}); buf null without momentum. */
     static void fusedSgd_(Tensor param, Tensor grad, Tensor buf, boolean firstStep, double lr, double momentum,
                                  double dampening, double weightDecay, boolean nesterov, boolean maximize) {
-        if (!canFuse(param, grad, buf)) throw new IllegalArgumentException("fusedSgd_ needs contiguous FLOAT32 tensors of one shape");
+        if (!canFuse(param, grad, buf, null, null)) throw new IllegalArgumentException("fusedSgd_ needs contiguous FLOAT32 tensors of one shape");
         param.backend().sgdStep(param.kernelView(), grad.kernelView(), buf == null ? null : buf.kernelView(), firstStep, lr,
                 momentum, dampening, weightDecay, nesterov, maximize);
         param.storage.bumpVersion();

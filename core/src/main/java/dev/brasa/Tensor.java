@@ -40,6 +40,7 @@ public class Tensor {
     int[] strides;
     int offset;
     final DType dtype;
+    View view;                // kernelView(), made once; TensorDoor.setData drops it with the data it describes
 
     private boolean requiresGrad;
     private Tensor grad;
@@ -87,10 +88,12 @@ public class Tensor {
 
     Backend backend() { return storage.backend(); }
 
-    /** The kernel-level view of this tensor. */
+    /** The kernel-level view of this tensor (made once: the ops ask for it on every call). */
     View kernelView() {
         checkOpen();
-        return new View(storage, shape, strides, offset);
+        View v = view;
+        if (v == null) view = v = new View(storage, shape, strides, offset);
+        return v;
     }
 
     /** The kernel-level view of this tensor broadcast to {@code to}. */

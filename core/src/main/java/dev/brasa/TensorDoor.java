@@ -23,6 +23,7 @@ final class TensorDoor extends dev.brasa.internal.TensorAccess {
         t.shape = data.shape;
         t.strides = data.strides;
         t.offset = data.offset;
+        t.view = null;
     }
 
     @Override public Tensor attach(Tensor fresh, Node node) { return fresh.attach(node); }
@@ -58,7 +59,7 @@ final class TensorDoor extends dev.brasa.internal.TensorAccess {
 
     @Override public DType dtypeOf(dev.brasa.backend.Kind k) { return DType.of(k); }
 
-    @Override public boolean canFuse(Tensor param, Tensor... others) { return Brasa.canFuse(param, others); }
+    @Override public boolean canFuse(Tensor param, Tensor a, Tensor b, Tensor c, Tensor d) { return Brasa.canFuse(param, a, b, c, d); }
 
     @Override public void fusedSgd(Tensor param, Tensor grad, Tensor buf, boolean firstStep, double lr, double momentum,
                                    double dampening, double weightDecay, boolean nesterov, boolean maximize) {

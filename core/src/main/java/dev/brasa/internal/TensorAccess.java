@@ -45,7 +45,7 @@ public abstract class TensorAccess {
     public abstract dev.brasa.autograd.Node gradEdge(Tensor t);
 
     /** True when the fused optimizer kernels apply: FLOAT32, contiguous, one shape, one backend (nulls skipped). */
-    public abstract boolean canFuse(Tensor param, Tensor... others);
+    public abstract boolean canFuse(Tensor param, Tensor a, Tensor b, Tensor c, Tensor d);
 
     /** The fused SGD update ({@code torch._fused_sgd_}); buf null without momentum. */
     public abstract void fusedSgd(Tensor param, Tensor grad, Tensor buf, boolean firstStep, double lr, double momentum,

@@ -79,8 +79,9 @@ public class Adam extends Optimizer {
                     s.put("exp_avg_sq", Brasa.zerosLike(p.detach()));
                     if (amsgrad) s.put("max_exp_avg_sq", Brasa.zerosLike(p.detach()));
                 }
-                long step = (long) s.get("step").itemDouble() + 1;
-                s.put("step", Brasa.fromArray(new double[] {step}));
+                Tensor stepCount = s.get("step");
+                long step = (long) stepCount.itemDouble() + 1;
+                stepCount.fill_(step);                           // in place, as PyTorch's step_t += 1
                 Functional.adam(p, p.grad(), s.get("exp_avg"), s.get("exp_avg_sq"), s.get("max_exp_avg_sq"), step, o.lr,
                         o.beta1, o.beta2, o.eps, o.weightDecay, amsgrad, decoupled, o.maximize);
             }

@@ -18,7 +18,7 @@ public final class Functional {
      */
     public static Tensor sgd(Tensor param, Tensor grad, Tensor momentumBuffer, double lr, double momentum,
                              double dampening, double weightDecay, boolean nesterov, boolean maximize) {
-        if (TensorAccess.get().canFuse(param, grad, momentumBuffer)) {
+        if (TensorAccess.get().canFuse(param, grad, momentumBuffer, null, null)) {
             Tensor buf = momentum != 0 && momentumBuffer == null ? Brasa.zerosLike(param.detach()) : momentumBuffer;
             TensorAccess.get().fusedSgd(param, grad, momentum != 0 ? buf : null, momentumBuffer == null, lr, momentum, dampening, weightDecay,
                     nesterov, maximize);

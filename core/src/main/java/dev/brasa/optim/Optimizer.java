@@ -17,6 +17,7 @@ import java.util.Objects;
  */
 public abstract class Optimizer {
     private final List<ParamGroup> groups = new ArrayList<>();
+    private final List<ParamGroup> groupsView = java.util.Collections.unmodifiableList(groups);
     /** Per-parameter state (momentum buffers, Adam moments, step counts), keyed by identity. */
     protected final Map<Tensor, Map<String, Tensor>> state = new IdentityHashMap<>();
     private final GroupOptions defaults;
@@ -61,8 +62,8 @@ public abstract class Optimizer {
         groups.add(new ParamGroup(params, o));
     }
 
-    /** The param groups ({@code param_groups}). */
-    public List<ParamGroup> paramGroups() { return List.copyOf(groups); }
+    /** The param groups ({@code param_groups}), a read-only view that follows {@code addParamGroup}. */
+    public List<ParamGroup> paramGroups() { return groupsView; }
 
     /** One update of every parameter that has a gradient. */
     public abstract void step();

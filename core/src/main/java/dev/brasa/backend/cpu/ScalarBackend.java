@@ -67,6 +67,12 @@ public class ScalarBackend implements Backend {
     @Override
     public void fill(View out, double value) {
         CpuStorage o = cpu(out);
+        if (out.isContiguous()) {                   // zero_grad, a step counter: no walk to set up
+            int from = out.offset(), to = from + out.numel();
+            if (o.kind == Kind.F32) java.util.Arrays.fill(o.f, from, to, (float) value);
+            else for (int i = from; i < to; i++) o.set(i, value);
+            return;
+        }
         Loops.forEach(out.shape(), new int[][] {out.strides()}, new int[] {out.offset()}, true, (n, off, str) -> {
             if (o.kind == Kind.F32 && str[0] == 1) java.util.Arrays.fill(o.f, off[0], off[0] + n, (float) value);
             else for (int i = 0, p = off[0]; i < n; i++, p += str[0]) o.set(p, value);
@@ -379,10 +385,17 @@ public class ScalarBackend implements Backend {
     @Override
     public void sgdStep(View param, View grad, View buf, boolean firstStep, double lr, double momentum, double dampening,
                         double weightDecay, boolean nesterov, boolean maximize) {
-        float[] p = cpu(param).f, g = cpu(grad).f, b = buf == null ? null : cpu(buf).f;
-        int po = param.offset(), go = grad.offset(), bo = buf == null ? 0 : buf.offset(), n = param.numel();
-        float wd = (float) weightDecay, mom = (float) momentum, damp = (float) (1 - dampening), rate = (float) lr;
-        for (int i = 0; i < n; i++) {
+        sgd(cpu(param).f, param.offset(), cpu(grad).f, grad.offset(), buf == null ? null : cpu(buf).f, buf == null ? 0 : buf.offset(),
+                firstStep, (float) lr, (float) momentum, (float) (1 - dampening), (float) weightDecay, nesterov, maximize, 0, param.numel());
+    }
+
+    /**
+     * SGD over the elements [from, to) of contiguous float arrays (b null without momentum; damp is
+     * 1 - dampening): the rule every backend's step is checked against, and the SIMD step's tail.
+     */
+    static void sgd(float[] p, int po, float[] g, int go, float[] b, int bo, boolean firstStep, float rate, float mom, float damp,
+                    float wd, boolean nesterov, boolean maximize, int from, int to) {
+        for (int i = from; i < to; i++) {
             float d = maximize ? -g[go + i] : g[go + i];
             if (wd != 0) d += wd * p[po + i];
             if (b != null) {
@@ -397,14 +410,23 @@ public class ScalarBackend implements Backend {
     @Override
     public void adamStep(View param, View grad, View m, View v, View vmax, long step, double lr, double beta1, double beta2,
                          double eps, double weightDecay, boolean decoupled, boolean maximize) {
-        float[] p = cpu(param).f, g = cpu(grad).f, mm = cpu(m).f, vv = cpu(v).f, vx = vmax == null ? null : cpu(vmax).f;
-        int po = param.offset(), go = grad.offset(), mo = m.offset(), vo = v.offset(), xo = vmax == null ? 0 : vmax.offset();
-        int n = param.numel();
+        adam(cpu(param).f, param.offset(), cpu(grad).f, grad.offset(), cpu(m).f, m.offset(), cpu(v).f, v.offset(),
+                vmax == null ? null : cpu(vmax).f, vmax == null ? 0 : vmax.offset(), step, lr, beta1, beta2, eps, weightDecay, decoupled,
+                maximize, 0, param.numel());
+    }
+
+    /**
+     * Adam / AdamW over the elements [from, to) of contiguous float arrays (vx null without AMSGrad):
+     * the rule every backend's step is checked against, and the SIMD step's tail.
+     */
+    static void adam(float[] p, int po, float[] g, int go, float[] mm, int mo, float[] vv, int vo, float[] vx, int xo, long step,
+                     double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled, boolean maximize,
+                     int from, int to) {
         double bc1 = 1 - Math.pow(beta1, step), bc2 = 1 - Math.pow(beta2, step);
         float stepSize = (float) (lr / bc1), bc2Sqrt = (float) Math.sqrt(bc2), e = (float) eps;
         float b1 = (float) beta1, b2 = (float) beta2, a1 = (float) (1 - beta1), a2 = (float) (1 - beta2);
         float decay = (float) (1 - lr * weightDecay), wd = (float) weightDecay;
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
             float gi = maximize ? -g[go + i] : g[go + i];
             float pi = p[po + i];
             if (decoupled) pi *= decay;

@@ -109,33 +109,16 @@ public final class SimdBackend extends ScalarBackend {
     @Override
     public void sgdStep(View param, View grad, View buf, boolean firstStep, double lr, double momentum, double dampening,
                         double weightDecay, boolean nesterov, boolean maximize) {
-        int done = SimdOptim.acceptsSgd(param, nesterov, maximize)
-                ? SimdOptim.sgdStep(param, grad, buf, firstStep, lr, momentum, dampening, weightDecay) : 0;
-        int r = param.numel() - done;
-        if (done == 0) {
-            super.sgdStep(param, grad, buf, firstStep, lr, momentum, dampening, weightDecay, nesterov, maximize);
-        } else if (r > 0) {
-            super.sgdStep(tail(param, done, r), tail(grad, done, r), buf == null ? null : tail(buf, done, r), firstStep, lr, momentum,
-                    dampening, weightDecay, nesterov, maximize);
-        }
+        if (SimdOptim.accepts(param)) SimdOptim.sgdStep(param, grad, buf, firstStep, lr, momentum, dampening, weightDecay, nesterov, maximize);
+        else super.sgdStep(param, grad, buf, firstStep, lr, momentum, dampening, weightDecay, nesterov, maximize);
     }
 
     @Override
     public void adamStep(View param, View grad, View m, View v, View vmax, long step, double lr, double beta1, double beta2,
                          double eps, double weightDecay, boolean decoupled, boolean maximize) {
-        int done = SimdOptim.acceptsAdam(param)
-                ? SimdOptim.adamStep(param, grad, m, v, vmax, step, lr, beta1, beta2, eps, weightDecay, decoupled, maximize) : 0;
-        int r = param.numel() - done;
-        if (done == 0) {
-            super.adamStep(param, grad, m, v, vmax, step, lr, beta1, beta2, eps, weightDecay, decoupled, maximize);
-        } else if (r > 0) {
-            super.adamStep(tail(param, done, r), tail(grad, done, r), tail(m, done, r), tail(v, done, r),
-                    vmax == null ? null : tail(vmax, done, r), step, lr, beta1, beta2, eps, weightDecay, decoupled, maximize);
-        }
+        if (SimdOptim.accepts(param)) SimdOptim.adamStep(param, grad, m, v, vmax, step, lr, beta1, beta2, eps, weightDecay, decoupled, maximize);
+        else super.adamStep(param, grad, m, v, vmax, step, lr, beta1, beta2, eps, weightDecay, decoupled, maximize);
     }
-
-    /** The contiguous run of r elements of a contiguous view, from its element {@code from}. */
-    private static View tail(View v, int from, int r) { return new View(v.storage(), new int[] {r}, new int[] {1}, v.offset() + from); }
 
     // ---------------------------------------------------------------- GEMM
 

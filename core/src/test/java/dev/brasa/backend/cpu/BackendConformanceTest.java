@@ -234,17 +234,36 @@ class BackendConformanceTest {
             same(e[2], a[2], rtol, atol, what + " exp_avg_sq");
             if (amsgrad) same(e[3], a[3], rtol, atol, what + " max_exp_avg_sq");
         }
-        for (int c = 0; c < 8; c++) {
+        for (int c = 0; c < 32; c++) {
             boolean momentum = (c & 1) != 0, nesterov = momentum && (c & 2) != 0, maximize = (c & 4) != 0;
+            double wd = (c & 8) != 0 ? 0.01 : 0, dampening = (c & 16) != 0 && !nesterov ? 0.3 : 0;
             float[] p0 = random(n, 7L * n + c, -2, 2);
             View ep = vec(SCALAR, p0, n), ap = vec(TESTED, p0, n);
             View eb = momentum ? out(SCALAR, Kind.F32, n) : null, ab = momentum ? out(TESTED, Kind.F32, n) : null;
             for (int step = 1; step <= 3; step++) {
                 float[] g = random(n, 13L * step + c + n, -1, 1);
-                SCALAR.sgdStep(ep, vec(SCALAR, g, n), eb, step == 1, 0.1, momentum ? 0.9 : 0, 0, 0.01, nesterov, maximize);
-                TESTED.sgdStep(ap, vec(TESTED, g, n), ab, step == 1, 0.1, momentum ? 0.9 : 0, 0, 0.01, nesterov, maximize);
+                SCALAR.sgdStep(ep, vec(SCALAR, g, n), eb, step == 1, 0.1, momentum ? 0.9 : 0, dampening, wd, nesterov, maximize);
+                TESTED.sgdStep(ap, vec(TESTED, g, n), ab, step == 1, 0.1, momentum ? 0.9 : 0, dampening, wd, nesterov, maximize);
             }
-            same(ep, ap, rtol, atol, "sgd momentum=" + momentum + " nesterov=" + nesterov + " maximize=" + maximize + " n=" + n);
+            String what = "sgd momentum=" + momentum + " nesterov=" + nesterov + " maximize=" + maximize + " wd=" + wd + " dampening="
+                    + dampening + " n=" + n;
+            same(ep, ap, rtol, atol, what);
+            if (momentum) same(eb, ab, rtol, atol, what + " buffer");
+        }
+    }
+
+    /**
+     * A parameter large enough for the SIMD steps to cut it into one slice per thread (two threads,
+     * an odd size whose last slice and scalar tail are short) gives the same bits as the scalar loop.
+     */
+    @org.junit.jupiter.api.Test
+    void fusedOptimizerStepsOnALargeParameterSplitAcrossThreadsMatch() {
+        int before = CpuThreads.threads();
+        CpuThreads.setThreads(2);
+        try {
+            fusedOptimizerStepsMatch(2 * SimdOptim.SPLIT_MIN + SimdBackend.L * 3 + 5);
+        } finally {
+            CpuThreads.setThreads(before);
         }
     }
 
