@@ -63,22 +63,23 @@ class OptimStateDictEdgesTest {
         assertTrue(after.containsKey("state.2.exp_avg"));
     }
 
-    @Test
-    void aStateForAParameterPastTheLastIsRefused() {
+    /** The two-group optimizer's state dict with one more entry is refused with this message. */
+    private static void refusedWithOneMore(String key, double value, String message) {
         Adam opt = twoGroups(params());
         Map<String, Tensor> sd = new LinkedHashMap<>(opt.stateDict());
-        sd.put("state.3.step", Brasa.fromArray(new double[] {1}));
+        sd.put(key, Brasa.fromArray(new double[] {value}));
         var e = assertThrows(IllegalArgumentException.class, () -> opt.loadStateDict(sd));
-        assertEquals("optimizer state for parameter 3 but the optimizer has 3", e.getMessage());
+        assertEquals(message, e.getMessage());
+    }
+
+    @Test
+    void aStateForAParameterPastTheLastIsRefused() {
+        refusedWithOneMore("state.3.step", 1, "optimizer state for parameter 3 but the optimizer has 3");
     }
 
     @Test
     void aGroupPastTheLastIsRefused() {
-        Adam opt = twoGroups(params());
-        Map<String, Tensor> sd = new LinkedHashMap<>(opt.stateDict());
-        sd.put("param_groups.2.lr", Brasa.fromArray(new double[] {0.5}));
-        var e = assertThrows(IllegalArgumentException.class, () -> opt.loadStateDict(sd));
-        assertEquals("optimizer state has param group 2 but the optimizer has 2", e.getMessage());
+        refusedWithOneMore("param_groups.2.lr", 0.5, "optimizer state has param group 2 but the optimizer has 2");
     }
 
     @Test

@@ -14,7 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  * The Vector API backend: float32 hot paths in SIMD, all else inherited from {@link ScalarBackend}.
  * The kernels live by op family ({@link SimdElementwise}, {@link SimdReduce}, {@link SimdLosses},
  * {@link SimdOptim}, {@link Gemm}), each behind a named {@code accepts...} guard; every override here
- * is that guard, the kernel, and the scalar loop where the guard says no. The only class family
+ * is that guard, the kernel, and the scalar loop where the guard says no (the optimizer steps need
+ * none: they take any size and run the scalar loop over their own tail). The only class family
  * importing {@code jdk.incubator.vector}. Each kernel has Lucene's shape: unrolled vector body,
  * vector tail, scalar tail. {@code -Dbrasa.simd.bits=128|256|512} forces the vector width.
  */
@@ -109,15 +110,13 @@ public final class SimdBackend extends ScalarBackend {
     @Override
     public void sgdStep(View param, View grad, View buf, boolean firstStep, double lr, double momentum, double dampening,
                         double weightDecay, boolean nesterov, boolean maximize) {
-        if (SimdOptim.accepts(param)) SimdOptim.sgdStep(param, grad, buf, firstStep, lr, momentum, dampening, weightDecay, nesterov, maximize);
-        else super.sgdStep(param, grad, buf, firstStep, lr, momentum, dampening, weightDecay, nesterov, maximize);
+        SimdOptim.sgdStep(param, grad, buf, firstStep, lr, momentum, dampening, weightDecay, nesterov, maximize);
     }
 
     @Override
     public void adamStep(View param, View grad, View m, View v, View vmax, long step, double lr, double beta1, double beta2,
                          double eps, double weightDecay, boolean decoupled, boolean maximize) {
-        if (SimdOptim.accepts(param)) SimdOptim.adamStep(param, grad, m, v, vmax, step, lr, beta1, beta2, eps, weightDecay, decoupled, maximize);
-        else super.adamStep(param, grad, m, v, vmax, step, lr, beta1, beta2, eps, weightDecay, decoupled, maximize);
+        SimdOptim.adamStep(param, grad, m, v, vmax, step, lr, beta1, beta2, eps, weightDecay, decoupled, maximize);
     }
 
     // ---------------------------------------------------------------- GEMM

@@ -17,9 +17,6 @@ import jdk.incubator.vector.FloatVector;
 final class SimdOptim {
     private SimdOptim() {}
 
-    /** True when a parameter fills at least one vector (a smaller one is the scalar loop's). */
-    static boolean accepts(View param) { return param.numel() >= L; }
-
     /**
      * Every SGD option, in vectors over whole vectors (in one slice per thread for a large parameter:
      * the split changes no bit, each element's update is independent), the scalar loop over the tail.
