@@ -34,6 +34,13 @@ public final class Cuda {
      */
     public static String unavailableReason() { return CudaProbe.reason(); }
 
+    /**
+     * {@code torch.backends.cudnn.version()}: cuDNN's version number (for example 90100 for 9.1.0) when
+     * libcudnn was found, else 0. With it, float convolutions on the GPU run through cuDNN; without it,
+     * as im2col + cuBLAS (the first convolution logs which).
+     */
+    public static int cudnnVersion() { return dev.brasa.backend.cuda.CudaProbe.cudnnVersion(); }
+
     /** The long form of {@link #unavailableReason()}: every path searched for each library and the failing call; null when available. */
     public static String unavailableDetails() { return CudaProbe.details(); }
 }

@@ -64,7 +64,7 @@ public final class GpuCheck {
         Module mlp = new Sequential(new Linear(784, 100), new ReLU(), new Linear(100, 10)).to(gpu);
         SGD mopt = new SGD(mlp.parameters(), 0.1);
         report("mlp_batch64", () -> epoch(mlp, flat, new CrossEntropyLoss(), mopt, 64, true, gpu));
-        // issue 26's CNN (Adam 1e-3, batch 64, shuffled): conv2d through the CUDA backend's default (im2col, cuBLAS, col2im)
+        // issue 26's CNN (Adam 1e-3, batch 64, shuffled): conv2d through cuDNN, or im2col + cuBLAS where cuDNN is absent
         TensorDataset images = new TensorDataset(train.x().reshape(train.size(), 1, 28, 28), train.y());
         Module cnn = Programs.cnn().to(gpu);
         dev.brasa.optim.Adam copt = new dev.brasa.optim.Adam(cnn.parameters(), 1e-3);
@@ -93,6 +93,9 @@ public final class GpuCheck {
             System.out.println("KEY libraries " + String.join(", ", List.of(Cudart.LIBRARY, dev.brasa.cuda.Nvrtc.LIBRARY,
                     dev.brasa.cuda.Cublas.LIBRARY, dev.brasa.cuda.CudaDriver.LIBRARY).stream()
                     .map(l -> l.loadedFrom().map(Path::toString).orElse("?")).toList()));
+            System.out.println("KEY cudnn " + (dev.brasa.Cuda.cudnnVersion() > 0 ? dev.brasa.Cuda.cudnnVersion() + " from "
+                    + dev.brasa.cuda.Cudnn.LIBRARY.loadedFrom().map(Path::toString).orElse("?")
+                    : "not found: convolutions run as im2col + cuBLAS (" + dev.brasa.cuda.Cudnn.LIBRARY.notFoundMessage() + ")"));
         }
     }
 

@@ -13,7 +13,8 @@ public final class CudaException extends RuntimeException {
         /** libcudart, {@code cudaError_t}. */ RUNTIME("cudaError"),
         /** libcuda, {@code CUresult}. */ DRIVER("CUresult"),
         /** libcublas, {@code cublasStatus_t}. */ CUBLAS("cublasStatus"),
-        /** libnvrtc, {@code nvrtcResult}. */ NVRTC("nvrtcResult");
+        /** libnvrtc, {@code nvrtcResult}. */ NVRTC("nvrtcResult"),
+        /** libcudnn, {@code cudnnStatus_t}. */ CUDNN("cudnnStatus");
 
         private final String statusType;
 

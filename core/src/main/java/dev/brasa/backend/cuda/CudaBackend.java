@@ -508,8 +508,78 @@ public final class CudaBackend implements Backend {
         return t;
     }
 
+    // ---------------------------------------------------------------- convolutions: cuDNN, else im2col + cuBLAS
+
+    private CudnnConvolutions cudnn;
+    private boolean cudnnTried;
+
+    /** cuDNN's convolutions, started on first use; null, after one log line saying why, when cuDNN is absent or fails to start. */
+    private synchronized CudnnConvolutions cudnn() {
+        if (!cudnnTried) {
+            cudnnTried = true;
+            if (CudnnConvolutions.version() == 0) {
+                LOG.log(System.Logger.Level.INFO, "CUDA: cuDNN not found, so convolutions run as im2col + cuBLAS ("
+                        + dev.brasa.cuda.Cudnn.LIBRARY.notFoundMessage() + ")");
+            } else {
+                try {
+                    cudnn = new CudnnConvolutions(allocator, stream, dev.brasa.backend.Config.get().cudaTf32());
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "CUDA: cuDNN " + CudnnConvolutions.version() + " did not start, so convolutions run as "
+                            + "im2col + cuBLAS: " + e.getMessage());
+                }
+            }
+        }
+        return cudnn;
+    }
+
+    /** The cuDNN path for these operands, or null: not float, not dense, or a geometry cuDNN cannot express (logged once). */
+    private CudnnConvolutions cudnnFor(Window2d g, View... vs) {
+        if (!windows(vs)) return null;
+        if (!CudnnConvolutions.fits(g)) {
+            if (g.n() > 0 && LOGGED.add("conv2d asymmetric padding")) {
+                LOG.log(System.Logger.Level.INFO, "CUDA: a convolution whose padding differs on its two sides (padding='same' with an "
+                        + "even kernel) runs as im2col + cuBLAS: cuDNN pads both sides equally");
+            }
+            return null;
+        }
+        return cudnn();
+    }
+
+    private static long address(View v) { return v == null ? 0 : at(v).address(); }
+
+    @Override public void conv2d(View x, View w, View bias, Window2d g, int groups, UnaryOp act, View y) {
+        CudnnConvolutions dnn = cudnnFor(g, x, w, bias, y);
+        if (dnn == null) {
+            Backend.super.conv2d(x, w, bias, g, groups, act, y);
+            return;
+        }
+        dnn.forward(address(x), address(w), address(bias), address(y), g, y.shape()[1], groups);
+        if (act != null) unary(act, y, y, 0, 0);
+    }
+
+    @Override public void conv2dBackward(View gy, View x, View w, View y, UnaryOp act, Window2d g, int groups, View gx, View gw, View gb) {
+        CudnnConvolutions dnn = cudnnFor(g, gy, x, w, y, gx, gw, gb);
+        if (dnn == null) {
+            Backend.super.conv2dBackward(gy, x, w, y, act, g, groups, gx, gw, gb);
+            return;
+        }
+        Storage pre = null;
+        View gp = gy;
+        if (act != null) {      // the gradient before the fused activation
+            pre = allocate(Kind.F32, gy.numel());
+            gp = View.contiguous(pre, gy.shape());
+            unaryBackward(act, gy, null, y, gp, 0, 0);
+        }
+        try {
+            dnn.backward(address(gp), address(x), address(w), address(gx), address(gw), address(gb), g, gy.shape()[1], groups);
+        } finally {
+            if (pre != null) pre.close();
+        }
+    }
+
     // ---------------------------------------------------------------- sliding windows (window.cu)
-    // The convolution itself is im2col + cuBLAS GEMM + col2im (cuDNN is not bound yet).
+    // Pooling stays on these kernels, as PyTorch's own CUDA pooling does: max pooling must return
+    // PyTorch's indices (cuDNN's gives none), and ceil_mode and dilation have no cuDNN descriptor.
 
     private boolean windows(View... vs) {
         for (View v : vs) if (v != null && !v.isContiguous()) return false;

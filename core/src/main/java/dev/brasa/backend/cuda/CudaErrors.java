@@ -5,6 +5,7 @@ import dev.brasa.cuda.CudaDriver;
 import dev.brasa.cuda.CudaException;
 import dev.brasa.cuda.CudaException.Library;
 import dev.brasa.cuda.Cudart;
+import dev.brasa.cuda.Cudnn;
 import dev.brasa.cuda.Nvrtc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -27,6 +28,11 @@ final class CudaErrors {
     /** Throws when a cuBLAS call failed. */
     static void blas(int rc, String call) {
         if (rc != Cublas.CUBLAS_STATUS_SUCCESS) throw new CudaException(Library.CUBLAS, call, rc, text(() -> Cublas.cublasGetStatusString(rc)));
+    }
+
+    /** Throws when a cuDNN call failed. */
+    static void dnn(int rc, String call) {
+        if (rc != Cudnn.CUDNN_STATUS_SUCCESS) throw new CudaException(Library.CUDNN, call, rc, text(() -> Cudnn.cudnnGetErrorString(rc)));
     }
 
     /** Throws when an NVRTC call failed. */

@@ -24,6 +24,9 @@ public final class CudaProbe {
     /** The number of usable GPUs (0 when CUDA is not available). */
     public static int count() { return COUNT; }
 
+    /** cuDNN's version number, or 0 when libcudnn is absent (CUDA still works then: convolutions use im2col + cuBLAS). */
+    public static int cudnnVersion() { return CudnnConvolutions.version(); }
+
     /** Why CUDA is not available, in a few words, or null when it is. */
     public static String reason() { return REASON; }
 

@@ -179,6 +179,48 @@ class CudaTest {
         assertEquals(java.util.Map.of(), unexpected, "float32 ops that ran on the host instead of the GPU (op: fallbacks)");
     }
 
+    /**
+     * Convolutions on the GPU against the CPU, values and the input, weight and bias gradients: through
+     * cuDNN where it loaded (stride, padding, dilation, groups, no bias, a fused ReLU), and the geometry
+     * cuDNN cannot express (padding='same' with an even kernel) through im2col + cuBLAS; none on the host.
+     */
+    @Test
+    void convolutionsMatchTheCpuThroughCudnnAndItsFallback() {
+        assumeTrue(Cuda.isAvailable(), "no usable CUDA GPU: " + Cuda.unavailableReason());
+        System.out.println("cuDNN version: " + Cuda.cudnnVersion());
+        java.util.Map<String, java.util.function.Function<dev.brasa.Tensor[], dev.brasa.Tensor>> ops = new java.util.LinkedHashMap<>();
+        ops.put("3x3 pad 1", t -> dev.brasa.nn.F.conv2d(t[0], t[1], t[2], 1, 1));
+        ops.put("stride 2 dilation 2 groups 2", t -> dev.brasa.nn.F.conv2d(t[0], t[1].slice(1, 0, 2).contiguous(), t[2], 2, 2, 2, 2));
+        ops.put("no bias, stride (2, 1), pad (0, 1)", t -> dev.brasa.nn.F.conv2d(t[0], t[1], null, new int[] {2, 1}, new int[] {0, 1},
+                new int[] {1, 1}, 1));
+        ops.put("same, even kernel (im2col + cuBLAS)", t -> dev.brasa.nn.F.conv2d(t[0], t[3], t[2], new int[] {1, 1}, "same",
+                new int[] {1, 1}, 1));
+        ops.put("fused relu", t -> {
+            Brasa.manualSeed(7);            // the same weights on both devices
+            var m = new dev.brasa.nn.Sequential(new dev.brasa.nn.Conv2d(4, 6, 3, 1, 1), new dev.brasa.nn.ReLU()).to(t[0].device());
+            return m.forward(t[0]);
+        });
+        java.util.Map<String, java.util.Map<String, Long>> unexpected = new java.util.LinkedHashMap<>();
+        for (var e : ops.entrySet()) {
+            Brasa.manualSeed(3);
+            dev.brasa.Tensor[] cpu = {Brasa.randn(5, 4, 11, 9).requiresGrad_(true), Brasa.randn(6, 4, 3, 3).requiresGrad_(true),
+                Brasa.randn(6).requiresGrad_(true), Brasa.randn(6, 4, 4, 2).requiresGrad_(true)};
+            dev.brasa.Tensor[] gpu = new dev.brasa.Tensor[cpu.length];
+            for (int i = 0; i < cpu.length; i++) gpu[i] = cpu[i].detach().to(Device.cuda()).requiresGrad_(true);
+            CudaBackend.resetHostFallbacks();
+            dev.brasa.Tensor yc = e.getValue().apply(cpu), yg = e.getValue().apply(gpu);
+            assertEquals(Device.cuda(), yg.device(), e.getKey());
+            close(yc.toFloatArray(), yg.toFloatArray(), e.getKey());
+            yc.mul(yc).sum().backward();
+            yg.mul(yg).sum().backward();
+            for (int i = 0; i < cpu.length; i++) {
+                if (cpu[i].grad() != null) close(cpu[i].grad().toFloatArray(), gpu[i].grad().toFloatArray(), e.getKey() + " grad " + i);
+            }
+            if (!CudaBackend.hostFallbacks().isEmpty()) unexpected.put(e.getKey(), CudaBackend.hostFallbacks());
+        }
+        assertEquals(java.util.Map.of(), unexpected, "convolutions that ran on the host (op: fallbacks)");
+    }
+
     /** Class targets 0..18 cycling over the rows, on x's device. */
     private static dev.brasa.Tensor classes(dev.brasa.Tensor x) {
         long[] t = new long[x.size(0)];
