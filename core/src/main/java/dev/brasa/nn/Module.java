@@ -236,7 +236,7 @@ public abstract class Module {
         Objects.requireNonNull(device, "device");
         var door = dev.brasa.internal.TensorAccess.get();
         for (Parameter p : params.values()) {
-            if (p != null && !p.device().equals(device)) {
+            if (!p.device().equals(device)) {
                 try (var g = Brasa.noGrad()) {
                     door.setData(p, p.detach().to(device));
                     if (p.grad() != null) p.setGrad(p.grad().to(device));
@@ -244,7 +244,7 @@ public abstract class Module {
             }
         }
         for (var e : buffers.entrySet()) {
-            if (e.getValue() != null && !e.getValue().device().equals(device)) e.setValue(e.getValue().to(device));
+            if (!e.getValue().device().equals(device)) e.setValue(e.getValue().to(device));
         }
         for (Module c : children.values()) c.to(device);
         return this;
@@ -369,7 +369,7 @@ public abstract class Module {
         if (v == Math.rint(v) && Math.abs(v) < 1e16) return (long) v + ".0";
         String s = Double.toString(v);
         if (s.contains("E") && Math.abs(v) >= 1e-4 && Math.abs(v) < 1e16) {
-            return new java.math.BigDecimal(s).toPlainString();
+            return new java.math.BigDecimal(s).stripTrailingZeros().toPlainString();     // 5.0E-4: 0.0005, not 0.00050
         }
         if (s.contains("E")) {
             String[] p = s.split("E");

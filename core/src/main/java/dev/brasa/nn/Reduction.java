@@ -4,8 +4,5 @@ package dev.brasa.nn;
 public enum Reduction {
     /** The mean (the default). */ MEAN,
     /** The sum. */ SUM,
-    /** No reduction: per-element (or per-sample) losses. */ NONE;
-
-    /** Python's spelling, for printing. */
-    String py() { return name().toLowerCase(); }
+    /** No reduction: per-element (or per-sample) losses. */ NONE
 }

@@ -105,6 +105,20 @@ class NnReachTest {
         assertEquals(new Module.LoadResult(List.of(), List.of()), l.loadStateDict(l.stateDict()));
     }
 
+    /** Python's repr(float) for each value (Python 3 printed them), as a module's extraRepr writes hyperparameters. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} -> {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"0.1,0.1", "-2.0,-2.0", "1e-4,0.0001", "5e-4,0.0005", "1.5e-4,0.00015", "9.99e-5,9.99e-05",
+        "1e-5,1e-05", "2.5e-7,2.5e-07", "1e-300,1e-300", "0.001,0.001", "12345678.5,12345678.5", "1e15,1000000000000000.0",
+        "1e16,1e+16", "1.2345678901234568e17,1.2345678901234568e+17", "9999999999999998.0,9999999999999998.0"})
+    void floatsPrintAsPythonsRepr(double v, String python) {
+        class Repr extends Module {
+            @Override public Tensor forward(Tensor t) { return t; }
+
+            String of(double d) { return py(d); }
+        }
+        assertEquals(python, new Repr().of(v));
+    }
+
     @Test
     void gainsAsTorchNnInitCalculateGain() {
         assertEquals(1.0, Init.calculateGain("linear", null));
