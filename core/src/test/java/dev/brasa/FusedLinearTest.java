@@ -155,4 +155,56 @@ class FusedLinearTest {
         assertEquals("ReluBackward0", fused.gradFn().name());
         assertEquals("AddmmBackward0", Brasa.linear(x, ((Linear) net.get(0)).weight(), ((Linear) net.get(0)).bias()).gradFn().name());
     }
+
+    /** grad_fn names as PyTorch 1.13's F.linear gives them at each input rank, with and without bias (printed by PyTorch). */
+    @Test
+    void gradFnNamesFollowPyTorchsAtEachRank() {
+        Tensor w = Brasa.randn(4, 3).requiresGrad_(true), b = Brasa.randn(4).requiresGrad_(true);
+        String[][] expected = {{"AddBackward0", "SqueezeBackward3"}, {"AddmmBackward0", "MmBackward0"},
+            {"ViewBackward0", "UnsafeViewBackward0"}, {"AddBackward0", "UnsafeViewBackward0"}};
+        int[][] shapes = {{3}, {2, 3}, {2, 2, 3}, {2, 2, 2, 3}};
+        for (int r = 0; r < shapes.length; r++) {
+            Tensor x = Brasa.randn(shapes[r]);
+            assertEquals(expected[r][0], Brasa.linear(x, w, b).gradFn().name(), "rank " + (r + 1) + " with bias");
+            assertEquals(expected[r][1], Brasa.linear(x, w, null).gradFn().name(), "rank " + (r + 1) + " without bias");
+        }
+        Tensor x = Brasa.randn(2, 3);
+        assertEquals("TanhBackward0", new Sequential(new Linear(3, 2), new Tanh()).forward(x).gradFn().name());
+        assertEquals("SigmoidBackward0", new Sequential(new Linear(3, 2), new dev.brasa.nn.Sigmoid()).forward(x).gradFn().name());
+    }
+
+    /**
+     * The weight gradient goes straight into an existing gradient buffer (no fresh tensor, no second pass)
+     * when it can; the values must be those of PyTorch's AccumulateGrad either way: d sum(x w^T) / dw[i][j]
+     * = the sum of column j of x, added to what is there, through a non-leaf weight, into a transposed buffer.
+     */
+    @Test
+    void weightGradientsAccumulateIntoWhateverBufferIsThere() {
+        Brasa.manualSeed(8);
+        Tensor x = Brasa.randn(5, 3);
+        float[] col = x.sum(0).toFloatArray();
+        Tensor w0 = Brasa.randn(4, 3).requiresGrad_(true), b = Brasa.randn(4).requiresGrad_(true);
+        Brasa.linear(x, w0, b).sum().backward();
+        Brasa.linear(x, w0, b).sum().backward();
+        assertGrad(w0, 2, 0, col, "two backwards, no zero_grad");
+        Tensor leaf = Brasa.randn(4, 3).requiresGrad_(true);
+        Brasa.linear(x, leaf.mul(2f), null).sum().backward();
+        assertGrad(leaf, 2, 0, col, "a non-leaf weight");
+        Tensor w2 = Brasa.randn(4, 3).requiresGrad_(true);
+        w2.setGrad(Brasa.ones(3, 4).t());
+        Brasa.linear(x, w2, null).sum().backward();
+        assertGrad(w2, 1, 1, col, "into a transposed buffer");
+        // a gradient that another graph saved, then accumulated into in place: its version moved on, and that graph says so
+        Tensor w3 = Brasa.randn(4, 3).requiresGrad_(true);
+        Brasa.linear(x, w3, null).sum().backward();
+        Tensor z = Brasa.ones(4, 3).requiresGrad_(true).mul(w3.grad());
+        Brasa.linear(x, w3, null).sum().backward();
+        var e = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> z.sum().backward());
+        assertTrue(e.getMessage().contains("modified by an inplace operation"), e.getMessage());
+    }
+
+    private static void assertGrad(Tensor w, float times, float plus, float[] col, String what) {
+        float[] g = w.grad().contiguous().toFloatArray();
+        for (int i = 0; i < g.length; i++) assertEquals(plus + times * col[i % col.length], g[i], 1e-5, what + " element " + i);
+    }
 }

@@ -20,7 +20,8 @@ public final class Binary {
         DType dt = resultType(a, b);
         if (op == BinaryOp.DIV && !dt.isFloatingPoint()) dt = DType.FLOAT32;
         if ((op == BinaryOp.SUB) && dt == DType.BOOL) {
-            throw new IllegalArgumentException("Subtraction, the `-` operator, with two bool tensors is not supported.");
+            throw new IllegalArgumentException("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
+                    + "`logical_xor()` operator instead.");
         }
         Tensor out = newEmpty(a, op.isComparison() ? DType.BOOL : dt, shape);
         backend(a).binary(op, expandedView(a, shape), expandedView(b, shape), kernelView(out));

@@ -32,7 +32,8 @@ public final class Gather {
     public static Tensor scatterAdd(Tensor x, int dim, Tensor index, Tensor src) {
         int d = checkIndex("scatter_add", x, dim, index, src);
         long[] target = flatIndices(shape(x), d, index);
-        return addAt(x.contiguous().reshape(-1), target, pick(src, index)).reshape(shape(x));
+        Tensor flat = addAt(x.contiguous().reshape(-1), target, pick(src, index));
+        return x.dim() == 1 ? flat : flat.reshape(shape(x));
     }
 
     /** out = x, then out[p with coordinate dim replaced by index[p]] = src[p] (the last write wins on repeats). */

@@ -65,6 +65,7 @@ public final class LinearOp {
             if (act == null) {                  // PyTorch's node for its linear at each rank
                 if (xShape.length == 2) return bias ? "AddmmBackward0" : "MmBackward0";
                 if (xShape.length == 3 && bias) return "ViewBackward0";
+                if (xShape.length == 1 && !bias) return "SqueezeBackward3";
                 return bias ? "AddBackward0" : "UnsafeViewBackward0";
             }
             return switch (act) {

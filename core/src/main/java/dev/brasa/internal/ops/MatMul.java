@@ -112,8 +112,9 @@ public final class MatMul {
             if (da == 1 && db == 1) return "DotBackward0";
             if (da == 2 && db == 1) return "MvBackward0";
             if (da == 2 && db == 2) return "MmBackward0";
-            if (da == 3 && db == 3) return "BmmBackward0";
-            return "MatmulBackward0";
+            if (da == 1 && db == 2) return "SqueezeBackward3";
+            if (da == 2 && db == 3) return "CloneBackward0";
+            return "UnsafeViewBackward0";       // a 3-D operand: PyTorch 1.13 folds it into one mm or bmm and views the result
         }
 
         @Override protected Tensor[] backward(Tensor g) {

@@ -102,15 +102,15 @@ public final class Pool {
     /** adaptive_avg_pool2d to (oh, ow). */
     public static Tensor adaptiveAvgPool2d(Tensor x, int oh, int ow) {
         check(x, "adaptive_avg_pool2d");
+        for (int i = x.dim() - 3; i < x.dim(); i++) {          // [C, H, W] or [N, C, H, W]: every dim but the batch
+            if (shape(x)[i] == 0) {
+                throw new IllegalArgumentException("adaptive_avg_pool2d(): Expected input to have non-zero size for non-batch dimensions, "
+                        + "but input has sizes " + Arrays.toString(shape(x)) + " with dimension " + i + " being empty");
+            }
+        }
         if (x.dim() == 3) return adaptiveAvgPool2d(x.unsqueeze(0), oh, ow).squeeze(0);
         Tensor xc = x.contiguous();
         int[] xs = shape(xc);
-        for (int i = 1; i < 4; i++) {
-            if (xs[i] == 0) {
-                throw new IllegalArgumentException("adaptive_avg_pool2d(): Expected input to have non-zero size for non-batch dimensions, "
-                        + "but input has sizes " + Arrays.toString(shape(x)) + " with dimension " + (i - 4 + x.dim()) + " being empty");
-            }
-        }
         if (oh < 0 || ow < 0) throw new IllegalArgumentException("adaptive_avg_pool2d: elements of output_size must be greater than or equal to 0 but received {" + oh + ", " + ow + "}");
         return avg(x, xc, Window2d.adaptive(xs[0], xs[1], xs[2], xs[3], oh, ow), false, 0, "AdaptiveAvgPool2DBackward0");
     }

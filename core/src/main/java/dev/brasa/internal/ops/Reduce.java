@@ -68,8 +68,9 @@ public final class Reduce {
 
     public static Tensor arg(ReduceOp op, Tensor x, Integer dim, boolean keepdim) {
         if (dtype(x) == DType.BOOL) throw new IllegalArgumentException("\"argmax_cpu\" not implemented for 'Bool'");
-        if (x.numel() == 0) {
-            throw new IllegalArgumentException("argmax(): Expected reduction dim to be specified for input.numel() == 0.");
+        String name = op.name().toLowerCase();
+        if (x.numel() == 0 && dim == null) {
+            throw new IllegalArgumentException(name + "(): Expected reduction dim to be specified for input.numel() == 0.");
         }
         Tensor in = x.contiguous();
         if (dim == null) {
@@ -79,6 +80,7 @@ public final class Reduce {
         }
         int d = Shapes.dim(dim, x.dim());
         if (x.dim() == 0) return newEmpty(x, DType.INT64, new int[0]);
+        if (shape(x)[d] == 0) throw new IllegalArgumentException(name + "(): Expected reduction dim " + d + " to have non-zero size.");
         int[] oni = Softmax.layout(shape(x), d);
         int[] kept = shape(x).clone();
         kept[d] = 1;

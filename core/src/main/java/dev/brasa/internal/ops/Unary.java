@@ -15,7 +15,8 @@ public final class Unary {
         Tensor in = x;
         if (!dtype(x).isFloatingPoint()) {
             if (op == UnaryOp.NEG && dtype(x) == DType.BOOL) {
-                throw new IllegalArgumentException("Negation, the `-` operator, on a bool tensor is not supported.");
+                throw new IllegalArgumentException("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or "
+                        + "`logical_not()` operator instead.");
             }
             if (op == UnaryOp.NEG || op == UnaryOp.ABS || op == UnaryOp.RELU || op == UnaryOp.SIGN || op == UnaryOp.CLAMP) {
                 Tensor out = newEmpty(x, dtype(x), shape(x));

@@ -144,7 +144,7 @@ public final class Views {
         int lead = to.length - x.dim();
         for (int i = 0; i < to.length; i++) {
             if (to[i] == -1) {
-                if (i < lead) throw new IllegalArgumentException("expand: -1 is not allowed in a leading, non-existing dimension " + i);
+                if (i < lead) throw new IllegalArgumentException("The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension " + i);
                 to[i] = shape(x)[i - lead];
             } else if (to[i] < 0) {
                 throw new IllegalArgumentException("expand: invalid size " + to[i] + " at dim " + i);
