@@ -134,4 +134,52 @@ class OpsEdgesTest {
         // F.linear(torch.zeros(0), torch.zeros(4, 0)) = zeros(4)
         assertArrayEquals(new float[4], Brasa.linear(Brasa.zeros(0), Brasa.zeros(4, 0), null).toFloatArray());
     }
+
+    /** More edges, each PyTorch 1.13's answer for the same call. */
+    @Test
+    void promotionBroadcastGradientsAndMoreBounds() {
+        assertEquals(DType.FLOAT64, Brasa.tensor(1L, 2L).add(Brasa.tensor(0.5).toDouble().reshape()).dtype(),
+                "torch.tensor([1, 2]) + torch.tensor(0.5, dtype=torch.float64): float64");
+        assertEquals(DType.FLOAT32, Brasa.tensor(1L, 2L).add(Brasa.tensor(0.5f).reshape()).dtype());
+        assertEquals(DType.FLOAT32, Brasa.tensor(0.5f, 1f).add(Brasa.tensor(0.5).toDouble().reshape()).dtype(), "the same category: the tensor's");
+        Tensor ints = Brasa.tensor(1L, 2L);
+        ints.add_(Brasa.tensor(1L));
+        assertArrayEquals(new long[] {2, 3}, ints.toLongArray(), "integer add_ in place");
+        assertEquals("result type FLOAT32 can't be cast to the desired output type INT64", refused(() -> ints.div_(2)));
+        Tensor f = Brasa.randn(3).requiresGrad_(true), d = Brasa.randn(2, 3).toDouble().requiresGrad_(true);
+        f.mul(d).sum().backward();
+        assertEquals(DType.FLOAT32, f.grad().dtype(), "a broadcast float32 input's gradient, summed over the float64 rows");
+        assertArrayEquals(new int[] {3}, f.grad().shape());
+        assertEquals("binary_cross_entropy expects floating input and target, got FLOAT32 and INT64 (use target.toFloat())",
+                refused(() -> F.binaryCrossEntropy(Brasa.rand(2), Brasa.tensor(0L, 1L), null, Reduction.MEAN)));
+        assertEquals("binary_cross_entropy_with_logits expects floating input and target, got FLOAT32 and INT64 (use target.toFloat())",
+                refused(() -> F.binaryCrossEntropyWithLogits(Brasa.rand(2), Brasa.tensor(0L, 1L), null, Reduction.MEAN)));
+        assertEquals("non-positive groups is not supported", refused(() -> F.conv2d(Brasa.zeros(1, 2, 3, 3), Brasa.zeros(2, 1, 1, 1), null, 1, 0, 1, 0)));
+        Tensor m = Brasa.tensor(new float[][] {{1, 2}, {3, 4}, {5, 6}});
+        assertEquals(1f, m.index(Brasa.tensor(-3L), Brasa.tensor(-2L)).item(), "several index tensors, each at -size");
+        assertArrayEquals(new float[] {1, 0, 2}, Brasa.zeros(3).scatterAdd(0, Brasa.tensor(0L, 2L), Brasa.tensor(1f, 2f, 3f)).toFloatArray(),
+                "src longer than the index: only the index's extent is used");
+        Tensor wide = Brasa.zeros(3).expand(1, 3);
+        wide.add_(Brasa.tensor(1f));
+        assertArrayEquals(new float[] {1, 1, 1}, wide.contiguous().toFloatArray(), "a size-1 dim of stride 0 is no overlap");
+        Tensor q = Brasa.tensor(0f, 1f, 2f, 3f);
+        q.slice(0, 0, 2).add_(q.slice(0, 2, 4));
+        assertArrayEquals(new float[] {2, 4, 2, 3}, q.toFloatArray(), "adjacent halves, in place");
+        assertEquals("Expected size for first two dimensions of batch2 tensor to be: [2, 4] but got: [2, 5].",
+                refused(() -> Brasa.zeros(2, 3, 4).matmul(Brasa.zeros(2, 5, 6))));
+        assertEquals("pad should be at most half of kernel size, but got pad=2 and kernel_size=3",
+                refused(() -> F.maxPool2d(Brasa.zeros(1, 1, 9, 9), new int[] {3, 5}, new int[] {1, 1}, new int[] {2, 0}, new int[] {1, 1}, false)));
+        assertEquals("pad should be at most half of kernel size, but got pad=3 and kernel_size=5",
+                refused(() -> F.maxPool2d(Brasa.zeros(1, 1, 9, 9), new int[] {3, 5}, new int[] {1, 1}, new int[] {1, 3}, new int[] {1, 1}, false)));
+        assertArrayEquals(new int[] {1, 1, 1, 1}, F.maxPool2d(Brasa.zeros(1, 1, 3, 3), 3).shape(), "an output of exactly 1");
+        assertEquals("Given input size: (1x3x2). Calculated output size: (1x3x0). Output size is too small",
+                refused(() -> F.maxPool2d(Brasa.zeros(1, 1, 3, 2), new int[] {1, 3}, new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 1}, false)));
+        assertArrayEquals(new int[] {1, 2, 2, 0}, F.adaptiveAvgPool2d(Brasa.zeros(1, 2, 3, 3), 2, 0).shape());
+        Tensor s = Brasa.tensor(3f).reshape();
+        assertEquals(3f, s.max(0).values().item(), "torch.tensor(3.).max(0)");
+        assertEquals(0L, s.argmax(0).item(), "torch.tensor(3.).argmax(0)");
+        assertEquals(3f, s.transpose(0, 0).item());
+        assertEquals(3f, s.transpose(-1, 0).item());
+        assertArrayEquals(new int[] {3, 2}, Brasa.zeros(1, 3, 1, 2).squeeze().shape());
+    }
 }

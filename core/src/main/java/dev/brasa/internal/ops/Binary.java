@@ -50,7 +50,7 @@ public final class Binary {
         if (a0 == b0) return DType.promote(dtype(a), dtype(b));
         Tensor full = a0 ? b : a, zero = a0 ? a : b;
         if (category(dtype(zero)) <= category(dtype(full))) return dtype(full);
-        return dtype(zero).isFloatingPoint() ? DType.FLOAT32 : dtype(zero);
+        return dtype(zero);         // int64 tensor + 0-d float64 tensor: float64 (a Java double argument is a 0-d float32, as Python's float)
     }
 
     private static int category(DType d) {

@@ -35,8 +35,6 @@ final class Internals {
 
     static Tensor newEmpty(Tensor like, DType dtype, int[] shape) { return T.empty(backend(like), dtype, shape); }
 
-    static Tensor scalar(Tensor like, double v) { return T.scalar(like, v); }
-
     static View kernelView(Tensor t) { return T.kernelView(t); }
 
     static View expandedView(Tensor t, int[] to) { return T.expandedView(t, to); }
@@ -54,9 +52,6 @@ final class Internals {
     static void checkOverlap(Tensor self, Tensor... inputs) { InPlace.checkOverlap(self, inputs); }
 
     static void checkInPlace(Tensor self, Tensor... others) { InPlace.checkInPlace(self, others); }
-
-    /** The backend's element kind of a dtype. */
-    static Kind kind(DType d) { return T.kind(d); }
 
     /** The dtype of a backend element kind. */
     static DType dtypeOf(Kind k) { return T.dtypeOf(k); }
