@@ -181,5 +181,18 @@ class OpsEdgesTest {
         assertEquals(3f, s.transpose(0, 0).item());
         assertEquals(3f, s.transpose(-1, 0).item());
         assertArrayEquals(new int[] {3, 2}, Brasa.zeros(1, 3, 1, 2).squeeze().shape());
+        assertArrayEquals(new int[] {3, 2}, Brasa.zeros(1, 3, 1, 1, 2).squeeze().shape(), "more ones than others");
+        assertEquals("result type FLOAT32 can't be cast to the desired output type INT64",
+                refused(() -> Brasa.tensor(1L, 2L).div_(Brasa.tensor(2L))), "PyTorch: true division of longs in place");
+        assertArrayEquals(new float[] {1, 5, 0, 0, 2, 0, 4, 0, 0}, Brasa.zeros(3, 3).scatterAdd(0, Brasa.tensor(new long[][] {{0, 1}, {2, 0}}),
+                Brasa.tensor(new float[][] {{1, 2, 3}, {4, 5, 6}})).toFloatArray(), "a 2-D src wider than its index: PyTorch's values");
+        Tensor r = Brasa.tensor(0f, 1f, 2f, 3f);
+        r.slice(0, 2, 4).add_(r.slice(0, 0, 2));
+        assertArrayEquals(new float[] {0, 1, 2, 4}, r.toFloatArray(), "the second half plus the first, in place");
+        Tensor base = Brasa.zeros(8);
+        Tensor permuted = base.slice(0, 0, 4).reshape(2, 2).t(), overlapping = base.slice(0, 2, 6).reshape(2, 2);
+        assertTrue(refused(() -> permuted.add_(overlapping)).startsWith("unsupported operation: some elements of the input tensor and "
+                + "the written-to tensor refer to a single memory location"), "a permuted dense view overlapping its input");
+        assertArrayEquals(new float[] {0, 0}, Brasa.zeros(2, 0).sum(1).toFloatArray(), "summing an empty dim");
     }
 }
