@@ -193,6 +193,10 @@ class OpsEdgesTest {
         Tensor permuted = base.slice(0, 0, 4).reshape(2, 2).t(), overlapping = base.slice(0, 2, 6).reshape(2, 2);
         assertTrue(refused(() -> permuted.add_(overlapping)).startsWith("unsupported operation: some elements of the input tensor and "
                 + "the written-to tensor refer to a single memory location"), "a permuted dense view overlapping its input");
+        Tensor b16 = Brasa.zeros(16);
+        Tensor spun = b16.slice(0, 0, 8).reshape(2, 2, 2).permute(1, 2, 0), over = b16.slice(0, 4, 12).reshape(2, 2, 2);
+        assertTrue(refused(() -> spun.add_(over)).startsWith("unsupported operation: some elements"),
+                "dense once its dims are ordered by stride (strides 2, 1, 4), and overlapping its input");
         assertArrayEquals(new float[] {0, 0}, Brasa.zeros(2, 0).sum(1).toFloatArray(), "summing an empty dim");
     }
 }
