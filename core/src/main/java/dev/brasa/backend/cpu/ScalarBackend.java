@@ -160,7 +160,12 @@ public class ScalarBackend implements Backend {
             for (int i = 0; i < n; i++, ao += as, bo += bs, oo += os) r[oo] = (float) op.apply(x[ao], y[bo]);
         } else if (a.kind == Kind.I64 && b.kind == Kind.I64 && (o.kind == Kind.I64 || o.kind == Kind.BOOL)) {
             long[] x = a.l, y = b.l;
-            for (int i = 0; i < n; i++, ao += as, bo += bs, oo += os) o.set(oo, op.apply(x[ao], y[bo]));
+            if (o.kind == Kind.I64) {           // straight into the long array: set(int, double) would round beyond 2^53
+                long[] r = o.l;
+                for (int i = 0; i < n; i++, ao += as, bo += bs, oo += os) r[oo] = op.apply(x[ao], y[bo]);
+            } else {
+                for (int i = 0; i < n; i++, ao += as, bo += bs, oo += os) o.set(oo, op.apply(x[ao], y[bo]));
+            }
         } else {
             for (int i = 0; i < n; i++, ao += as, bo += bs, oo += os) o.set(oo, op.apply(a.get(ao), b.get(bo)));
         }

@@ -1,0 +1,107 @@
+package dev.brasa.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.brasa.Brasa;
+import dev.brasa.backend.BinaryOp;
+import dev.brasa.backend.ReduceOp;
+import dev.brasa.backend.UnaryOp;
+import dev.brasa.backend.View;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The scalar backend, the specification the others are tested against, at the edges scripts/mutation
+ * scalar found untested: erf on each of its three ranges against Python's math.erf (and the tail against
+ * math.erfc), 64-bit integer arithmetic and comparisons beyond 2^53, the stable BCE-with-logits at -1000,
+ * LeakyReLU's slope at 0, argmax's first index on ties, softmax over a non-last dim, a batched product's
+ * second batch, an index read through a stride, and fill of a view inside a larger storage.
+ */
+class ScalarSpecEdgesTest {
+
+    private final ScalarBackend scalar = new ScalarBackend();
+
+    /** x and Python 3's math.erf(x) and math.erfc(x), printed by Python. */
+    @ParameterizedTest(name = "erf({0})")
+    @CsvSource({"0.1,0.1124629160182849,0.8875370839817152", "0.49,0.511668261188523,0.4883317388114769",
+        "0.5,0.5204998778130465,0.4795001221869535", "0.7,0.6778011938374184,0.32219880616258156", "1.5,0.9661051464753108,0.033894853524689274",
+        "3.0,0.9999779095030014,2.2090496998585438e-05", "3.99,0.9999999832607886,1.6739211364520814e-08",
+        "4.0,0.9999999845827421,1.541725790028002e-08", "4.5,0.9999999998033839,1.9661604415428873e-10",
+        "5.0,0.9999999999984626,1.5374597944280351e-12", "-0.3,-0.3286267594591274,1.3286267594591274", "-4.5,-0.9999999998033839,1.999999999803384"})
+    void erfOnEachRangeAsPythons(double x, double erf, double erfc) {
+        assertEquals(erf, UnaryOp.erf(x), 4e-16, "erf");
+        assertEquals(erfc, 1 - UnaryOp.erf(x), Math.abs(erfc) * 1e-4 + 4e-16, "1 - erf, relative in the tail");
+    }
+
+    @Test
+    void integerOpsAreExactBeyondTwoToThe53() {
+        long big = (1L << 53) + 1;
+        assertEquals(big, Brasa.tensor(big).add(Brasa.tensor(0L)).toLongArray()[0], "a double would round it to 2^53");
+        assertEquals(1L << 53, Brasa.tensor(big).sub(Brasa.tensor(1L)).toLongArray()[0]);
+        assertArrayEquals(new boolean[] {true}, toBool(Brasa.tensor(big).gt(Brasa.tensor(1L << 53))));
+        assertEquals(2, BinaryOp.SUB.apply(5L, 3L));
+        long[][] cases = {{2, 2}, {3, 2}, {1, 2}};
+        long[][] expect = {{0, 1, 0, 1}, {1, 1, 0, 0}, {0, 0, 1, 1}};       // GT, GE, LT, LE
+        for (int i = 0; i < cases.length; i++) {
+            long a = cases[i][0], b = cases[i][1];
+            assertArrayEquals(expect[i], new long[] {BinaryOp.GT.apply(a, b), BinaryOp.GE.apply(a, b), BinaryOp.LT.apply(a, b),
+                BinaryOp.LE.apply(a, b)}, a + " vs " + b);
+        }
+        assertEquals(0, BinaryOp.MASK_POSITIVE.apply(5L, 0L));
+        assertEquals(5, BinaryOp.MASK_POSITIVE.apply(5L, 1L));
+        assertEquals(0.0, BinaryOp.MASK_POSITIVE.apply(5.0, 0.0));
+        assertEquals(5.0, BinaryOp.MASK_POSITIVE.apply(5.0, 1e-300));
+    }
+
+    private static boolean[] toBool(dev.brasa.Tensor t) {
+        long[] v = t.toLong().toLongArray();
+        boolean[] b = new boolean[v.length];
+        for (int i = 0; i < v.length; i++) b[i] = v[i] != 0;
+        return b;
+    }
+
+    @Test
+    void stableLossesAndSlopesAtTheirEdges() {
+        // PyTorch: F.binary_cross_entropy_with_logits(tensor([-1000.]), tensor([1.])) = 1000
+        assertEquals(1000.0, BinaryOp.BCE_WITH_LOGITS.apply(-1000.0, 1.0), 1e-9);
+        assertEquals(0.0, BinaryOp.BCE_WITH_LOGITS.apply(1000.0, 1.0), 1e-9);
+        assertEquals(0.01, UnaryOp.LEAKY_RELU.derivative(0, 0, 0.01, 0), "PyTorch's leaky_relu backward at 0: the negative slope");
+        assertEquals(1.0, UnaryOp.LEAKY_RELU.derivative(1e-300, 0, 0.01, 0));
+    }
+
+    private View floats(float[] v, int... shape) { return View.contiguous(scalar.wrap(v), shape); }
+
+    @Test
+    void reductionsProductsAndIndexingOnTheSpecification() {
+        View x = floats(new float[] {1, 3, 3, 2});
+        View out = View.contiguous(scalar.wrap(new long[1]), new int[] {1});
+        scalar.reduce(ReduceOp.ARGMAX, x, 1, 4, 1, out);
+        assertEquals(1L, ((long[]) scalar.toArray(out))[0], "the first of two maxima, as PyTorch");
+        scalar.reduce(ReduceOp.ARGMIN, floats(new float[] {2, 1, 1}), 1, 3, 1, out);
+        assertEquals(1L, ((long[]) scalar.toArray(out))[0]);
+        // softmax over dim 0 of [[0, 1], [ln 3, 1]]: columns (1/4, 3/4) and (1/2, 1/2)
+        View s = floats(new float[4], 2, 2);
+        scalar.softmax(floats(new float[] {0, 1, (float) Math.log(3), 1}, 2, 2), 1, 2, 2, s, false);
+        assertArrayEquals(new float[] {0.25f, 0.5f, 0.75f, 0.5f}, (float[]) scalar.toArray(s), 1e-6f);
+        // two batches of [1, 1] x [1, 1]: the second lands in the second slot
+        View c = floats(new float[2], 2, 1, 1);
+        scalar.matmul(floats(new float[] {2, 3}, 2, 1, 1), floats(new float[] {5, 7}, 2, 1, 1), c, 2, 1, 1, 1, 1, 0);
+        assertArrayEquals(new float[] {10, 21}, (float[]) scalar.toArray(c));
+        // rows picked by an index read with stride 2: indices 2 and 0 of [0, 9, 2, 9]
+        View idx = new View(scalar.wrap(new long[] {2, 9, 0, 9}), new int[] {2}, new int[] {2}, 0);
+        View rows = floats(new float[4], 2, 2);
+        scalar.indexSelect(floats(new float[] {0, 1, 2, 3, 4, 5}, 3, 2), idx, 2, rows);
+        assertArrayEquals(new float[] {4, 5, 0, 1}, (float[]) scalar.toArray(rows));
+        View acc = floats(new float[6], 3, 2);
+        scalar.indexAdd(floats(new float[] {1, 1, 2, 2}, 2, 2), idx, 2, acc);
+        assertArrayEquals(new float[] {2, 2, 0, 0, 1, 1}, (float[]) scalar.toArray(acc));
+        // fill of the middle of a storage leaves the rest alone
+        float[] backing = {9, 9, 9, 9, 9};
+        scalar.fill(new View(scalar.wrap(backing), new int[] {3}, new int[] {1}, 1), 0);
+        View all = floats(backing, 5);
+        assertArrayEquals(new float[] {9, 0, 0, 0, 9}, (float[]) scalar.toArray(all));
+        assertEquals("scalar", scalar.name());
+    }
+}
