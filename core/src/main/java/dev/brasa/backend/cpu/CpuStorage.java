@@ -69,6 +69,16 @@ public final class CpuStorage extends Storage {
     /** The byte array (BOOL only). */
     public byte[] bools() { return b; }
 
+    /** The backing array: float[], double[], long[] or byte[] by kind. */
+    Object array() {
+        return switch (kind) {
+            case F32 -> f;
+            case F64 -> d;
+            case I64 -> l;
+            case BOOL -> b;
+        };
+    }
+
     double get(int i) {
         return switch (kind) {
             case F32 -> f[i];

@@ -117,6 +117,18 @@ public class ScalarBackend implements Backend {
         if (x.kind == Kind.F32 && o.kind == Kind.F32) {
             float[] a = x.f, r = o.f;
             for (int i = 0; i < n; i++, xo += xs, oo += os) r[oo] = (float) op.apply(a[xo], p, q);
+        } else if (x.kind == Kind.I64 && o.kind == Kind.I64 && op != UnaryOp.CLAMP) {        // exact beyond 2^53
+            long[] a = x.l, r = o.l;
+            for (int i = 0; i < n; i++, xo += xs, oo += os) {
+                long v = a[xo];
+                r[oo] = switch (op) {
+                    case NEG -> -v;
+                    case ABS -> Math.abs(v);
+                    case RELU -> Math.max(v, 0);
+                    case SIGN -> Long.signum(v);
+                    default -> (long) op.apply(v, p, q);
+                };
+            }
         } else {
             for (int i = 0; i < n; i++, xo += xs, oo += os) o.set(oo, op.apply(x.get(xo), p, q));
         }
@@ -178,9 +190,26 @@ public class ScalarBackend implements Backend {
         for (int o = 0; o < outer; o++) {
             for (int i = 0; i < inner; i++) {
                 int start = base + o * n * inner + i;
-                os.set(ob + o * inner + i, reduceLine(op, xs, start, inner, n));
+                if (xs.kind == Kind.I64 && os.kind == Kind.I64 && (op == ReduceOp.SUM || op == ReduceOp.MAX || op == ReduceOp.MIN)) {
+                    os.l[ob + o * inner + i] = reduceLongs(op, xs.l, start, inner, n);       // exact beyond 2^53
+                } else {
+                    os.set(ob + o * inner + i, reduceLine(op, xs, start, inner, n));
+                }
             }
         }
+    }
+
+    /** The sum, maximum or minimum of n longs of a starting at p with stride st, in long arithmetic (wrapping as PyTorch's). */
+    static long reduceLongs(ReduceOp op, long[] a, int p, int st, int n) {
+        long acc = op == ReduceOp.SUM ? 0 : a[p];
+        for (int j = 0; j < n; j++, p += st) {
+            acc = switch (op) {
+                case SUM -> acc + a[p];
+                case MAX -> Math.max(acc, a[p]);
+                default -> Math.min(acc, a[p]);
+            };
+        }
+        return acc;
     }
 
     /** Reduces n elements of s starting at p with stride st (the specification). */
@@ -371,7 +400,7 @@ public class ScalarBackend implements Backend {
         for (int r = 0; r < rows; r++) {
             int src = x.offset() + (int) is.l[index.offset() + r * index.strides()[0]] * rowSize;
             int dst = out.offset() + r * rowSize;
-            if (xs.kind == Kind.F32) System.arraycopy(xs.f, src, os.f, dst, rowSize);
+            if (xs.kind == os.kind) System.arraycopy(xs.array(), src, os.array(), dst, rowSize);      // exact for int64 too
             else for (int j = 0; j < rowSize; j++) os.set(dst + j, xs.get(src + j));
         }
     }

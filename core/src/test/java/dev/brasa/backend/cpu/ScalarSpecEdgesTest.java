@@ -41,6 +41,14 @@ class ScalarSpecEdgesTest {
         assertEquals(big, Brasa.tensor(big).add(Brasa.tensor(0L)).toLongArray()[0], "a double would round it to 2^53");
         assertEquals(1L << 53, Brasa.tensor(big).sub(Brasa.tensor(1L)).toLongArray()[0]);
         assertArrayEquals(new boolean[] {true}, toBool(Brasa.tensor(big).gt(Brasa.tensor(1L << 53))));
+        dev.brasa.Tensor pair = Brasa.tensor(big, 1L);
+        assertEquals(big + 1, pair.sum().toLongArray()[0], "sum");
+        assertEquals(big, pair.max().toLongArray()[0], "max");
+        assertEquals(1L, pair.min().toLongArray()[0], "min");
+        assertEquals(-big, pair.neg().toLongArray()[0], "neg");
+        assertEquals(big, pair.neg().abs().toLongArray()[0], "abs");
+        assertEquals(big, pair.index(Brasa.tensor(0L)).toLongArray()[0], "index");
+        assertEquals(big + 1, Brasa.tensor(new long[][] {{big, 1}}).sum(1).toLongArray()[0], "sum over a dim");
         assertEquals(2, BinaryOp.SUB.apply(5L, 3L));
         long[][] cases = {{2, 2}, {3, 2}, {1, 2}};
         long[][] expect = {{0, 1, 0, 1}, {1, 1, 0, 0}, {0, 0, 1, 1}};       // GT, GE, LT, LE
