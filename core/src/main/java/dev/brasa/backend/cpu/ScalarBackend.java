@@ -396,12 +396,12 @@ public class ScalarBackend implements Backend {
     @Override
     public void indexSelect(View x, View index, int rowSize, View out) {
         CpuStorage xs = cpu(x), is = cpu(index), os = cpu(out);
+        if (xs.kind != os.kind) throw new IllegalArgumentException("indexSelect: out must hold x's kind " + xs.kind + ", got " + os.kind);
         int rows = index.numel();
         for (int r = 0; r < rows; r++) {
             int src = x.offset() + (int) is.l[index.offset() + r * index.strides()[0]] * rowSize;
             int dst = out.offset() + r * rowSize;
-            if (xs.kind == os.kind) System.arraycopy(xs.array(), src, os.array(), dst, rowSize);      // exact for int64 too
-            else for (int j = 0; j < rowSize; j++) os.set(dst + j, xs.get(src + j));
+            System.arraycopy(xs.array(), src, os.array(), dst, rowSize);      // exact for int64 too
         }
     }
 

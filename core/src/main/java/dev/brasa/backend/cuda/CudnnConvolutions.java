@@ -69,15 +69,8 @@ final class CudnnConvolutions {
                         Cudnn.cudnnFindConvolutionForwardAlgorithmEx(handle, p.x, ptr(x), p.w, ptr(w), p.conv, p.y, ptr(y), ALGOS, count, perf,
                                 ws, bytes));
             }
-            Algo al = p.fwd;
-            long ws = al.workspace == 0 ? 0 : allocator.allocate(al.workspace);
-            try {
-                CudaErrors.dnn(Cudnn.cudnnSetConvolutionMathType(p.conv, al.math), "cudnnSetConvolutionMathType");
-                CudaErrors.dnn(Cudnn.cudnnConvolutionForward(handle, one, p.x, ptr(x), p.w, ptr(w), p.conv, al.algo, ptr(ws), al.workspace, zero, p.y,
-                        ptr(y)), "cudnnConvolutionForward");
-            } finally {
-                if (ws != 0) allocator.free(ws, al.workspace);
-            }
+            run(p, p.fwd, "cudnnConvolutionForward", (algo, ws, bytes) ->
+                    Cudnn.cudnnConvolutionForward(handle, one, p.x, ptr(x), p.w, ptr(w), p.conv, algo, ws, bytes, zero, p.y, ptr(y)));
             if (bias != 0) CudaErrors.dnn(Cudnn.cudnnAddTensor(handle, one, p.bias, ptr(bias), one, p.y, ptr(y)), "cudnnAddTensor");
         }
     }
@@ -98,15 +91,8 @@ final class CudnnConvolutions {
                             Cudnn.cudnnFindConvolutionBackwardFilterAlgorithmEx(handle, p.x, ptr(x), p.y, ptr(gp), p.conv, p.w, ptr(gw), ALGOS,
                                     count, perf, ws, bytes));
                 }
-                Algo al = p.filter;
-                long ws = al.workspace == 0 ? 0 : allocator.allocate(al.workspace);
-                try {
-                    CudaErrors.dnn(Cudnn.cudnnSetConvolutionMathType(p.conv, al.math), "cudnnSetConvolutionMathType");
-                    CudaErrors.dnn(Cudnn.cudnnConvolutionBackwardFilter(handle, one, p.x, ptr(x), p.y, ptr(gp), p.conv, al.algo, ptr(ws), al.workspace,
-                            zero, p.w, ptr(gw)), "cudnnConvolutionBackwardFilter");
-                } finally {
-                    if (ws != 0) allocator.free(ws, al.workspace);
-                }
+                run(p, p.filter, "cudnnConvolutionBackwardFilter", (algo, ws, bytes) ->
+                        Cudnn.cudnnConvolutionBackwardFilter(handle, one, p.x, ptr(x), p.y, ptr(gp), p.conv, algo, ws, bytes, zero, p.w, ptr(gw)));
             }
             if (gx != 0) {
                 if (p.data == null) {
@@ -114,16 +100,25 @@ final class CudnnConvolutions {
                             Cudnn.cudnnFindConvolutionBackwardDataAlgorithmEx(handle, p.w, ptr(w), p.y, ptr(gp), p.conv, p.x, ptr(gx), ALGOS,
                                     count, perf, ws, bytes));
                 }
-                Algo al = p.data;
-                long ws = al.workspace == 0 ? 0 : allocator.allocate(al.workspace);
-                try {
-                    CudaErrors.dnn(Cudnn.cudnnSetConvolutionMathType(p.conv, al.math), "cudnnSetConvolutionMathType");
-                    CudaErrors.dnn(Cudnn.cudnnConvolutionBackwardData(handle, one, p.w, ptr(w), p.y, ptr(gp), p.conv, al.algo, ptr(ws), al.workspace,
-                            zero, p.x, ptr(gx)), "cudnnConvolutionBackwardData");
-                } finally {
-                    if (ws != 0) allocator.free(ws, al.workspace);
-                }
+                run(p, p.data, "cudnnConvolutionBackwardData", (algo, ws, bytes) ->
+                        Cudnn.cudnnConvolutionBackwardData(handle, one, p.w, ptr(w), p.y, ptr(gp), p.conv, algo, ws, bytes, zero, p.x, ptr(gx)));
             }
+        }
+    }
+
+    @FunctionalInterface
+    private interface Call {
+        int run(int algo, MemorySegment workspace, long bytes);
+    }
+
+    /** Runs one convolution call with its algorithm's math type and a workspace from the caching allocator, given back after. */
+    private void run(Plan p, Algo al, String name, Call call) {
+        long ws = al.workspace == 0 ? 0 : allocator.allocate(al.workspace);
+        try {
+            CudaErrors.dnn(Cudnn.cudnnSetConvolutionMathType(p.conv, al.math), "cudnnSetConvolutionMathType");
+            CudaErrors.dnn(call.run(al.algo, ptr(ws), al.workspace), name);
+        } finally {
+            if (ws != 0) allocator.free(ws, al.workspace);      // one stream: the next op that takes this block runs after this one
         }
     }
 

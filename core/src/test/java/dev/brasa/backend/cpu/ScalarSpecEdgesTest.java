@@ -42,13 +42,14 @@ class ScalarSpecEdgesTest {
         assertEquals(1L << 53, Brasa.tensor(big).sub(Brasa.tensor(1L)).toLongArray()[0]);
         assertArrayEquals(new boolean[] {true}, toBool(Brasa.tensor(big).gt(Brasa.tensor(1L << 53))));
         dev.brasa.Tensor pair = Brasa.tensor(big, 1L);
-        assertEquals(big + 1, pair.sum().toLongArray()[0], "sum");
+        assertEquals(big + 2, Brasa.tensor(big, 2L).sum().toLongArray()[0], "sum (2^53 + 3 has no double)");
         assertEquals(big, pair.max().toLongArray()[0], "max");
         assertEquals(1L, pair.min().toLongArray()[0], "min");
         assertEquals(-big, pair.neg().toLongArray()[0], "neg");
         assertEquals(big, pair.neg().abs().toLongArray()[0], "abs");
         assertEquals(big, pair.index(Brasa.tensor(0L)).toLongArray()[0], "index");
-        assertEquals(big + 1, Brasa.tensor(new long[][] {{big, 1}}).sum(1).toLongArray()[0], "sum over a dim");
+        assertArrayEquals(new long[] {big + 2, 3}, Brasa.tensor(new long[][] {{big, 2}, {1, 2}}).sum(1).toLongArray(), "sums of rows");
+        assertArrayEquals(new long[] {big + 1, 4}, Brasa.tensor(new long[][] {{big, 2}, {1, 2}}).sum(0).toLongArray(), "sums of columns");
         assertEquals(2, BinaryOp.SUB.apply(5L, 3L));
         long[][] cases = {{2, 2}, {3, 2}, {1, 2}};
         long[][] expect = {{0, 1, 0, 1}, {1, 1, 0, 0}, {0, 0, 1, 1}};       // GT, GE, LT, LE
@@ -93,10 +94,18 @@ class ScalarSpecEdgesTest {
         View s = floats(new float[4], 2, 2);
         scalar.softmax(floats(new float[] {0, 1, (float) Math.log(3), 1}, 2, 2), 1, 2, 2, s, false);
         assertArrayEquals(new float[] {0.25f, 0.5f, 0.75f, 0.5f}, (float[]) scalar.toArray(s), 1e-6f);
-        // two batches of [1, 1] x [1, 1]: the second lands in the second slot
-        View c = floats(new float[2], 2, 1, 1);
-        scalar.matmul(floats(new float[] {2, 3}, 2, 1, 1), floats(new float[] {5, 7}, 2, 1, 1), c, 2, 1, 1, 1, 1, 0);
-        assertArrayEquals(new float[] {10, 21}, (float[]) scalar.toArray(c));
+        // softmax over dim 0 where one row is 1000 larger: the shift by the column's maximum keeps exp finite
+        View big = floats(new float[6], 3, 2);
+        scalar.softmax(floats(new float[] {0, 0, 1000, 1000, 0, 0}, 3, 2), 1, 3, 2, big, false);
+        assertArrayEquals(new float[] {0, 0, 1, 1, 0, 0}, (float[]) scalar.toArray(big));
+        // two batches of [1, 1] x [1, 2]: the second lands in the second slot, in float and in double
+        View c = floats(new float[4], 2, 1, 2);
+        scalar.matmul(floats(new float[] {2, 3}, 2, 1, 1), floats(new float[] {5, 6, 7, 8}, 2, 1, 2), c, 2, 1, 2, 1, 1, 0);
+        assertArrayEquals(new float[] {10, 12, 21, 24}, (float[]) scalar.toArray(c));
+        View cd = View.contiguous(scalar.wrap(new double[4]), new int[] {2, 1, 2});
+        scalar.matmul(View.contiguous(scalar.wrap(new double[] {2, 3}), new int[] {2, 1, 1}),
+                View.contiguous(scalar.wrap(new double[] {5, 6, 7, 8}), new int[] {2, 1, 2}), cd, 2, 1, 2, 1, 1, 0);
+        assertArrayEquals(new double[] {10, 12, 21, 24}, (double[]) scalar.toArray(cd));
         // rows picked by an index read with stride 2: indices 2 and 0 of [0, 9, 2, 9]
         View idx = new View(scalar.wrap(new long[] {2, 9, 0, 9}), new int[] {2}, new int[] {2}, 0);
         View rows = floats(new float[4], 2, 2);
@@ -110,6 +119,11 @@ class ScalarSpecEdgesTest {
         scalar.fill(new View(scalar.wrap(backing), new int[] {3}, new int[] {1}, 1), 0);
         View all = floats(backing, 5);
         assertArrayEquals(new float[] {9, 0, 0, 0, 9}, (float[]) scalar.toArray(all));
+        // fill of a [2, 2] block of a [3, 3] matrix: rows of stride 1, not one run
+        float[] grid = new float[9];
+        java.util.Arrays.fill(grid, 9);
+        scalar.fill(new View(scalar.wrap(grid), new int[] {2, 2}, new int[] {3, 1}, 4), 0);
+        assertArrayEquals(new float[] {9, 9, 9, 9, 0, 0, 9, 0, 0}, (float[]) scalar.toArray(floats(grid, 9)));
         assertEquals("scalar", scalar.name());
     }
 }
