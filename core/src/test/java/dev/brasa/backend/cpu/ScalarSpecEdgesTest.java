@@ -45,6 +45,9 @@ class ScalarSpecEdgesTest {
         assertEquals(big + 2, Brasa.tensor(big, 2L).sum().toLongArray()[0], "sum (2^53 + 3 has no double)");
         assertEquals(big, pair.max().toLongArray()[0], "max");
         assertEquals(1L, pair.min().toLongArray()[0], "min");
+        assertEquals(big, Brasa.tensor(big, big + 2).min().toLongArray()[0], "min beyond 2^53");
+        long[] cube = {big, 2, 1, 2, big, 4, 3, 4};                              // [2, 2, 2], summed over dim 1
+        assertArrayEquals(new long[] {big + 1, 4, big + 3, 8}, Brasa.tensor(cube).reshape(2, 2, 2).sum(1).toLongArray(), "outer and inner 2");
         assertEquals(-big, pair.neg().toLongArray()[0], "neg");
         assertEquals(big, pair.neg().abs().toLongArray()[0], "abs");
         assertEquals(big, pair.index(Brasa.tensor(0L)).toLongArray()[0], "index");
@@ -102,6 +105,16 @@ class ScalarSpecEdgesTest {
         View c = floats(new float[4], 2, 1, 2);
         scalar.matmul(floats(new float[] {2, 3}, 2, 1, 1), floats(new float[] {5, 6, 7, 8}, 2, 1, 2), c, 2, 1, 2, 1, 1, 0);
         assertArrayEquals(new float[] {10, 12, 21, 24}, (float[]) scalar.toArray(c));
+        // [2, 1] x [1, 2] into a contiguous result and into a transposed one (strides 1 and 2)
+        View outer = floats(new float[4], 1, 2, 2), outerT = new View(scalar.wrap(new float[4]), new int[] {1, 2, 2}, new int[] {4, 1, 2}, 0);
+        scalar.matmul(floats(new float[] {1, 2}, 1, 2, 1), floats(new float[] {3, 4}, 1, 1, 2), outer, 1, 2, 2, 1, 1, 0);
+        scalar.matmul(floats(new float[] {1, 2}, 1, 2, 1), floats(new float[] {3, 4}, 1, 1, 2), outerT, 1, 2, 2, 1, 1, 0);
+        assertArrayEquals(new float[] {3, 4, 6, 8}, (float[]) scalar.toArray(outer));
+        assertArrayEquals(new float[] {3, 6, 4, 8}, (float[]) scalar.toArray(View.contiguous(outerT.storage(), new int[] {4})));
+        View outerD = new View(scalar.wrap(new double[4]), new int[] {1, 2, 2}, new int[] {4, 1, 2}, 0);
+        scalar.matmul(View.contiguous(scalar.wrap(new double[] {1, 2}), new int[] {1, 2, 1}),
+                View.contiguous(scalar.wrap(new double[] {3, 4}), new int[] {1, 1, 2}), outerD, 1, 2, 2, 1, 1, 0);
+        assertArrayEquals(new double[] {3, 6, 4, 8}, (double[]) scalar.toArray(View.contiguous(outerD.storage(), new int[] {4})));
         View cd = View.contiguous(scalar.wrap(new double[4]), new int[] {2, 1, 2});
         scalar.matmul(View.contiguous(scalar.wrap(new double[] {2, 3}), new int[] {2, 1, 1}),
                 View.contiguous(scalar.wrap(new double[] {5, 6, 7, 8}), new int[] {2, 1, 2}), cd, 2, 1, 2, 1, 1, 0);
