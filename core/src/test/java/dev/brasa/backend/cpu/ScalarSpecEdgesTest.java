@@ -139,4 +139,19 @@ class ScalarSpecEdgesTest {
         assertArrayEquals(new float[] {9, 9, 9, 9, 0, 0, 9, 0, 0}, (float[]) scalar.toArray(floats(grid, 9)));
         assertEquals("scalar", scalar.name());
     }
+
+    /**
+     * Each unary op's row carries the CUDA expressions the generated kernel switch returns (nvcc accepts a
+     * bare "return ;" with only a warning, so the compile check alone would not notice an empty one).
+     */
+    @Test
+    void everyUnaryOpCarriesItsCudaExpressions() {
+        String header = dev.brasa.backend.cuda.KernelCompiler.header();
+        for (UnaryOp op : UnaryOp.values()) {
+            org.junit.jupiter.api.Assertions.assertFalse(op.cudaForward().isBlank(), op + " forward");
+            org.junit.jupiter.api.Assertions.assertFalse(op.cudaBackward().isBlank(), op + " backward");
+            org.junit.jupiter.api.Assertions.assertTrue(header.contains("case UNARY_" + op.name() + ": return " + op.cudaForward() + ";"), op.name());
+            org.junit.jupiter.api.Assertions.assertTrue(header.contains("case UNARY_" + op.name() + ": return " + op.cudaBackward() + ";"), op.name());
+        }
+    }
 }
