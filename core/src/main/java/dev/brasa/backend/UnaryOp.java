@@ -81,6 +81,21 @@ public enum UnaryOp {
         };
     }
 
+    /**
+     * The value for a 64-bit integer, exact beyond 2^53 for the ops that keep integers (NEG, ABS, RELU,
+     * SIGN); any other op goes through {@link #apply(double, double, double)} and is truncated back.
+     * A name of its own, not an overload: apply(0, p, q) with an int literal must stay the double form.
+     */
+    public long applyLong(long x, double p, double q) {
+        return switch (this) {
+            case NEG -> -x;
+            case ABS -> Math.abs(x);
+            case RELU -> Math.max(x, 0);
+            case SIGN -> Long.signum(x);
+            default -> (long) apply((double) x, p, q);
+        };
+    }
+
     /** d(out)/d(in) at input x with output y (PyTorch's conventions at kinks). */
     public double derivative(double x, double y, double p, double q) {
         return switch (this) {

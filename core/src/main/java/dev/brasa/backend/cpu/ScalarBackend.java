@@ -117,18 +117,9 @@ public class ScalarBackend implements Backend {
         if (x.kind == Kind.F32 && o.kind == Kind.F32) {
             float[] a = x.f, r = o.f;
             for (int i = 0; i < n; i++, xo += xs, oo += os) r[oo] = (float) op.apply(a[xo], p, q);
-        } else if (x.kind == Kind.I64 && o.kind == Kind.I64 && op != UnaryOp.CLAMP) {        // exact beyond 2^53
+        } else if (x.kind == Kind.I64 && o.kind == Kind.I64) {        // exact beyond 2^53
             long[] a = x.l, r = o.l;
-            for (int i = 0; i < n; i++, xo += xs, oo += os) {
-                long v = a[xo];
-                r[oo] = switch (op) {
-                    case NEG -> -v;
-                    case ABS -> Math.abs(v);
-                    case RELU -> Math.max(v, 0);
-                    case SIGN -> Long.signum(v);
-                    default -> (long) op.apply(v, p, q);
-                };
-            }
+            for (int i = 0; i < n; i++, xo += xs, oo += os) r[oo] = op.applyLong(a[xo], p, q);
         } else {
             for (int i = 0; i < n; i++, xo += xs, oo += os) o.set(oo, op.apply(x.get(xo), p, q));
         }
