@@ -9,14 +9,11 @@ import time
 import torch
 from torch import nn
 
+import pytorch_nets
+
 threads = int(sys.argv[1])
 layers = sys.argv[2].split(',') if len(sys.argv) > 2 and sys.argv[2] else ['conv1', 'conv2', 'relu_pool', 'cnn_step']
 torch.set_num_threads(threads)
-
-
-def cnn():
-    return nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(),
-                         nn.MaxPool2d(2), nn.Flatten(), nn.Linear(1568, 10))
 
 
 def op_for(layer):
@@ -31,7 +28,7 @@ def op_for(layer):
         x, g = torch.randn(64, 16, 28, 28).requires_grad_(), torch.rand(64, 16, 14, 14)
         return lambda: nn.functional.max_pool2d(torch.relu(x), 2).backward(g)
     if layer == 'cnn_step':
-        net = cnn()
+        net = pytorch_nets.cnn()
         opt = torch.optim.Adam(net.parameters(), 1e-3)
         ce = nn.CrossEntropyLoss()
         x, y = torch.rand(64, 1, 28, 28), torch.arange(64) % 10
