@@ -26,8 +26,19 @@ final class SimdElementwise {
 
     static void unaryRow(UnaryOp op, CpuStorage x, int xo, CpuStorage o, int oo, int n, double p, double q) {
         float[] a = x.f, r = o.f;
-        int bound = S.loopBound(n);
-        UNARY_ROWS[op.ordinal()].run(a, xo, r, oo, bound, (float) p, (float) q);
+        int bound = S.loopBound(n), k = op.ordinal();
+        float fp = (float) p, fq = (float) q;
+        Tiering t = UNARY_TIERS[k];
+        if (t == null || bound < Tiering.MIN_ROW || t.warm()) {
+            UNARY_ROWS[k].run(a, xo, r, oo, bound, fp, fq);
+        } else {
+            int w = Tiering.PROBE;
+            long t0 = System.nanoTime();
+            UNARY_ROWS[k].run(a, xo, r, oo, w, fp, fq);
+            long t1 = System.nanoTime();
+            UNARY_TWINS[k].run(a, xo + w, r, oo + w, bound - w, fp, fq);
+            t.record(t1 - t0, w, System.nanoTime() - t1, bound - w);
+        }
         for (int i = bound; i < n; i++) r[oo + i] = (float) op.apply(a[xo + i], p, q);
     }
 
@@ -85,6 +96,70 @@ final class SimdElementwise {
             }
         };
         UNARY_ROWS[UnaryOp.IDENTITY.ordinal()] = (a, ao, r, ro, n, p, q) -> System.arraycopy(a, ao, r, ro, n);
+    }
+
+    /**
+     * The scalar twins of the vector loops (see {@link Tiering}): the same operations one element at
+     * a time, so the same bits. IDENTITY has none (it is a copy); POW's twin squares in scalars and
+     * otherwise runs the vector loop, whose POW may round differently from Math.pow.
+     */
+    private static final UnaryRow[] UNARY_TWINS = new UnaryRow[UnaryOp.values().length];
+    private static final Tiering[] UNARY_TIERS = new Tiering[UnaryOp.values().length];
+
+    static {
+        UNARY_TWINS[UnaryOp.NEG.ordinal()] = (a, ao, r, ro, n, p, q) -> {
+            for (int i = 0; i < n; i++) r[ro + i] = -a[ao + i];
+        };
+        UNARY_TWINS[UnaryOp.EXP.ordinal()] = (a, ao, r, ro, n, p, q) -> VMath.expTwin(a, ao, r, ro, n, 1f, 0f, false);
+        UNARY_TWINS[UnaryOp.LOG.ordinal()] = (a, ao, r, ro, n, p, q) -> VMath.logTwin(a, ao, r, ro, n);
+        UNARY_TWINS[UnaryOp.TANH.ordinal()] = (a, ao, r, ro, n, p, q) -> VMath.tanhTwin(a, ao, r, ro, n);
+        UNARY_TWINS[UnaryOp.SIGMOID.ordinal()] = (a, ao, r, ro, n, p, q) -> VMath.sigmoidTwin(a, ao, r, ro, n);
+        UNARY_TWINS[UnaryOp.RELU.ordinal()] = (a, ao, r, ro, n, p, q) -> {
+            for (int i = 0; i < n; i++) r[ro + i] = Math.max(a[ao + i], 0f);
+        };
+        UNARY_TWINS[UnaryOp.SQRT.ordinal()] = (a, ao, r, ro, n, p, q) -> {
+            for (int i = 0; i < n; i++) r[ro + i] = (float) Math.sqrt(a[ao + i]);
+        };
+        UNARY_TWINS[UnaryOp.ABS.ordinal()] = (a, ao, r, ro, n, p, q) -> {
+            for (int i = 0; i < n; i++) r[ro + i] = Math.abs(a[ao + i]);
+        };
+        UNARY_TWINS[UnaryOp.RECIPROCAL.ordinal()] = (a, ao, r, ro, n, p, q) -> {
+            for (int i = 0; i < n; i++) r[ro + i] = 1f / a[ao + i];
+        };
+        UNARY_TWINS[UnaryOp.POW.ordinal()] = (a, ao, r, ro, n, p, q) -> {
+            if (p != 2f) {
+                UNARY_ROWS[UnaryOp.POW.ordinal()].run(a, ao, r, ro, n, p, q);
+                return;
+            }
+            for (int i = 0; i < n; i++) r[ro + i] = a[ao + i] * a[ao + i];
+        };
+        UNARY_TWINS[UnaryOp.CLAMP.ordinal()] = (a, ao, r, ro, n, p, q) -> {
+            for (int i = 0; i < n; i++) r[ro + i] = Math.min(Math.max(a[ao + i], p), q);
+        };
+        UNARY_TWINS[UnaryOp.LEAKY_RELU.ordinal()] = (a, ao, r, ro, n, p, q) -> {
+            for (int i = 0; i < n; i++) r[ro + i] = a[ao + i] <= 0f ? a[ao + i] * p : a[ao + i];
+        };
+        for (UnaryOp op : UnaryOp.values()) {
+            if (UNARY_TWINS[op.ordinal()] != null) UNARY_TIERS[op.ordinal()] = new Tiering();
+        }
+    }
+
+    /** Makes every kernel cold again (a new {@link Tiering} each), for the tests of the cold path. */
+    static void coolDown() {
+        for (int k = 0; k < UNARY_TIERS.length; k++) if (UNARY_TIERS[k] != null) UNARY_TIERS[k] = new Tiering();
+        for (int k = 0; k < BINARY_TIERS.length; k++) if (BINARY_TIERS[k] != null) BINARY_TIERS[k] = new Tiering();
+    }
+
+    /** The vector loop of op, for the twin tests: n a multiple of the vector length. */
+    static void unaryVectors(UnaryOp op, float[] a, int ao, float[] r, int ro, int n, float p, float q) {
+        UNARY_ROWS[op.ordinal()].run(a, ao, r, ro, n, p, q);
+    }
+
+    /** The scalar twin of op, for the twin tests; false where op has none. */
+    static boolean unaryTwin(UnaryOp op, float[] a, int ao, float[] r, int ro, int n, float p, float q) {
+        if (UNARY_TWINS[op.ordinal()] == null) return false;
+        UNARY_TWINS[op.ordinal()].run(a, ao, r, ro, n, p, q);
+        return true;
     }
 
     static void unaryBackward(UnaryOp op, View grad, View y, View out, double p, double q) {
@@ -166,24 +241,62 @@ final class SimdElementwise {
 
     static void binaryRow(BinaryOp op, CpuStorage a, int ao, int as, CpuStorage b, int bo, int bs, CpuStorage o, int oo, int n) {
         float[] x = a.f, y = b.f, r = o.f;
-        int i = 0, bound = S.loopBound(n);
+        int bound = S.loopBound(n);
+        Tiering t = BINARY_TIERS[op.ordinal()];
+        if (bound < Tiering.MIN_ROW || t.warm()) {
+            binaryVectors(op, x, ao, as, y, bo, bs, r, oo, 0, bound);
+        } else {
+            int w = Tiering.PROBE;
+            long t0 = System.nanoTime();
+            binaryVectors(op, x, ao, as, y, bo, bs, r, oo, 0, w);
+            long t1 = System.nanoTime();
+            binaryTwin(op, x, ao, as, y, bo, bs, r, oo, w, bound);
+            t.record(t1 - t0, w, System.nanoTime() - t1, bound - w);
+        }
+        for (int i = bound; i < n; i++) r[oo + i] = (float) op.apply(x[ao + i * as], y[bo + i * bs]);
+    }
+
+    private static final Tiering[] BINARY_TIERS = new Tiering[BinaryOp.values().length];
+
+    static {
+        for (BinaryOp op : BinaryOp.values()) if (vectorized(op)) BINARY_TIERS[op.ordinal()] = new Tiering();
+    }
+
+    /** r[oo + i] = op(x[ao + i as], y[bo + i bs]) in vectors for i in [from, to), both multiples of the vector length. */
+    static void binaryVectors(BinaryOp op, float[] x, int ao, int as, float[] y, int bo, int bs, float[] r, int oo, int from, int to) {
         if (as == 1 && bs == 1) {
-            for (; i < bound; i += L) {
+            for (int i = from; i < to; i += L) {
                 vbinary(op, FloatVector.fromArray(S, x, ao + i), FloatVector.fromArray(S, y, bo + i)).intoArray(r, oo + i);
             }
-            for (; i < n; i++) r[oo + i] = (float) op.apply(x[ao + i], y[bo + i]);
         } else if (as == 1) {
             FloatVector yv = FloatVector.broadcast(S, y[bo]);
-            for (; i < bound; i += L) vbinary(op, FloatVector.fromArray(S, x, ao + i), yv).intoArray(r, oo + i);
-            for (; i < n; i++) r[oo + i] = (float) op.apply(x[ao + i], y[bo]);
+            for (int i = from; i < to; i += L) vbinary(op, FloatVector.fromArray(S, x, ao + i), yv).intoArray(r, oo + i);
         } else {
             FloatVector xv = FloatVector.broadcast(S, x[ao]);
-            for (; i < bound; i += L) vbinary(op, xv, FloatVector.fromArray(S, y, bo + i)).intoArray(r, oo + i);
-            for (; i < n; i++) r[oo + i] = (float) op.apply(x[ao], y[bo + i]);
+            for (int i = from; i < to; i += L) vbinary(op, xv, FloatVector.fromArray(S, y, bo + i)).intoArray(r, oo + i);
         }
     }
 
-    private static boolean vectorized(BinaryOp op) {
+    /** {@link #binaryVectors}' scalar twin (see {@link Tiering}), for any from and to: the same float operations, so the same bits. */
+    static void binaryTwin(BinaryOp op, float[] x, int ao, int as, float[] y, int bo, int bs, float[] r, int oo, int from, int to) {
+        switch (op) {
+            case ADD -> { for (int i = from; i < to; i++) r[oo + i] = x[ao + i * as] + y[bo + i * bs]; }
+            case SUB -> { for (int i = from; i < to; i++) r[oo + i] = x[ao + i * as] - y[bo + i * bs]; }
+            case MUL -> { for (int i = from; i < to; i++) r[oo + i] = x[ao + i * as] * y[bo + i * bs]; }
+            case DIV -> { for (int i = from; i < to; i++) r[oo + i] = x[ao + i * as] / y[bo + i * bs]; }
+            case MAX -> { for (int i = from; i < to; i++) r[oo + i] = Math.max(x[ao + i * as], y[bo + i * bs]); }
+            case MIN -> { for (int i = from; i < to; i++) r[oo + i] = Math.min(x[ao + i * as], y[bo + i * bs]); }
+            case MASK_POSITIVE -> {
+                for (int i = from; i < to; i++) {
+                    float v = y[bo + i * bs];
+                    r[oo + i] = v <= 0f || v != v ? 0f : x[ao + i * as];
+                }
+            }
+            default -> throw new AssertionError(op + " is not a float vector op");
+        }
+    }
+
+    static boolean vectorized(BinaryOp op) {
         return switch (op) {
             case ADD, SUB, MUL, DIV, MAX, MIN, MASK_POSITIVE -> true;
             default -> false;

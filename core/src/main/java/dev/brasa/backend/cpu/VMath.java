@@ -18,36 +18,65 @@ final class VMath {
     private static final VectorSpecies<Float> S = SimdBackend.S;
 
     // polynomial coefficients and other constants, broadcast once
-    private static final FloatVector MAGIC = FloatVector.broadcast(S, 12582912f);
+    private static final float MAGIC_F = 12582912f;
+    private static final FloatVector MAGIC = FloatVector.broadcast(S, MAGIC_F);
     private static final int MAGIC_BITS = 0x4B400000;
-    private static final FloatVector K1 = FloatVector.broadcast(S, 1f);
-    private static final FloatVector K2 = FloatVector.broadcast(S, 1.9875691500E-4f);
-    private static final FloatVector K3 = FloatVector.broadcast(S, 1.3981999507E-3f);
-    private static final FloatVector K4 = FloatVector.broadcast(S, 8.3334519073E-3f);
-    private static final FloatVector K5 = FloatVector.broadcast(S, 4.1665795894E-2f);
-    private static final FloatVector K6 = FloatVector.broadcast(S, 1.6666665459E-1f);
-    private static final FloatVector K7 = FloatVector.broadcast(S, 5.0000001201E-1f);
-    private static final FloatVector K8 = FloatVector.broadcast(S, 7.0376836292E-2f);
-    private static final FloatVector K9 = FloatVector.broadcast(S, -1.1514610310E-1f);
-    private static final FloatVector K10 = FloatVector.broadcast(S, 1.1676998740E-1f);
-    private static final FloatVector K11 = FloatVector.broadcast(S, -1.2420140846E-1f);
-    private static final FloatVector K12 = FloatVector.broadcast(S, 1.4249322787E-1f);
-    private static final FloatVector K13 = FloatVector.broadcast(S, -1.6668057665E-1f);
-    private static final FloatVector K14 = FloatVector.broadcast(S, 2.0000714765E-1f);
-    private static final FloatVector K15 = FloatVector.broadcast(S, -2.4999993993E-1f);
-    private static final FloatVector K16 = FloatVector.broadcast(S, 3.3333331174E-1f);
-    private static final FloatVector K17 = FloatVector.broadcast(S, -5.70498872745E-3f);
-    private static final FloatVector K18 = FloatVector.broadcast(S, 2.06390887954E-2f);
-    private static final FloatVector K19 = FloatVector.broadcast(S, -5.37397155531E-2f);
-    private static final FloatVector K20 = FloatVector.broadcast(S, 1.33314422036E-1f);
-    private static final FloatVector K21 = FloatVector.broadcast(S, -3.33332819422E-1f);
-    private static final FloatVector K22 = FloatVector.broadcast(S, 2f);
-    private static final FloatVector K23 = FloatVector.broadcast(S, 1.44269504088896341f);
-    private static final FloatVector K24 = FloatVector.broadcast(S, -0.693359375f);
-    private static final FloatVector K25 = FloatVector.broadcast(S, 2.12194440e-4f);
-    private static final FloatVector K26 = FloatVector.broadcast(S, -2.12194440e-4f);
-    private static final FloatVector K27 = FloatVector.broadcast(S, -0.5f);
-    private static final FloatVector K28 = FloatVector.broadcast(S, 0.693359375f);
+    private static final float C1 = 1f;
+    private static final FloatVector K1 = FloatVector.broadcast(S, C1);
+    private static final float C2 = 1.9875691500E-4f;
+    private static final FloatVector K2 = FloatVector.broadcast(S, C2);
+    private static final float C3 = 1.3981999507E-3f;
+    private static final FloatVector K3 = FloatVector.broadcast(S, C3);
+    private static final float C4 = 8.3334519073E-3f;
+    private static final FloatVector K4 = FloatVector.broadcast(S, C4);
+    private static final float C5 = 4.1665795894E-2f;
+    private static final FloatVector K5 = FloatVector.broadcast(S, C5);
+    private static final float C6 = 1.6666665459E-1f;
+    private static final FloatVector K6 = FloatVector.broadcast(S, C6);
+    private static final float C7 = 5.0000001201E-1f;
+    private static final FloatVector K7 = FloatVector.broadcast(S, C7);
+    private static final float C8 = 7.0376836292E-2f;
+    private static final FloatVector K8 = FloatVector.broadcast(S, C8);
+    private static final float C9 = -1.1514610310E-1f;
+    private static final FloatVector K9 = FloatVector.broadcast(S, C9);
+    private static final float C10 = 1.1676998740E-1f;
+    private static final FloatVector K10 = FloatVector.broadcast(S, C10);
+    private static final float C11 = -1.2420140846E-1f;
+    private static final FloatVector K11 = FloatVector.broadcast(S, C11);
+    private static final float C12 = 1.4249322787E-1f;
+    private static final FloatVector K12 = FloatVector.broadcast(S, C12);
+    private static final float C13 = -1.6668057665E-1f;
+    private static final FloatVector K13 = FloatVector.broadcast(S, C13);
+    private static final float C14 = 2.0000714765E-1f;
+    private static final FloatVector K14 = FloatVector.broadcast(S, C14);
+    private static final float C15 = -2.4999993993E-1f;
+    private static final FloatVector K15 = FloatVector.broadcast(S, C15);
+    private static final float C16 = 3.3333331174E-1f;
+    private static final FloatVector K16 = FloatVector.broadcast(S, C16);
+    private static final float C17 = -5.70498872745E-3f;
+    private static final FloatVector K17 = FloatVector.broadcast(S, C17);
+    private static final float C18 = 2.06390887954E-2f;
+    private static final FloatVector K18 = FloatVector.broadcast(S, C18);
+    private static final float C19 = -5.37397155531E-2f;
+    private static final FloatVector K19 = FloatVector.broadcast(S, C19);
+    private static final float C20 = 1.33314422036E-1f;
+    private static final FloatVector K20 = FloatVector.broadcast(S, C20);
+    private static final float C21 = -3.33332819422E-1f;
+    private static final FloatVector K21 = FloatVector.broadcast(S, C21);
+    private static final float C22 = 2f;
+    private static final FloatVector K22 = FloatVector.broadcast(S, C22);
+    private static final float C23 = 1.44269504088896341f;
+    private static final FloatVector K23 = FloatVector.broadcast(S, C23);
+    private static final float C24 = -0.693359375f;
+    private static final FloatVector K24 = FloatVector.broadcast(S, C24);
+    private static final float C25 = 2.12194440e-4f;
+    private static final FloatVector K25 = FloatVector.broadcast(S, C25);
+    private static final float C26 = -2.12194440e-4f;
+    private static final FloatVector K26 = FloatVector.broadcast(S, C26);
+    private static final float C27 = -0.5f;
+    private static final FloatVector K27 = FloatVector.broadcast(S, C27);
+    private static final float C28 = 0.693359375f;
+    private static final FloatVector K28 = FloatVector.broadcast(S, C28);
 
     private VMath() {}
 
@@ -135,6 +164,73 @@ final class VMath {
             y = z.fma(K27, y);
             FloatVector res = e.fma(K28, m.add(y));
             res.blend(Float.NEGATIVE_INFINITY, zero).blend(Float.POSITIVE_INFINITY, inf).blend(Float.NaN, invalid).intoArray(r, ro + i);
+        }
+    }
+
+    // The scalar twins: the same arithmetic as the vector kernels above, one element at a time, so
+    // they give the same bits (every step is a correctly rounded +, -, *, /, fma or a bit operation).
+    // SimdElementwise runs them while the vector kernels are not yet compiled (see Tiering).
+
+    /** One element of {@link #expRow}. */
+    static float exp1(float in, float mul, float add, boolean abs) {
+        float x = Math.fma(abs ? Math.abs(in) : in, mul, add);
+        float kx = Math.fma(x, C23, MAGIC_F);
+        float fx = kx - MAGIC_F;
+        int nn = Float.floatToRawIntBits(kx) - MAGIC_BITS;
+        float rr = Math.fma(fx, C24, x);
+        rr = Math.fma(fx, C25, rr);
+        float z = rr * rr;
+        float y = Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(C2, rr, C3), rr, C4), rr, C5), rr, C6), rr, C7), z, rr) + C1;
+        int half = nn >> 1;
+        float e = y * Float.intBitsToFloat((half + 127) << 23) * Float.intBitsToFloat((nn - half + 127) << 23);
+        return x > 88.72283f ? Float.POSITIVE_INFINITY : x < -87.33654f ? 0f : e;
+    }
+
+    /** {@link #expRow}'s twin, for any n. */
+    static void expTwin(float[] a, int ao, float[] r, int ro, int n, float mul, float add, boolean abs) {
+        for (int i = 0; i < n; i++) r[ro + i] = exp1(a[ao + i], mul, add, abs);
+    }
+
+    /** {@link #sigmoidRow}'s twin, for any n. */
+    static void sigmoidTwin(float[] a, int ao, float[] r, int ro, int n) {
+        for (int i = 0; i < n; i++) r[ro + i] = C1 / (exp1(a[ao + i], -1f, 0f, false) + 1f);
+    }
+
+    /** {@link #tanhRow}'s twin, for any n; r may be a. */
+    static void tanhTwin(float[] a, int ao, float[] r, int ro, int n) {
+        for (int i = 0; i < n; i++) {
+            float x = a[ao + i], e = exp1(x, 2f, 0f, true), z = x * x;
+            float p = Math.fma(Math.fma(Math.fma(Math.fma(C17, z, C18), z, C19), z, C20), z, C21);
+            float small = Math.fma(p * z, x, x);
+            float big = C1 - C22 / (e + 1f);
+            if (x < 0f) big = -big;
+            r[ro + i] = x != x ? x : Math.abs(x) < 0.625f ? small : big;
+        }
+    }
+
+    /** {@link #logRow}'s twin, for any n. */
+    static void logTwin(float[] a, int ao, float[] r, int ro, int n) {
+        for (int i = 0; i < n; i++) {
+            float x = a[ao + i];
+            boolean sub = x < Float.MIN_NORMAL;
+            float xc = Math.max(sub ? x * 8388608f : x, Float.MIN_NORMAL);
+            int bits = Float.floatToRawIntBits(xc);
+            float e = (float) ((bits >>> 23) - 0x7f) + 1f;
+            e = e - (sub ? 23f : 0f);
+            float m = Float.intBitsToFloat(bits & ~0x7f800000 | 0x3f000000);
+            boolean small = m < 0.707106781186547524f;
+            float tmp = small ? m : 0f;
+            m = m - 1f;
+            e = e - (small ? C1 : 0f);
+            m = m + tmp;
+            float z = m * m;
+            float y = Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(C8, m, C9), m, C10), m, C11), m, C12), m, C13),
+                    m, C14), m, C15), m, C16);
+            y = y * m * z;
+            y = Math.fma(e, C26, y);
+            y = Math.fma(z, C27, y);
+            float res = Math.fma(e, C28, m + y);
+            r[ro + i] = x != x || x < 0f ? Float.NaN : x == Float.POSITIVE_INFINITY ? x : x == 0f ? Float.NEGATIVE_INFINITY : res;
         }
     }
 

@@ -1,0 +1,48 @@
+package dev.brasa.backend.cpu;
+
+/**
+ * Whether one vector kernel is compiled yet, judged by timing it against its scalar twin.
+ *
+ * <p>Vector API code is fast only once C2 has compiled it: interpreted, or compiled by C1, every
+ * vector operation allocates and loops over its lanes, some hundred times slower than C2's code
+ * and several times slower than a plain scalar loop in the same tier. A kernel reaches C2 only
+ * after thousands of loop iterations, which at those speeds is most of a short job's first epoch
+ * (lesson 000's first epoch took 1.7 s against 0.1 s for the later ones). So while a kernel is
+ * cold, its callers run the vector code on a short probe of each large row, which is what gets it
+ * compiled, and the scalar twin on the rest; both are timed, and once the vector code beats the
+ * twin per element three calls in a row the kernel is warm for good and runs alone. The twins give
+ * the same bits as the vector code, so which one ran never shows in a result.
+ */
+final class Tiering {
+    /** Elements of a row the vector code takes while cold: a multiple of every vector length. */
+    static final int PROBE = 512;
+    /** Rows shorter than this run the vector code alone: the probe would be most of them. */
+    static final int MIN_ROW = 2 * PROBE;
+    /** Probes after which the vector code runs alone even if it never won (C2 has compiled it by then). */
+    static final int MAX_PROBES = 4096;
+    /** Wins in a row that make a kernel warm. */
+    static final int WINS = 3;
+
+    private volatile boolean warm;
+    // racy counters: a lost update only delays the switch by a call
+    private int wins, probes;
+
+    /** Whether the vector code runs alone. */
+    boolean warm() {
+        return warm;
+    }
+
+    /**
+     * One probe's timings: vectorNanos for vectorElements, scalarNanos for scalarElements (both
+     * positive counts). Warm after {@link #WINS} probes in a row where the vector code took less
+     * time per element, or after {@link #MAX_PROBES} probes.
+     */
+    void record(long vectorNanos, int vectorElements, long scalarNanos, int scalarElements) {
+        if (vectorNanos * scalarElements < scalarNanos * vectorElements) {
+            if (++wins >= WINS) warm = true;
+        } else {
+            wins = 0;
+        }
+        if (++probes >= MAX_PROBES) warm = true;
+    }
+}

@@ -1,0 +1,140 @@
+package dev.brasa.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.brasa.backend.BinaryOp;
+import dev.brasa.backend.UnaryOp;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The scalar twins that run while the vector kernels are cold (see {@link Tiering}) give the vector
+ * loops' bits, element for element, at every vector width this run uses (the simd-256 and simd-128
+ * runs take this class too), and the cold path stitches probe, twin and tail together in the right
+ * places.
+ */
+class TwinConformanceTest {
+    private static final int L = SimdBackend.L;
+
+    /** Special values first (signed zeros, infinities, NaN, subnormals, the kernels' range edges), then random ones of several scales. */
+    private static float[] inputs(int n, long seed) {
+        float[] specials = {0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, Float.MIN_VALUE, -Float.MIN_VALUE,
+            Float.MIN_NORMAL, 1e-40f, -1e-40f, 88.72283f, 88.72284f, 88.5f, -87.33654f, -87.33655f, -100f, 100f, 0.625f, -0.625f,
+            0.62499994f, 0.7071067f, 0.70710677f, 1f, -1f, 2f, 0.5f, 1e30f, -1e30f, Float.MAX_VALUE, 44.36f, -44.36f, 9.01f};
+        float[] x = new float[n];
+        Random r = new Random(seed);
+        for (int i = 0; i < n; i++) {
+            x[i] = i < specials.length ? specials[i] : (float) (r.nextGaussian() * Math.pow(10, r.nextInt(7) - 3));
+        }
+        return x;
+    }
+
+    private static void assertSameBits(float[] want, float[] got, String what) {
+        for (int i = 0; i < want.length; i++) {
+            if (Float.floatToIntBits(want[i]) != Float.floatToIntBits(got[i])) {
+                throw new AssertionError(what + " at " + i + ": vector " + want[i] + ", twin " + got[i]);
+            }
+        }
+    }
+
+    @Test
+    void unaryTwinsGiveTheVectorLoopsBits() {
+        int n = 512 * L;
+        float[] a = inputs(n, 1);
+        float[][] params = {{0f, 0f}, {2f, 0f}, {3f, 0f}, {-0.5f, 0.75f}, {0.01f, 0f}};
+        int ops = 0;
+        for (UnaryOp op : UnaryOp.values()) {
+            for (float[] pq : params) {
+                float[] want = new float[n + 3], got = new float[n + 3];
+                if (!SimdElementwise.acceptsUnaryRow(op, cpu(a), 1, cpu(want), 1, n)) continue;
+                SimdElementwise.unaryVectors(op, a, 0, want, 3, n, pq[0], pq[1]);
+                if (!SimdElementwise.unaryTwin(op, a, 0, got, 3, n, pq[0], pq[1])) {
+                    assertEquals(UnaryOp.IDENTITY, op, "only the copy has no twin");
+                    continue;
+                }
+                assertSameBits(want, got, op + " with p " + pq[0] + ", q " + pq[1]);
+                ops++;
+            }
+        }
+        assertTrue(ops >= 5 * 12, "every op with a twin compared, got " + ops);
+        // tanh in place, as the vector loop allows
+        float[] inPlace = a.clone(), want = new float[n];
+        SimdElementwise.unaryVectors(UnaryOp.TANH, a, 0, want, 0, n, 0f, 0f);
+        SimdElementwise.unaryTwin(UnaryOp.TANH, inPlace, 0, inPlace, 0, n, 0f, 0f);
+        assertSameBits(want, inPlace, "tanh in place");
+    }
+
+    @Test
+    void binaryTwinsGiveTheVectorLoopsBits() {
+        int n = 256 * L;
+        float[] x = inputs(n, 2), y = inputs(n, 3);
+        float[] yr = new float[n];                               // reversed: the specials meet random values
+        for (int i = 0; i < n; i++) yr[i] = y[n - 1 - i];
+        int[][] strides = {{1, 1}, {1, 0}, {0, 1}};
+        int cases = 0;
+        for (BinaryOp op : BinaryOp.values()) {
+            if (!SimdElementwise.vectorized(op)) continue;
+            for (int[] st : strides) {
+                for (int at : new int[] {0, 5, 31}) {               // the broadcast scalar: 0, a random value, NaN's place is 4
+                    int ao = st[0] == 0 ? at : 0, bo = st[1] == 0 ? at : 0;
+                    float[] want = new float[n], got = new float[n];
+                    SimdElementwise.binaryVectors(op, x, ao, st[0], yr, bo, st[1], want, 0, 0, n);
+                    SimdElementwise.binaryTwin(op, x, ao, st[0], yr, bo, st[1], got, 0, 0, n);
+                    assertSameBits(want, got, op + " with strides " + st[0] + ", " + st[1] + " at " + at);
+                    cases++;
+                }
+            }
+        }
+        assertEquals(7 * 3 * 3, cases, "every vectorized op in every stride pattern");
+    }
+
+    @Test
+    void aColdRowRunsTheProbeThenTheTwinThenTheTailInPlace() {
+        int n = Tiering.MIN_ROW + 3 * L + 5;                     // probe, twin, and a scalar tail
+        float[] a = inputs(n + 7, 4);
+        for (UnaryOp op : new UnaryOp[] {UnaryOp.EXP, UnaryOp.NEG, UnaryOp.TANH}) {
+            float[] want = new float[n + 9];
+            int bound = SimdBackend.S.loopBound(n);
+            SimdElementwise.unaryVectors(op, a, 7, want, 9, bound, 0f, 0f);
+            for (int i = bound; i < n; i++) want[9 + i] = (float) op.apply(a[7 + i], 0, 0);
+            SimdElementwise.coolDown();
+            float[] got = new float[n + 9];
+            SimdElementwise.unaryRow(op, cpu(a), 7, cpu(got), 9, n, 0, 0);
+            assertSameBits(want, got, "cold " + op);
+        }
+        float[] b = inputs(n + 2, 5), want = new float[n + 1], got = new float[n + 1];
+        int bound = SimdBackend.S.loopBound(n);
+        SimdElementwise.binaryVectors(BinaryOp.SUB, a, 3, 1, b, 2, 1, want, 1, 0, bound);
+        for (int i = bound; i < n; i++) want[1 + i] = a[3 + i] - b[2 + i];
+        SimdElementwise.coolDown();
+        SimdElementwise.binaryRow(BinaryOp.SUB, cpu(a), 3, 1, cpu(b), 2, 1, cpu(got), 1, n);
+        assertSameBits(want, got, "cold sub");
+    }
+
+    @Test
+    void aKernelTurnsWarmAfterThreeWinsInARowOrTooManyProbes() {
+        Tiering t = new Tiering();
+        t.record(100, 10, 100, 10);                               // a tie is not a win
+        t.record(9, 10, 10, 10);
+        t.record(9, 10, 10, 10);
+        t.record(50, 10, 10, 10);                                 // a loss starts the count again
+        t.record(9, 10, 10, 10);
+        t.record(2, 1000, 1, 500);                                // per element 0.002 against 0.002: a tie again
+        t.record(1, 512, 3, 1000);                                // per element, not per call: 0.00195 against 0.003
+        t.record(1, 10, 1000, 1000);
+        assertFalse(t.warm(), "two wins in a row so far");
+        t.record(1, 10, 1000, 1000);
+        assertTrue(t.warm(), "three wins in a row");
+        Tiering never = new Tiering();
+        for (int i = 1; i < Tiering.MAX_PROBES; i++) never.record(10, 1, 1, 1);
+        assertFalse(never.warm(), "one probe short of the limit");
+        never.record(10, 1, 1, 1);
+        assertTrue(never.warm(), "the limit reached");
+    }
+
+    private static CpuStorage cpu(float[] f) {
+        return CpuStorage.wrap(null, f);
+    }
+}
