@@ -139,15 +139,15 @@ final class SimdElementwise {
         UNARY_TWINS[UnaryOp.LEAKY_RELU.ordinal()] = (a, ao, r, ro, n, p, q) -> {
             for (int i = 0; i < n; i++) r[ro + i] = a[ao + i] <= 0f ? a[ao + i] * p : a[ao + i];
         };
-        for (UnaryOp op : UnaryOp.values()) {
-            if (UNARY_TWINS[op.ordinal()] != null) UNARY_TIERS[op.ordinal()] = new Tiering();
-        }
     }
 
-    /** Makes every kernel cold again (a new {@link Tiering} each), for the tests of the cold path. */
+    /**
+     * A new, cold {@link Tiering} for every kernel with a twin (every unary loop but the copy, every
+     * vectorized binary op): at class load, and again in the tests of the cold path.
+     */
     static void coolDown() {
-        for (int k = 0; k < UNARY_TIERS.length; k++) if (UNARY_TIERS[k] != null) UNARY_TIERS[k] = new Tiering();
-        for (int k = 0; k < BINARY_TIERS.length; k++) if (BINARY_TIERS[k] != null) BINARY_TIERS[k] = new Tiering();
+        for (UnaryOp op : UnaryOp.values()) UNARY_TIERS[op.ordinal()] = UNARY_TWINS[op.ordinal()] == null ? null : new Tiering();
+        for (BinaryOp op : BinaryOp.values()) BINARY_TIERS[op.ordinal()] = vectorized(op) ? new Tiering() : null;
     }
 
     /** The vector loop of op, for the twin tests: n a multiple of the vector length. */
@@ -259,7 +259,7 @@ final class SimdElementwise {
     private static final Tiering[] BINARY_TIERS = new Tiering[BinaryOp.values().length];
 
     static {
-        for (BinaryOp op : BinaryOp.values()) if (vectorized(op)) BINARY_TIERS[op.ordinal()] = new Tiering();
+        coolDown();                                  // after both tables exist and the unary twins are in
     }
 
     /** r[oo + i] = op(x[ao + i as], y[bo + i bs]) in vectors for i in [from, to), both multiples of the vector length. */

@@ -77,7 +77,7 @@ class TwinConformanceTest {
         for (BinaryOp op : BinaryOp.values()) {
             if (!SimdElementwise.vectorized(op)) continue;
             for (int[] st : strides) {
-                for (int at : new int[] {0, 5, 31}) {               // the broadcast scalar: 0, a random value, NaN's place is 4
+                for (int at : new int[] {0, 5, 31}) {               // broadcast x: 0, the smallest subnormal, 9.01; broadcast yr: random values
                     int ao = st[0] == 0 ? at : 0, bo = st[1] == 0 ? at : 0;
                     float[] want = new float[n], got = new float[n];
                     SimdElementwise.binaryVectors(op, x, ao, st[0], yr, bo, st[1], want, 0, 0, n);
