@@ -49,8 +49,23 @@ w.close()
 # numpy arrays of other dtypes and orders, for PickleNumpyTest
 arrays = {'i8': np.arange(6, dtype='<i8').reshape(2, 3) - 2, 'f4': np.array([0.5, -1.25, 3e38], dtype='<f4'),
           'be': np.array([1, -2, 70000], dtype='>i4'), 'bool': np.array([True, False, True]),
-          'f8': np.array([[0.1], [-2.5]]), 'u2': np.array([65535, 1], dtype='<u2'), 'fortran': np.asfortranarray(np.arange(6, dtype='u1').reshape(2, 3))}
+          'f8': np.array([[0.1], [-2.5]]), 'u2': np.array([65535, 1], dtype='<u2'), 'fortran': np.asfortranarray(np.arange(6, dtype='u1').reshape(2, 3)),
+          'u8': np.array([2**64 - 1, 2**63 + 1, 5], dtype='<u8'), 'u4': np.array([2**32 - 1, 7], dtype='<u4'),
+          'empty': np.zeros((0, 3), dtype='<f4'), 'tuple': (np.array([1, 2], dtype='<i8'), 'x'),
+          'list': [np.array([3], dtype='<i8')], 'dtype': np.dtype('<f4')}
 with open(os.path.join(OUT, 'numpy.pkl'), 'wb') as f:
     pickle.dump(arrays, f, protocol=2)
 with open(os.path.join(OUT, 'numpy_objects.pkl'), 'wb') as f:
     pickle.dump({'obj': np.array(['a', None], dtype=object)}, f, protocol=2)
+
+
+class ShortArray:
+    """Pickles as numpy's own array pickle does, but with 11 bytes of data for 3 float32s."""
+    def __reduce__(self):
+        return (np.core.multiarray._reconstruct, (np.ndarray, (0,), b'b'), (1, (3,), np.dtype('<f4'), False, b'\0' * 11))
+
+
+with open(os.path.join(OUT, 'numpy_short.pkl'), 'wb') as f:
+    pickle.dump({'short': ShortArray()}, f, protocol=2)
+with open(os.path.join(OUT, 'numpy_complex.pkl'), 'wb') as f:
+    pickle.dump({'c': np.array([1 + 2j, 3], dtype='<c8')}, f, protocol=2)

@@ -21,6 +21,10 @@ w.put('grid.five.nrow2', make_grid(five, nrow=2, padding=1, pad_value=0.25))
 w.put('grid.five', make_grid(five))
 w.put('grid.gray', make_grid(gray))
 w.put('grid.one', make_grid(five[:1]))
+w.put('grid.five.column', make_grid(five, nrow=1, padding=0))
+w.put('grid.single.gray', make_grid(gray[0]))
+w.put('grid.single.rgb', make_grid(five[0]))
+w.put('grid.plane', make_grid(gray[0, 0]))
 # what save_image writes: make_grid, then x * 255 + 0.5 clamped to [0, 255] as uint8, as HWC
 over = five.clone()
 over[0, 0, 0, 0] = 1.7

@@ -97,7 +97,8 @@ public final class Plot {
     /**
      * A scatter plot of points [N, 2] coloured by their class labels [N] (INT64, 0-9; matplotlib's
      * colours), 400 x 400 pixels, axes fitted to the points with a margin, each point a dot of radius
-     * 4 with a dark edge (the lessons' {@code plt.scatter(..., edgecolor="#333")}).
+     * 4 with a dark edge (the lessons' {@code plt.scatter(..., edgecolor="#333")}). Points with a NaN
+     * or infinite coordinate are left out, as matplotlib leaves them out.
      */
     public static void scatter(Tensor points, Tensor labels, Path png) throws IOException {
         if (points.dim() != 2 || points.size(1) != 2) throw new IllegalArgumentException("scatter needs points [N, 2], got " + Arrays.toString(points.shape()));
@@ -107,20 +108,23 @@ public final class Plot {
         int size = 400, margin = 20;
         float minX = Float.MAX_VALUE, maxX = -Float.MAX_VALUE, minY = Float.MAX_VALUE, maxY = -Float.MAX_VALUE;
         for (int i = 0; i < lab.length; i++) {
+            if (!finite(p, i)) continue;
             minX = Math.min(minX, p[2 * i]);
             maxX = Math.max(maxX, p[2 * i]);
             minY = Math.min(minY, p[2 * i + 1]);
             maxY = Math.max(maxY, p[2 * i + 1]);
         }
-        float sx = (size - 2f * margin) / Math.max(1e-12f, maxX - minX), sy = (size - 2f * margin) / Math.max(1e-12f, maxY - minY);
+        // in double, so that a range as wide as the floats' (-3e38 to 3e38) does not overflow
+        double sx = (size - 2.0 * margin) / Math.max(1e-12, (double) maxX - minX), sy = (size - 2.0 * margin) / Math.max(1e-12, (double) maxY - minY);
         int[] rgb = new int[size * size];
         Arrays.fill(rgb, 0xffffff);
-        for (int i = margin / 2; i < size - margin / 2; i++) { // the axes' frame
+        for (int i = margin / 2; i <= size - margin / 2; i++) { // the axes' frame
             rgb[(margin / 2) * size + i] = rgb[(size - margin / 2) * size + i] = 0;
             rgb[i * size + margin / 2] = rgb[i * size + size - margin / 2] = 0;
         }
         for (int i = 0; i < lab.length; i++) {
-            int cx = Math.round(margin + (p[2 * i] - minX) * sx), cy = Math.round(size - margin - (p[2 * i + 1] - minY) * sy);
+            if (!finite(p, i)) continue;
+            int cx = (int) Math.round(margin + ((double) p[2 * i] - minX) * sx), cy = (int) Math.round(size - margin - ((double) p[2 * i + 1] - minY) * sy);
             int color = COLORS[(int) Math.floorMod(lab[i], COLORS.length)];
             for (int dy = -4; dy <= 4; dy++) {
                 for (int dx = -4; dx <= 4; dx++) {
@@ -132,6 +136,8 @@ public final class Plot {
         }
         writePng(rgb, size, size, png);
     }
+
+    private static boolean finite(float[] p, int i) { return Float.isFinite(p[2 * i]) && Float.isFinite(p[2 * i + 1]); }
 
     /** An 8-bit RGB PNG of pixels 0xRRGGBB, row by row, written atomically. */
     static void writePng(int[] rgb, int w, int h, Path png) throws IOException {

@@ -334,8 +334,14 @@ final class TorchUnpickler {
                 throw error("OrderedDict called with " + a.length + " arguments");
             }
             case REBUILD_TENSOR_V2 -> rebuildTensor(a);
-            case REBUILD_PARAMETER, REBUILD_PARAMETER_WITH_STATE -> {
-                if (a.length < 2 || !(a[0] instanceof Tensor t)) throw error("_rebuild_parameter needs (tensor, requires_grad, hooks)");
+            case REBUILD_PARAMETER -> {
+                if (a.length != 3 || !(a[0] instanceof Tensor t)) throw error("_rebuild_parameter needs (tensor, requires_grad, hooks), got " + a.length + " arguments");
+                yield t;
+            }
+            case REBUILD_PARAMETER_WITH_STATE -> {
+                if (a.length != 4 || !(a[0] instanceof Tensor t)) {
+                    throw error("_rebuild_parameter_with_state needs (tensor, requires_grad, hooks, state), got " + a.length + " arguments");
+                }
                 yield t;
             }
             case REBUILD_FROM_TYPE_V2 -> {

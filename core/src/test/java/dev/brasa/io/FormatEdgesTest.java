@@ -133,6 +133,78 @@ class FormatEdgesTest {
         assertTrue(Files.notExists(tmp.resolve("no.pt")) && Files.notExists(tmp.resolve("cycle.pt")), "nothing written on failure");
     }
 
+    /** Every dtype the reader takes that Brasa does not write, as the safetensors format stores them (little-endian). */
+    @Test
+    void safetensorsDtypesFromOtherWritersRead() throws IOException {
+        String header = "{\"h\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]},\"bf\":{\"dtype\":\"BF16\",\"shape\":[1],\"data_offsets\":[4,6]},"
+                + "\"i32\":{\"dtype\":\"I32\",\"shape\":[1],\"data_offsets\":[6,10]},\"i16\":{\"dtype\":\"I16\",\"shape\":[1],\"data_offsets\":[10,12]},"
+                + "\"i8\":{\"dtype\":\"I8\",\"shape\":[1],\"data_offsets\":[12,13]},\"u8\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[13,14]},"
+                + "\"b\":{\"dtype\":\"BOOL\",\"shape\":[3],\"data_offsets\":[14,17]}}";
+        ByteBuffer d = ByteBuffer.allocate(17).order(ByteOrder.LITTLE_ENDIAN);
+        d.putShort((short) 0x3E00).putShort((short) 0xC000).putShort((short) 0x3FC0).putInt(-5).putShort((short) -3).put((byte) -2).put((byte) 200)
+                .put(new byte[] {0, 1, 7});
+        Map<String, Tensor> t = Safetensors.read(safetensors(header, d.array())).tensors();
+        assertArrayEquals(new float[] {1.5f, -2f}, t.get("h").toFloatArray(), "F16 0x3E00, 0xC000");
+        assertArrayEquals(new float[] {1.5f}, t.get("bf").toFloatArray(), "BF16 0x3FC0");
+        assertArrayEquals(new long[] {-5}, t.get("i32").toLongArray());
+        assertArrayEquals(new long[] {-3}, t.get("i16").toLongArray());
+        assertArrayEquals(new long[] {-2}, t.get("i8").toLongArray());
+        assertArrayEquals(new long[] {200}, t.get("u8").toLongArray(), "U8 is unsigned");
+        assertArrayEquals(new float[] {0, 1, 1}, t.get("b").toFloat().toFloatArray(), "any non-zero byte is true");
+    }
+
+    /**
+     * Headers list tensors in any order (the Python writer sorts names, not offsets); overlap is judged
+     * on the offsets; an empty tensor takes no bytes, wherever its offsets point.
+     */
+    @Test
+    void safetensorsHeadersInAnyOrderAndEmptyTensorsRead() throws IOException {
+        String header = "{\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,16]},\"e\":{\"dtype\":\"F32\",\"shape\":[0,3],\"data_offsets\":[4,4]},"
+                + "\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}";
+        ByteBuffer d = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putFloat(1).putFloat(2).putFloat(3).putFloat(4);
+        Map<String, Tensor> t = Safetensors.read(safetensors(header, d.array())).tensors();
+        assertArrayEquals(new float[] {1, 2}, t.get("a").toFloatArray());
+        assertArrayEquals(new float[] {3, 4}, t.get("b").toFloatArray());
+        assertArrayEquals(new int[] {0, 3}, t.get("e").shape());
+        assertEquals(0, Safetensors.read(safetensors("{}", new byte[0])).tensors().size(), "a 2-byte header and no data: the smallest file");
+    }
+
+    @Test
+    void safetensorsRefusalsNameTheEntryTheBytesAndWhere() throws IOException {
+        String sizes = "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,8]}}";
+        var e = assertThrows(FileFormatException.class, () -> Safetensors.read(safetensors(sizes, new byte[8])));
+        assertTrue(e.getMessage().contains("entry 'b' of shape [2] and dtype F32 needs 8 bytes but has 4"), e.getMessage());
+        assertEquals(8 + sizes.length() + 4, e.offset(), "where b's bytes start");
+        String outside = "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}";
+        e = assertThrows(FileFormatException.class, () -> Safetensors.read(safetensors(outside, new byte[8])));
+        assertTrue(e.getMessage().contains("entry 'b' data_offsets [4, 12] fall outside the 8 data bytes"), e.getMessage());
+        assertEquals(8 + outside.length() + 4, e.offset());
+        Path f = tmp.resolve("long.safetensors"); // claims a 13-byte header in a 20-byte file: 1 byte too many
+        Files.write(f, ByteBuffer.allocate(20).order(ByteOrder.LITTLE_ENDIAN).putLong(13).put("{}          ".getBytes(StandardCharsets.US_ASCII)).array());
+        e = assertThrows(FileFormatException.class, () -> Safetensors.read(f));
+        assertTrue(e.getMessage().contains("header length 13 is impossible for a file of 20 bytes"), e.getMessage());
+    }
+
+    /** The writer's header: compact JSON, tensors in order, padded with spaces to a multiple of 8 (as the Rust writer pads it). */
+    @Test
+    void safetensorsHeadersAreWrittenCompactAndPaddedToEight() throws IOException {
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        m.put("a", Brasa.tensor(1f, 2f));
+        m.put("b", Brasa.tensor(3L));
+        String tensors = "\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},\"b\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[8,16]}}";
+        for (boolean meta : new boolean[] {true, false}) {
+            Path f = tmp.resolve("w.safetensors");
+            if (meta) Safetensors.save(m, f); // PyTorch's metadata, as safetensors.torch.save_file writes it
+            else Safetensors.save(m, Map.of(), f);
+            byte[] all = Files.readAllBytes(f);
+            long n = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN).getLong();
+            String want = (meta ? "{\"__metadata__\":{\"format\":\"pt\"}," : "{") + tensors;
+            assertEquals((want.length() + 7) / 8 * 8, n);
+            assertEquals(want + " ".repeat((int) n - want.length()), new String(all, 8, (int) n, StandardCharsets.UTF_8));
+            assertEquals(8 + n + 16, all.length);
+        }
+    }
+
     /** A safetensors file from a header written by hand. */
     private Path safetensors(String header, byte[] data) throws IOException {
         byte[] h = header.getBytes(StandardCharsets.UTF_8);

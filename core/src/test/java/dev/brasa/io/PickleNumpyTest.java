@@ -50,6 +50,43 @@ class PickleNumpyTest {
         assertEquals("a f8 array is not integral; use toDoubleArray()", e.getMessage());
     }
 
+    /** Unsigned 32- and 64-bit values past the signed range, an empty array, and signed values as doubles. */
+    @Test
+    void unsignedValuesPastTheSignedRangeAndEmptyArraysReadAsWritten() throws Exception {
+        Map<?, ?> m = (Map<?, ?>) Pickle.read(golden("numpy.pkl"));
+        Pickle.NumpyArray u8 = (Pickle.NumpyArray) m.get("u8");
+        assertArrayEquals(new long[] {-1, Long.MIN_VALUE + 1, 5}, u8.toLongArray(), "the bits, as Java's long holds them");
+        assertArrayEquals(new double[] {0x1p64, 0x1p63, 5}, u8.toDoubleArray(), "2^64 - 1 and 2^63 + 1 rounded to double, as numpy's float64() does");
+        assertArrayEquals(new long[] {4294967295L, 7}, ((Pickle.NumpyArray) m.get("u4")).toLongArray());
+        assertArrayEquals(new double[] {-2, -1, 0, 1, 2, 3}, ((Pickle.NumpyArray) m.get("i8")).toDoubleArray(), "signed stays signed");
+        Pickle.NumpyArray empty = (Pickle.NumpyArray) m.get("empty");
+        assertArrayEquals(new int[] {0, 3}, empty.shape());
+        assertEquals(0, empty.toDoubleArray().length);
+    }
+
+    /** Arrays inside tuples and lists are resolved too, and a dtype on its own reads as its code. */
+    @Test
+    void arraysInTuplesAndListsAndBareDtypes() throws Exception {
+        Map<?, ?> m = (Map<?, ?>) Pickle.read(golden("numpy.pkl"));
+        Object[] tuple = (Object[]) m.get("tuple");
+        assertArrayEquals(new long[] {1, 2}, ((Pickle.NumpyArray) tuple[0]).toLongArray());
+        assertEquals("x", tuple[1]);
+        assertArrayEquals(new long[] {3}, ((Pickle.NumpyArray) ((java.util.List<?>) m.get("list")).get(0)).toLongArray());
+        assertEquals("f4", m.get("dtype"));
+    }
+
+    @Test
+    void anArrayWithTooFewBytesIsRefusedWithTheCount() {
+        var e = assertThrows(FileFormatException.class, () -> Pickle.read(golden("numpy_short.pkl")));
+        assertTrue(e.getMessage().contains("numpy array of shape (3,) and dtype f4 needs 12 bytes, has 11"), e.getMessage());
+    }
+
+    @Test
+    void dtypesItDoesNotReadAreRefusedByName() {
+        var e = assertThrows(FileFormatException.class, () -> Pickle.read(golden("numpy_complex.pkl")));
+        assertTrue(e.getMessage().contains("numpy dtype 'c8' is not read (unsigned/signed integers, floats, bool)"), e.getMessage());
+    }
+
     @Test
     void objectArraysAreRefused() {
         var e = assertThrows(FileFormatException.class, () -> Pickle.read(golden("numpy_objects.pkl")));

@@ -421,6 +421,67 @@ class ZipEdgesTest {
         }
     }
 
+    /** Raw deflate stored blocks: final flag, then LEN and NLEN, then the bytes (the header starts on a byte). */
+    private static void storedBlock(ByteArrayOutputStream out, boolean last, byte[] data) {
+        out.write(last ? 1 : 0);
+        out.writeBytes(le(4).putShort((short) data.length).putShort((short) ~data.length).array());
+        out.writeBytes(data);
+    }
+
+    /** An archive holding one deflated entry "d" of these deflate bytes, claiming usize bytes with this CRC. */
+    private static byte[] deflatedArchive(byte[] packed, byte[] data) {
+        Archive a = new Archive();
+        Rec r = new Rec();
+        r.name = "d";
+        r.method = 8;
+        r.crc = crc(data);
+        r.csize = packed.length;
+        r.usize = data.length;
+        a.out.writeBytes(local("d", 8, r.crc, packed.length, data.length, 0));
+        a.out.writeBytes(packed);
+        a.recs.add(r);
+        return a.finish();
+    }
+
+    /**
+     * Deflate streams cut at awkward places by the reader's 64 KB input windows, built block by block:
+     * the output fills up one window before the final (empty) block arrives, and a whole window of empty
+     * blocks that yields no output at all before the data goes on.
+     */
+    @Test
+    void deflateStreamsThatPauseAtAWindowsEdgeInflateWhole() throws IOException {
+        byte[] first = new byte[65531]; // with its 5-byte header, exactly the first window
+        new Random(8).nextBytes(first);
+        ByteArrayOutputStream late = new ByteArrayOutputStream();
+        storedBlock(late, false, first);
+        storedBlock(late, true, new byte[0]); // the end of the stream, alone in the second window
+        try (ZipReader z = ZipReader.open(file("late-end.zip", deflatedArchive(late.toByteArray(), first)))) {
+            assertArrayEquals(first, z.readAll(z.entry("d"), first.length));
+        }
+        ByteArrayOutputStream idle = new ByteArrayOutputStream();
+        storedBlock(idle, false, first);
+        for (int i = 0; i < 13107; i++) storedBlock(idle, false, new byte[0]); // 65535 bytes that inflate to nothing
+        byte[] tail = {1, 2, 3, 4, 5, 6, 7};
+        storedBlock(idle, true, tail); // its header byte ends the second window, its lengths and bytes are the third
+        byte[] data = java.util.Arrays.copyOf(first, first.length + tail.length);
+        System.arraycopy(tail, 0, data, first.length, tail.length);
+        try (ZipReader z = ZipReader.open(file("idle.zip", deflatedArchive(idle.toByteArray(), data)))) {
+            assertArrayEquals(data, z.readAll(z.entry("d"), data.length));
+        }
+    }
+
+    @Test
+    void theReaderClosesItsFileWhenClosed() throws IOException {
+        Archive a = new Archive();
+        a.stored("x", new byte[] {1, 2, 3});
+        Path f = file("open.zip", a.finish());
+        try (ZipReader z = ZipReader.open(f)) {
+            assertArrayEquals(new byte[] {1, 2, 3}, z.readAll(z.entry("x"), 3));
+            if (Files.isDirectory(Path.of("/proc/self/fd"))) assertEquals(1, openDescriptorsTo(f), "open while in use");
+        }
+        assertEquals(0, openDescriptorsTo(f), "closed with the reader");
+    }
+
     @Test
     void theReaderClosesItsFileWhenOpeningFails() throws IOException {
         Path f = file("closed.zip", new byte[40]);
