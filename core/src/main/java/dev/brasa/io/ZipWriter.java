@@ -33,16 +33,20 @@ final class ZipWriter {
 
     static final int ALIGN = 64;
     private final FileChannel ch;
-    private final boolean forceZip64;
+    /** Sizes and offsets from here up take zip64 records: 0xFFFFFFFF (a 32-bit field of all ones means "see zip64"), lower in tests. */
+    private final long zip64From;
     private final List<Written> written = new ArrayList<>();
     private long pos;
 
-    ZipWriter(FileChannel ch) { this(ch, false); }
+    ZipWriter(FileChannel ch) { this(ch, 0xFFFFFFFFL); }
 
-    /** forceZip64 writes zip64 records even for a small archive (tests of the large-file path). */
-    ZipWriter(FileChannel ch, boolean forceZip64) {
+    /**
+     * zip64From lower than 0xFFFFFFFF gives sizes and offsets of a small archive zip64 records
+     * from that value up (0: all of them), for tests of the large-file path.
+     */
+    ZipWriter(FileChannel ch, long zip64From) {
         this.ch = ch;
-        this.forceZip64 = forceZip64;
+        this.zip64From = zip64From;
     }
 
     /** Adds a stored entry holding bytes. */
@@ -58,7 +62,7 @@ final class ZipWriter {
         });
         if (n[0] != size) throw new IllegalStateException("entry " + name + " produced " + n[0] + " bytes, expected " + size);
         byte[] nb = name.getBytes(StandardCharsets.UTF_8);
-        boolean z64 = forceZip64 || size >= 0xFFFFFFFFL;
+        boolean z64 = size >= zip64From;
         int z64Len = z64 ? 20 : 0;
         long dataAt = pos + 30 + nb.length + z64Len + 4;
         int pad = (int) ((ALIGN - dataAt % ALIGN) % ALIGN);
@@ -83,7 +87,7 @@ final class ZipWriter {
         long dirStart = pos;
         for (Written w : written) {
             byte[] nb = w.name().getBytes(StandardCharsets.UTF_8);
-            boolean z64 = forceZip64 || w.size() >= 0xFFFFFFFFL || w.offset() >= 0xFFFFFFFFL;
+            boolean z64 = w.size() >= zip64From || w.offset() >= zip64From;
             int z64Len = z64 ? 28 : 0;
             ByteBuffer c = ByteBuffer.allocate(46 + nb.length + z64Len).order(ByteOrder.LITTLE_ENDIAN);
             c.putInt(0x02014b50).putShort((short) (z64 ? 45 : 20)).putShort((short) (z64 ? 45 : 20)).putShort((short) 0x0800)
@@ -96,7 +100,7 @@ final class ZipWriter {
         }
         long dirSize = pos - dirStart;
         int n = written.size();
-        boolean z64 = forceZip64 || n >= 0xFFFF || dirStart >= 0xFFFFFFFFL || dirSize >= 0xFFFFFFFFL;
+        boolean z64 = zip64From == 0 || n >= 0xFFFF || dirStart >= zip64From || dirSize >= zip64From;
         if (z64) {
             long z64At = pos;
             ByteBuffer r = ByteBuffer.allocate(56 + 20).order(ByteOrder.LITTLE_ENDIAN);

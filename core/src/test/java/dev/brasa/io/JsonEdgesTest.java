@@ -48,13 +48,17 @@ class JsonEdgesTest {
         StringBuilder siblings = new StringBuilder("{");
         for (int k = 0; k < 199; k++) siblings.append("\"k").append(k).append("\":{},");
         parse(siblings.append("\"last\":{}}").toString());
+        StringBuilder full = new StringBuilder("{"); // siblings that are not empty leave by the other way out
+        for (int k = 0; k < 99; k++) full.append("\"k").append(k).append("\":{\"a\":[1]},");
+        parse(full.append("\"last\":{\"a\":[1]}}").toString());
     }
 
     /** Each malformed header and the byte its error points at (8, the header's base, plus the index in the string). */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {"tru|expected true|8", "[nul]|expected null|9", "{\"a\" 1}|expected ':'|13", "{1:2}|expected a string key|9",
         "{\"a\":1|unexpected end in object|14", "\"abc|unterminated string|12", "\"ab\\|unterminated escape|12", "\"\\u12\"|short \\u escape|11",
-        "-|bad number '-'|8", "[1,|unexpected end|11"})
+        "-|bad number '-'|8", "[1,|unexpected end|11", "{|expected a string key|9", "[|unexpected end|9", "{\"a\":1,|expected a string key|15",
+        "{\"a\"|expected ':'|12", "\"\\u0041|unterminated string|15"})
     void refusalsNameWhatAndWhere(String json, String what, long offset) {
         FileFormatException e = refused(json);
         assertEquals("h.safetensors: malformed JSON header: " + what + " (at byte offset " + offset + ")", e.getMessage());

@@ -396,7 +396,7 @@ class TorchFileTest {
         Map<String, Tensor> sd = Map.of("w", Brasa.tensor(1f, 2f, 3f));
         byte[] pickle = new TorchPickler(t -> new TorchPickler.StorageId("0", TorchDType.FLOAT, 3)).pickle(new LinkedHashMap<>(sd));
         AtomicWrite.write(f, ch -> {
-            ZipWriter z = new ZipWriter(ch, true);
+            ZipWriter z = new ZipWriter(ch, 0);
             z.add("archive/data.pkl", pickle);
             z.add("archive/data/0", new byte[] {0, 0, (byte) 0x80, 0x3f, 0, 0, 0, 0x40, 0, 0, 0x40, 0x40});
             z.add("archive/version", "3\n".getBytes());

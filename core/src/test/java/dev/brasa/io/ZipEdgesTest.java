@@ -470,6 +470,90 @@ class ZipEdgesTest {
         }
     }
 
+    /** An archive written by ZipWriter with zip64 records from zip64From up, of entries name -> size zero bytes. */
+    private byte[] written(long zip64From, String[] names, int[] sizes) throws IOException {
+        Path f = tmp.resolve("w.zip");
+        AtomicWrite.write(f, ch -> {
+            ZipWriter z = new ZipWriter(ch, zip64From);
+            for (int i = 0; i < names.length; i++) z.add(names[i], new byte[sizes[i]]);
+            z.finish();
+        });
+        byte[] b = Files.readAllBytes(f);
+        try (ZipReader r = ZipReader.open(f)) { // readable whichever records it took
+            for (int i = 0; i < names.length; i++) assertEquals(sizes[i], r.readAll(r.entry(names[i]), sizes[i]).length);
+        }
+        return b;
+    }
+
+    /** Where each entry's local header, data and central record start, and the directory's start and size. */
+    private record Layout(long[] local, long[] data, long[] central, long dirStart, long dirSize, boolean z64End) {}
+
+    private static Layout layout(byte[] zip, int n) {
+        ByteBuffer b = ByteBuffer.wrap(zip).order(ByteOrder.LITTLE_ENDIAN);
+        long[] local = new long[n], data = new long[n], central = new long[n];
+        int p = 0;
+        for (int i = 0; i < n; i++) {
+            assertEquals(LOCAL, b.getInt(p));
+            local[i] = p;
+            boolean z64 = b.getInt(p + 18) == -1;
+            long size = z64 ? b.getLong(p + 30 + (b.getShort(p + 26) & 0xFFFF) + 4) : b.getInt(p + 18) & 0xFFFFFFFFL;
+            data[i] = p + 30 + (b.getShort(p + 26) & 0xFFFF) + (b.getShort(p + 28) & 0xFFFF);
+            p = (int) (data[i] + size);
+        }
+        long dirStart = p;
+        for (int i = 0; i < n; i++) {
+            assertEquals(CENTRAL, b.getInt(p));
+            central[i] = p;
+            p += 46 + (b.getShort(p + 28) & 0xFFFF) + (b.getShort(p + 30) & 0xFFFF) + (b.getShort(p + 32) & 0xFFFF);
+        }
+        return new Layout(local, data, central, dirStart, p - dirStart, b.getInt(p) == Z64);
+    }
+
+    /** "Version needed" 45 marks a record that carries zip64 fields. */
+    private static boolean z64(byte[] zip, long at, int versionAt) {
+        return ByteBuffer.wrap(zip).order(ByteOrder.LITTLE_ENDIAN).getShort((int) at + versionAt) == 45;
+    }
+
+    /**
+     * The writer takes zip64 records exactly from its limit up (0xFFFFFFFF in a real file, lowered here):
+     * an entry's size, its offset, the directory's start and size, and the entry count 65535; every
+     * entry's data starts on a 64-byte boundary, as PyTorch's writer aligns it.
+     */
+    @Test
+    void theWriterTakesZip64RecordsExactlyFromItsLimit() throws IOException {
+        String[] names = new String[10];
+        int[] sizes = new int[10];
+        for (int i = 0; i < 10; i++) names[i] = String.format("%030d", i); // 30 + 30 + 4: 64-byte local headers, no padding
+        Layout plain = layout(written(Long.MAX_VALUE, names, sizes), 10);
+        assertEquals(640, plain.dirStart());
+        assertEquals(760, plain.dirSize());
+        assertTrue(!plain.z64End() && !z64(written(761, names, sizes), 0, 4), "below every limit: no zip64 at all");
+        assertTrue(layout(written(760, names, sizes), 10).z64End(), "a directory of exactly the limit's size");
+        Layout atStart = layout(written(640, names, sizes), 10);
+        assertTrue(atStart.z64End(), "a directory starting exactly at the limit");
+        byte[] offsets = written(576, names, sizes); // the last entry's header starts at 9 x 64 = 576
+        Layout o = layout(offsets, 10);
+        assertTrue(z64(offsets, o.central()[9], 6) && !z64(offsets, o.central()[8], 6), "the entry at exactly the limit, not the one before");
+        assertTrue(!z64(offsets, o.local()[9], 4), "a local header knows no offset");
+        int[] grown = {99, 100, 101};
+        String[] three = {"a", "b", "c"};
+        byte[] bySize = written(100, three, grown);
+        Layout s = layout(bySize, 3);
+        assertTrue(!z64(bySize, s.local()[0], 4) && z64(bySize, s.local()[1], 4) && z64(bySize, s.local()[2], 4), "sizes 99, 100, 101 against 100");
+        for (long d : s.data()) assertEquals(0, d % 64, "data at " + d);
+        for (long d : layout(written(0, three, grown), 3).data()) assertEquals(0, d % 64, "zip64 data at " + d);
+    }
+
+    @Test
+    void theWriterTakesAZip64EndFrom65535Entries() throws IOException {
+        for (int n : new int[] {65534, 65535}) {
+            String[] names = new String[n];
+            for (int i = 0; i < n; i++) names[i] = Integer.toString(i);
+            byte[] zip = written(Long.MAX_VALUE, names, new int[n]);
+            assertEquals(n == 65535, layout(zip, n).z64End(), n + " entries");
+        }
+    }
+
     @Test
     void theReaderClosesItsFileWhenClosed() throws IOException {
         Archive a = new Archive();
