@@ -179,6 +179,9 @@ class FormatEdgesTest {
         e = assertThrows(FileFormatException.class, () -> Safetensors.read(safetensors(outside, new byte[8])));
         assertTrue(e.getMessage().contains("entry 'b' data_offsets [4, 12] fall outside the 8 data bytes"), e.getMessage());
         assertEquals(8 + outside.length() + 4, e.offset());
+        String most = "{\"a\":{\"dtype\":\"F32\",\"shape\":[2147483647],\"data_offsets\":[0,4]}}"; // the largest dimension there is
+        e = assertThrows(FileFormatException.class, () -> Safetensors.read(safetensors(most, new byte[4])));
+        assertTrue(e.getMessage().contains("entry 'a' of shape [2147483647] and dtype F32 needs 8589934588 bytes but has 4"), e.getMessage());
         Path f = tmp.resolve("long.safetensors"); // claims a 13-byte header in a 20-byte file: 1 byte too many
         Files.write(f, ByteBuffer.allocate(20).order(ByteOrder.LITTLE_ENDIAN).putLong(13).put("{}          ".getBytes(StandardCharsets.US_ASCII)).array());
         e = assertThrows(FileFormatException.class, () -> Safetensors.read(f));

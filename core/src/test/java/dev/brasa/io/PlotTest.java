@@ -113,8 +113,8 @@ class PlotTest {
     void aScatterPlotIsDrawnWhereTheGeometrySays() throws Exception {
         Path png = tmp.resolve("geometry.png");
         float nan = Float.NaN, inf = Float.POSITIVE_INFINITY;
-        // x from -2 to 6 (45 px per unit), y from 10 to 11 (360 px per unit)
-        Plot.scatter(Brasa.tensor(new float[][] {{-2, 10}, {6, 10.5f}, {2, 11}, {nan, 0}, {100, inf}}),
+        // x from -2 to 6 (45 px per unit), y from 10 to 12 (180 px per unit)
+        Plot.scatter(Brasa.tensor(new float[][] {{-2, 10}, {6, 11}, {2, 12}, {nan, 0}, {100, inf}}),
                 Brasa.tensor(0L, 12L, -1L, 3L, 4L), png);
         int[] want = new int[400 * 400];
         java.util.Arrays.fill(want, 0xffffff);

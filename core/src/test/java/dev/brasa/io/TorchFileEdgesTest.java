@@ -115,24 +115,29 @@ class TorchFileEdgesTest {
         assertEquals(0.99, sd.get("param_groups.0.beta2").itemDouble());
     }
 
-    /** n nested lists (or dicts {'k': ...}, or tuples), the innermost empty. */
+    /** n nested lists (kind 0), dicts {'k': ...} (1), 1-tuples (2) or 4-tuples (3), the innermost empty. */
     static Object nested(int n, int kind) {
         Object v = kind == 0 ? new ArrayList<>() : kind == 1 ? new HashMap<>() : new Object[0];
         for (int i = 1; i < n; i++) {
             Object inner = v;
-            v = kind == 0 ? new ArrayList<>(List.of(inner)) : kind == 1 ? new HashMap<>(Map.of("k", inner)) : new Object[] {inner};
+            v = switch (kind) {
+                case 0 -> new ArrayList<>(List.of(inner));
+                case 1 -> new HashMap<>(Map.of("k", inner));
+                case 2 -> new Object[] {inner};
+                default -> new Object[] {inner, 1L, 2L, 3L};
+            };
         }
         return v;
     }
 
     @Test
     void valuesNestOneHundredDeepAndNoDeeper() throws IOException {
-        for (int kind = 0; kind < 3; kind++) {
+        for (int kind = 0; kind < 4; kind++) {
             Path ok = tmp.resolve("ok" + kind + ".pt"), deep = tmp.resolve("deep" + kind + ".pt");
             TorchFile.write(nested(101, kind), ok); // depths 0 to 100
             Object back = TorchFile.read(ok);
             for (int i = 0; i < 100; i++) back = kind == 0 ? ((List<?>) back).get(0) : kind == 1 ? ((Map<?, ?>) back).get("k") : ((Object[]) back)[0];
-            assertEquals(kind == 2 ? 0 : 1, back instanceof Object[] t ? t.length : 1, "the innermost container is there");
+            assertEquals(kind >= 2 ? 0 : 1, back instanceof Object[] t ? t.length : 1, "the innermost container is there");
             int k = kind;
             var e = assertThrows(IllegalArgumentException.class, () -> TorchFile.write(nested(102, k), deep));
             assertTrue(e.getMessage().contains("nested deeper than 100"), e.getMessage());
@@ -203,6 +208,10 @@ class TorchFileEdgesTest {
         assertArrayEquals(new float[] {0}, wide.toFloatArray(), "a stride of 2^31 - 1 over one element");
         Tensor expanded = (Tensor) ((Map<?, ?>) TorchFile.read(view(3, new long[] {2, 3}, new long[] {0, 1}))).get("w");
         assertArrayEquals(new int[] {2, 3}, expanded.shape(), "stride 0: an expanded tensor");
+        Tensor most = (Tensor) ((Map<?, ?>) TorchFile.read(view(3, new long[] {Integer.MAX_VALUE - 8}, new long[] {0}))).get("w");
+        assertArrayEquals(new int[] {Integer.MAX_VALUE - 8}, most.shape(), "the most elements a tensor holds, as a view of one");
+        e = assertThrows(FileFormatException.class, () -> TorchFile.read(view(3, new long[] {Integer.MAX_VALUE - 7}, new long[] {0})));
+        assertTrue(e.getMessage().contains("more elements than a Brasa tensor holds"), e.getMessage());
         e = assertThrows(FileFormatException.class, () -> TorchFile.read(view(0, new long[] {0}, new long[] {1})));
         assertTrue(e.getMessage().contains("storage '0' claims 0 elements of FloatStorage (0 bytes) but its record holds 12 bytes"), e.getMessage());
     }
@@ -211,7 +220,7 @@ class TorchFileEdgesTest {
     void torchFilesAreToldByTheirFirstFourBytes() throws IOException {
         byte[][] yes = {{'P', 'K', 3, 4}, {'P', 'K', 5, 6}, {(byte) 0x80, 2, (byte) 0x8a, 10}, {(byte) 0x80, 5, (byte) 0x8a, 10}};
         byte[][] no = {{'P', 'K', 3, 6}, {'P', 'K', 5, 4}, {'P', 'J', 3, 4}, {'Q', 'K', 3, 4}, {(byte) 0x80, 1, (byte) 0x8a, 10},
-                {(byte) 0x80, 6, (byte) 0x8a, 10}, {(byte) 0x80, 2, (byte) 0x8b, 10}, {(byte) 0x80, 2, (byte) 0x8a, 11}, {'P', 'K', 3}};
+                {(byte) 0x80, 6, (byte) 0x8a, 10}, {(byte) 0x80, 2, (byte) 0x8b, 10}, {(byte) 0x80, 2, (byte) 0x8a, 11}, {'P', 'K', 3}, {}};
         for (byte[][] set : new byte[][][] {yes, no}) {
             for (byte[] head : set) {
                 Path f = Files.write(tmp.resolve("head.bin"), head);

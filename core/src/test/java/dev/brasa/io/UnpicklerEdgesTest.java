@@ -108,6 +108,13 @@ class UnpicklerEdgesTest {
     }
 
     @Test
+    void aStorageTypeItDoesNotReadIsRefusedWithTheOnesItDoes() throws IOException {
+        String m = refusal(dictOf(p -> p.global("torch._utils", "_rebuild_tensor_v2").op('(', '(').str("storage").global("torch", "ComplexFloatStorage")));
+        assertTrue(m.contains("storage type 'torch.ComplexFloatStorage' is not supported (dtypes read: FloatStorage, DoubleStorage, HalfStorage, "
+                + "BFloat16Storage, LongStorage, IntStorage, ShortStorage, CharStorage, ByteStorage, BoolStorage)"), m);
+    }
+
+    @Test
     void refusedTuplesAreDescribedUpToEightItems() throws IOException {
         long[] eight = {1, 1, 1, 1, 1, 1, 1, 1}, seven = {1, 1, 1, 1, 1, 1, 1}, nine = {1, 1, 1, 1, 1, 1, 1, 1, 1};
         assertTrue(refusal(dictOf(p -> tensorArgs(p.global("torch._utils", "_rebuild_tensor_v2"), eight, seven, 0).op('R')))
@@ -132,15 +139,16 @@ class UnpicklerEdgesTest {
         assertTrue(refusal(dictOf(p -> p.global(over, "x"))).contains("text argument without a newline within 4096 bytes"));
     }
 
-    /** A pickle of n nested lists (or dicts {'k': ...}), as Pickle.read resolves them. */
-    Object nested(int n, boolean dicts) throws IOException {
+    /** A pickle of n nested lists (kind 0), dicts {'k': ...} (1) or 1-tuples (2), as Pickle.read resolves them. */
+    Object nested(int n, int kind) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         b.writeBytes(new byte[] {(byte) 0x80, 2});
+        if (kind == 2) b.write(')');
         for (int i = 0; i < n; i++) {
-            if (dicts) b.writeBytes(i < n - 1 ? new byte[] {'}', 'X', 1, 0, 0, 0, 'k'} : new byte[] {'}'});
-            else b.write(']');
+            if (kind == 1) b.writeBytes(i < n - 1 ? new byte[] {'}', 'X', 1, 0, 0, 0, 'k'} : new byte[] {'}'});
+            else if (kind == 0) b.write(']');
         }
-        for (int i = 0; i < n - 1; i++) b.write(dicts ? 's' : 'a');
+        for (int i = 0; i < n - 1; i++) b.write(kind == 0 ? 'a' : kind == 1 ? 's' : 0x85);
         b.write('.');
         Path f = tmp.resolve("nested.pkl");
         Files.write(f, b.toByteArray());
@@ -149,11 +157,12 @@ class UnpicklerEdgesTest {
 
     @Test
     void containersNestOneThousandDeepAndNoDeeper() throws IOException {
-        for (boolean dicts : new boolean[] {false, true}) {
-            Object o = nested(1001, dicts); // depths 0 to 1000
-            for (int i = 0; i < 1000; i++) o = dicts ? ((Map<?, ?>) o).get("k") : ((List<?>) o).get(0);
-            assertEquals(dicts ? Map.of() : List.of(), o);
-            String m = assertThrows(FileFormatException.class, () -> nested(1002, dicts)).getMessage();
+        for (int kind = 0; kind < 3; kind++) {
+            Object o = nested(1001, kind); // depths 0 to 1000
+            for (int i = 0; i < 1000; i++) o = kind == 1 ? ((Map<?, ?>) o).get("k") : kind == 0 ? ((List<?>) o).get(0) : ((Object[]) o)[0];
+            assertEquals(kind == 2 ? 0 : 1, o instanceof Object[] t ? t.length : kind == 1 ? ((Map<?, ?>) o).size() + 1 : ((List<?>) o).size() + 1);
+            int k = kind;
+            String m = assertThrows(FileFormatException.class, () -> nested(1002, k)).getMessage();
             assertTrue(m.contains("containers nested deeper than 1000"), m);
         }
     }

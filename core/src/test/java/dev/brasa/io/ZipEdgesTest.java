@@ -258,6 +258,111 @@ class ZipEdgesTest {
         assertEquals(List.of(), names(edge.toByteArray()));
     }
 
+    /**
+     * A zip64 extra shorter than the fields the record leaves to it: only what it holds is read, never
+     * the bytes after it (here a comment holding plausible sizes), so the record stays refused.
+     */
+    @Test
+    void aZip64ExtraIsReadOnlyAsFarAsItReaches() throws IOException {
+        byte[] data = "twelve bytes".getBytes(StandardCharsets.US_ASCII);
+        for (int claimed : new int[] {8, 16}) { // an extra of 8 bytes that says so, and one that claims 16
+            Archive a = new Archive();
+            Rec r = a.stored("big", data);
+            r.usize = r.csize = r.lho = 0xFFFFFFFFL;
+            r.extra = le(12).putShort((short) 1).putShort((short) claimed).putLong(data.length).array();
+            r.comment = le(16).putLong(data.length).putLong(0).array(); // csize and offset, had the extra gone on
+            byte[] zip = a.finish();
+            refused(zip, "zip entry 'big' claims 4294967295 bytes at offset 4294967295 in a file of " + zip.length + " bytes", a.recordAt(0));
+        }
+    }
+
+    /**
+     * A zip64 directory may announce exactly MAX_ENTRIES records (2^20, 48 MiB of directory): the count is
+     * let through and the records are read (here zeros, so the first is bad); one more is refused unread.
+     */
+    @Test
+    void aDirectoryMayAnnounceExactlyTheMostEntries() throws IOException {
+        for (long count : new long[] {ZipReader.MAX_ENTRIES, ZipReader.MAX_ENTRIES + 1}) {
+            Path f = tmp.resolve("many.zip");
+            Files.deleteIfExists(f);
+            long dirSize = 46 * count;
+            try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(f.toFile(), "rw")) {
+                raf.setLength(dirSize); // a directory of zeros (sparse: nothing written)
+                raf.seek(dirSize);
+                raf.write(le(56).putInt(Z64).putLong(44).putShort((short) 45).putShort((short) 45).putInt(0).putInt(0)
+                        .putLong(count).putLong(count).putLong(dirSize).putLong(0).array());
+                raf.write(le(20).putInt(LOCATOR).putInt(0).putLong(dirSize).putInt(1).array());
+                raf.write(eocd(0xFFFF, 0xFFFFFFFFL, 0xFFFFFFFFL, 0));
+            }
+            FileFormatException e = assertThrows(FileFormatException.class, () -> ZipReader.open(f).close());
+            String want = count == ZipReader.MAX_ENTRIES ? "bad central directory entry 0" : "central directory of 1048577 entries";
+            assertTrue(e.getMessage().contains(want), e.getMessage());
+        }
+    }
+
+    /** A deflated entry may claim exactly the most the reader inflates, and not a byte more. */
+    @Test
+    void aDeflatedEntryMayClaimExactlyTheLimit() throws IOException {
+        for (long claim : new long[] {ZipReader.MAX_DEFLATED, ZipReader.MAX_DEFLATED + 1}) {
+            Archive a = new Archive();
+            byte[] packed = new byte[65100]; // enough compressed bytes for the claim at deflate's best ratio
+            Rec r = new Rec();
+            r.name = "d";
+            r.method = 8;
+            r.csize = packed.length;
+            r.usize = claim;
+            a.out.writeBytes(local("d", 8, 0, packed.length, claim, 0));
+            a.out.writeBytes(packed);
+            a.recs.add(r);
+            byte[] zip = a.finish();
+            if (claim == ZipReader.MAX_DEFLATED) assertEquals(List.of("d"), names(zip));
+            else refused(zip, "deflated zip entry 'd' claims 67108865 bytes; at most 67108864 are inflated", a.recordAt(0));
+        }
+    }
+
+    /** A deflated entry whose size only its zip64 extra gives (the compressed size fits the record). */
+    @Test
+    void aZip64ExtraWithOnlyTheSizeGivesTheSize() throws IOException {
+        byte[] data = "hello hello hello hello".getBytes(StandardCharsets.US_ASCII);
+        Deflater d = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+        d.setInput(data);
+        d.finish();
+        byte[] buf = new byte[100];
+        byte[] packed = java.util.Arrays.copyOf(buf, d.deflate(buf));
+        d.end();
+        Archive a = new Archive();
+        Rec r = new Rec();
+        r.name = "d";
+        r.method = 8;
+        r.crc = crc(data);
+        r.csize = packed.length;
+        r.usize = 0xFFFFFFFFL;
+        r.extra = le(12).putShort((short) 1).putShort((short) 8).putLong(data.length).array();
+        a.out.writeBytes(local("d", 8, r.crc, packed.length, data.length, 0));
+        a.out.writeBytes(packed);
+        a.recs.add(r);
+        try (ZipReader z = ZipReader.open(file("size.zip", a.finish()))) {
+            assertArrayEquals(data, z.readAll(z.entry("d"), 100));
+        }
+    }
+
+    @Test
+    void structuresPointedPastTheEndAndRecordsCutShortAreRefusedWhereTheyStart() throws IOException {
+        Archive a = new Archive();
+        a.stored("w", new byte[] {9, 8});
+        byte[] zip = zip64Archive(a, false, false);
+        long locator = zip.length - 22 - 20;
+        ByteBuffer.wrap(zip).order(ByteOrder.LITTLE_ENDIAN).putLong((int) locator + 8, zip.length - 10); // the zip64 record: 10 bytes before the end
+        refused(zip, "zip structure of 56 bytes runs past the end of the " + zip.length + "-byte file", zip.length - 10);
+        Archive b = new Archive(); // two records announced in 100 bytes; the first takes 98
+        Rec r = b.stored("n".repeat(52), new byte[0]);
+        long dirOffset = b.out.size();
+        b.out.writeBytes(r.bytes());
+        b.out.writeBytes(new byte[2]);
+        b.out.writeBytes(eocd(2, 100, dirOffset, 0));
+        refused(b.out.toByteArray(), "bad central directory entry 1", dirOffset + 98);
+    }
+
     @Test
     void eachPerEntryRefusalNamesTheSecondEntrysRecord() throws IOException {
         record Bad(String message, java.util.function.Consumer<Rec> edit) {}
@@ -529,8 +634,12 @@ class ZipEdgesTest {
         assertEquals(760, plain.dirSize());
         assertTrue(!plain.z64End() && !z64(written(761, names, sizes), 0, 4), "below every limit: no zip64 at all");
         assertTrue(layout(written(760, names, sizes), 10).z64End(), "a directory of exactly the limit's size");
-        Layout atStart = layout(written(640, names, sizes), 10);
-        assertTrue(atStart.z64End(), "a directory starting exactly at the limit");
+        int[] full = new int[10];
+        java.util.Arrays.fill(full, 1024); // 64 + 1024 bytes an entry: the directory starts at 10880 and is 760 bytes long
+        Layout heavy = layout(written(Long.MAX_VALUE, names, full), 10);
+        assertEquals(10880, heavy.dirStart());
+        assertTrue(!layout(written(10881, names, full), 10).z64End() && layout(written(10880, names, full), 10).z64End(),
+                "a directory starting exactly at the limit");
         byte[] offsets = written(576, names, sizes); // the last entry's header starts at 9 x 64 = 576
         Layout o = layout(offsets, 10);
         assertTrue(z64(offsets, o.central()[9], 6) && !z64(offsets, o.central()[8], 6), "the entry at exactly the limit, not the one before");
@@ -541,6 +650,10 @@ class ZipEdgesTest {
         Layout s = layout(bySize, 3);
         assertTrue(!z64(bySize, s.local()[0], 4) && z64(bySize, s.local()[1], 4) && z64(bySize, s.local()[2], 4), "sizes 99, 100, 101 against 100");
         for (long d : s.data()) assertEquals(0, d % 64, "data at " + d);
+        for (int size : new int[] {99, 100}) { // the first entry, at offset 0: only its size decides its central record
+            byte[] one = written(100, new String[] {"a"}, new int[] {size});
+            assertEquals(size == 100, z64(one, layout(one, 1).central()[0], 6), "central record of " + size + " bytes");
+        }
         for (long d : layout(written(0, three, grown), 3).data()) assertEquals(0, d % 64, "zip64 data at " + d);
     }
 
