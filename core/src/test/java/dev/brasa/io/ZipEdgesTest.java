@@ -300,6 +300,27 @@ class ZipEdgesTest {
         }
     }
 
+    /** The size a zip64 extra leaves out is not taken from the bytes after it; a zip64 record after an odd-length field is found. */
+    @Test
+    void zip64SizesComeFromTheRecordAndOnlyFromIt() throws IOException {
+        byte[] data = "twelve bytes".getBytes(StandardCharsets.US_ASCII);
+        Archive a = new Archive();
+        Rec r = a.stored("big", data);
+        r.usize = 0xFFFFFFFFL;
+        r.extra = le(4).putShort((short) 1).putShort((short) 0).array(); // a zip64 record holding nothing
+        r.comment = le(8).putLong(data.length).array();
+        byte[] zip = a.finish();
+        refused(zip, "stored zip entry 'big' has size 4294967295 but 12 stored bytes", a.recordAt(0));
+        Archive b = new Archive();
+        Rec s = b.stored("big", data);
+        s.usize = s.csize = 0xFFFFFFFFL;
+        s.extra = le(9 + 20).putShort((short) 0x5455).putShort((short) 5).put(new byte[] {1, 2, 3, 4, 5}) // a 5-byte timestamp field
+                .putShort((short) 1).putShort((short) 16).putLong(data.length).putLong(data.length).array();
+        try (ZipReader z = ZipReader.open(file("odd.zip", b.finish()))) {
+            assertArrayEquals(data, z.readAll(z.entry("big"), 100));
+        }
+    }
+
     /** A deflated entry may claim exactly the most the reader inflates, and not a byte more. */
     @Test
     void aDeflatedEntryMayClaimExactlyTheLimit() throws IOException {
