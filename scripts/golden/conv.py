@@ -105,6 +105,15 @@ for name, (k, s, p, ceil, cip, div) in AVG.items():
     w.put(f'avg.{name}.out', y)
     w.put(f'avg.{name}.grad', x.grad)
 
+# the same ceil-mode window on the input turned sideways (8 rows, 9 columns): the last row of windows now
+# reaches past the padded input, so the divisor clips in height too
+xt = xa.transpose(2, 3).contiguous().requires_grad_()
+yt = F.avg_pool2d(xt, 3, 2, 1, ceil_mode=True, count_include_pad=True)
+(yt * grad_weights(yt.shape)).sum().backward()
+w.put('avg.xt', xt.detach())
+w.put('avg.k3s2p1_include_ceil_t.out', yt)
+w.put('avg.k3s2p1_include_ceil_t.grad', xt.grad)
+
 for name, (oh, ow), shape in [('1x1', (1, 1), (2, 3, 9, 8)), ('2x3', (2, 3), (2, 3, 9, 8)), ('5x4', (5, 4), (2, 3, 9, 8)),
                               ('4x4_of_7x10', (4, 4), (1, 2, 7, 10))]:
     x = torch.randn(shape, requires_grad=True)

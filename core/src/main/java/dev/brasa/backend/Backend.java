@@ -266,7 +266,13 @@ public interface Backend {
             matmul(groupRows(g2, 0, groups, oc / groups, np, false), groupRows(col, 0, groups, np, ckk, true),
                     groupRows(gw.storage(), gw.offset(), groups, oc / groups, ckk, false), groups, oc / groups, ckk, np, 1.0, 0.0);
         }
-        if (gb != null) reduce(ReduceOp.SUM, View.contiguous(g2, new int[] {oc, np}), oc, np, 1, gb);
+        if (gb != null && gb.strides()[0] == 1) reduce(ReduceOp.SUM, View.contiguous(g2, new int[] {oc, np}), oc, np, 1, gb);
+        else if (gb != null) {              // reduce writes a contiguous output: into one, then into gb's strides
+            Storage sums = allocate(kind, oc);
+            reduce(ReduceOp.SUM, View.contiguous(g2, new int[] {oc, np}), oc, np, 1, View.contiguous(sums, new int[] {oc}));
+            copy(View.contiguous(sums, new int[] {oc}), gb);
+            sums.close();
+        }
         if (gx != null) {
             matmul(groupRows(w.storage(), w.offset(), groups, ckk, oc / groups, true), groupRows(g2, 0, groups, oc / groups, np, false),
                     groupRows(col, 0, groups, ckk, np, false), groups, ckk, np, oc / groups, 1.0, 0.0);

@@ -1,6 +1,7 @@
 package dev.brasa.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.brasa.backend.Backend;
@@ -9,6 +10,7 @@ import dev.brasa.backend.View;
 import dev.brasa.backend.Window2d;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -21,7 +23,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 class WindowConformanceTest {
     static final Backend SCALAR = BackendConformanceTest.SCALAR, TESTED = BackendConformanceTest.TESTED;
 
-    /** n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw (output size from PyTorch's floor formula, or +1 for a ceil-mode row). */
+    /**
+     * n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw (output size from PyTorch's floor formula), then optionally one
+     * more output row and column (ceil mode), or one more row (13th value) and column (14th) each.
+     */
     static Stream<int[]> geometries() {
         return Stream.of(
                 new int[] {1, 1, 5, 5, 3, 3, 1, 1, 0, 0, 1, 1},
@@ -36,12 +41,20 @@ class WindowConformanceTest {
                 new int[] {2, 3, 9, 7, 3, 3, 2, 1, 1, 1, 1, 1},       // stride (2, 1): as wide as the input, yet strided
                 new int[] {1, 2, 8, 8, 2, 2, 2, 2, 1, 1, 1, 1},       // 2x2 windows with padding
                 new int[] {1, 2, 9, 9, 2, 2, 2, 2, 0, 0, 1, 1, 1},    // 2x2 windows, ceil mode on an odd size
-                new int[] {1, 2, 1, 1, 3, 3, 1, 1, 1, 1, 1, 1});      // a 1x1 image under a padded 3x3 kernel: nothing to copy
+                new int[] {1, 2, 1, 1, 3, 3, 1, 1, 1, 1, 1, 1},       // a 1x1 image under a padded 3x3 kernel: nothing to copy
+                // one property at a time off MaxPool2d(2)'s fast path: kernel, stride, padding, each in one dimension
+                new int[] {1, 2, 8, 8, 3, 2, 2, 2, 0, 0, 1, 1}, new int[] {1, 2, 8, 8, 2, 3, 2, 2, 0, 0, 1, 1},
+                new int[] {1, 2, 8, 8, 2, 2, 1, 2, 0, 0, 1, 1}, new int[] {1, 2, 8, 8, 2, 2, 2, 1, 0, 0, 1, 1},
+                new int[] {1, 2, 8, 8, 2, 2, 2, 2, 1, 0, 1, 1}, new int[] {1, 2, 8, 8, 2, 2, 2, 2, 0, 1, 1, 1},
+                new int[] {1, 2, 9, 8, 2, 2, 2, 2, 0, 0, 1, 1, 1, 0}, new int[] {1, 2, 8, 9, 2, 2, 2, 2, 0, 0, 1, 1, 0, 1}, // ceil mode in one dimension
+                new int[] {1, 1, 3, 3, 1, 1, 1, 2, 0, 1, 1, 1},       // stride 2 across, yet as wide as the input: not a shifted copy
+                new int[] {1, 1, 2, 2, 1, 4, 1, 1, 0, 1, 1, 1},       // a kernel column that starts exactly at the right edge
+                new int[] {1, 2, 4, 2, 5, 3, 1, 1, 2, 1, 1, 1});      // "same" with more rows of padding than the image is wide
     }
 
     static Window2d window(int[] a) {
-        int extra = a.length > 12 ? a[12] : 0;
-        int oh = (a[2] + 2 * a[8] - a[10] * (a[4] - 1) - 1) / a[6] + 1 + extra, ow = (a[3] + 2 * a[9] - a[11] * (a[5] - 1) - 1) / a[7] + 1 + extra;
+        int extraH = a.length > 12 ? a[12] : 0, extraW = a.length > 13 ? a[13] : extraH;
+        int oh = (a[2] + 2 * a[8] - a[10] * (a[4] - 1) - 1) / a[6] + 1 + extraH, ow = (a[3] + 2 * a[9] - a[11] * (a[5] - 1) - 1) / a[7] + 1 + extraW;
         return Window2d.of(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], oh, ow);
     }
 
@@ -80,7 +93,10 @@ class WindowConformanceTest {
         int rows = g.c() * g.kh() * g.kw(), cols = g.n() * g.oh() * g.ow();
         View[] col = {out(SCALAR, Kind.F32, rows, cols), out(TESTED, Kind.F32, rows, cols)};
         Backend[] bs = {SCALAR, TESTED};
-        for (int i = 0; i < 2; i++) bs[i].im2col(in(bs[i], x, g.n(), g.c(), g.h(), g.w()), g, col[i]);
+        for (int i = 0; i < 2; i++) {
+            bs[i].fill(col[i], 7);         // overwritten everywhere, padding included
+            bs[i].im2col(in(bs[i], x, g.n(), g.c(), g.h(), g.w()), g, col[i]);
+        }
         same(col[0], col[1], 0, "im2col " + g);
         float[] c = random(rows * cols, 2);
         View[] gx = {out(SCALAR, Kind.F32, g.n(), g.c(), g.h(), g.w()), out(TESTED, Kind.F32, g.n(), g.c(), g.h(), g.w())};
@@ -144,6 +160,97 @@ class WindowConformanceTest {
         }
         same(out[0], out[1], 1e-6, "adaptive " + ad);
         same(gx[0], gx[1], 1e-6, "adaptive backward " + ad);
+    }
+
+    /**
+     * MaxPool2d(2)'s fast path on windows that hold a single +inf, a NaN, two NaNs or only -inf, at each of
+     * the four positions: the value and index PyTorch takes (the first maximum, the last NaN), as the
+     * specification gives them.
+     */
+    @Test
+    void twoByTwoPoolingFindsInfinitiesAndNaNsAtEveryPosition() {
+        float inf = Float.POSITIVE_INFINITY, nan = Float.NaN, ninf = Float.NEGATIVE_INFINITY;
+        java.util.List<float[]> windows = new java.util.ArrayList<>();
+        for (int at = 0; at < 4; at++) {
+            for (float special : new float[] {inf, nan}) {
+                float[] v = {0.5f, -1, 0.25f, 0};
+                v[at] = special;
+                windows.add(v);
+            }
+            float[] two = {1, 1, 1, 1};
+            two[at] = nan;
+            two[(at + 1) % 4] = nan;
+            windows.add(two);
+        }
+        windows.add(new float[] {ninf, ninf, ninf, ninf});
+        windows.add(new float[] {inf, 1, inf, inf});
+        int ow = windows.size(), w = 2 * ow;
+        float[] x = new float[2 * w];
+        for (int k = 0; k < ow; k++) {
+            float[] v = windows.get(k);
+            x[2 * k] = v[0];
+            x[2 * k + 1] = v[1];
+            x[w + 2 * k] = v[2];
+            x[w + 2 * k + 1] = v[3];
+        }
+        Window2d g = Window2d.of(1, 1, 2, w, 2, 2, 2, 2, 0, 0, 1, 1, 1, ow);
+        Backend[] bs = {SCALAR, TESTED};
+        View[] out = {out(SCALAR, Kind.F32, 1, 1, 1, ow), out(TESTED, Kind.F32, 1, 1, 1, ow)}, idx = {out(SCALAR, Kind.I64, 1, 1, 1, ow), out(TESTED, Kind.I64, 1, 1, 1, ow)};
+        for (int i = 0; i < 2; i++) bs[i].maxPool2d(in(bs[i], x, 1, 1, 2, w), g, out[i], idx[i]);
+        same(out[0], out[1], 0, "2x2 max of specials");
+        same(idx[0], idx[1], 0, "2x2 argmax of specials");
+    }
+
+    /** The bias and its gradient as strided views (every other element of a longer vector), and a backward pass on a thread that ran no forward. */
+    @Test
+    void convolutionTakesStridedBiasesAndABackwardPassAlone() throws InterruptedException {
+        int n = 1, c = 3, h = 9, w = 8, oc = 5;
+        Window2d g = Window2d.of(n, c, h, w, 3, 3, 1, 1, 1, 1, 1, 1, h, w);
+        Backend[] bs = {SCALAR, TESTED};
+        float[] x = random(n * c * h * w, 10), wt = random(oc * c * 9, 11), bias = random(2 * oc, 12), gy = random(n * oc * h * w, 13);
+        View[] y = new View[2], gx = new View[2], gw = new View[2], gb = new View[2], gxOnly = new View[2];
+        Throwable[] failed = new Throwable[1];
+        for (int i = 0; i < 2; i++) {
+            Backend b = bs[i];
+            View xv = in(b, x, n, c, h, w), wv = in(b, wt, oc, c, 3, 3);
+            y[i] = out(b, Kind.F32, n, oc, h, w);
+            b.conv2d(xv, wv, new View(b.wrap(bias.clone()), new int[] {oc}, new int[] {2}, 1), g, 1, null, y[i]);
+            gx[i] = out(b, Kind.F32, n, c, h, w);
+            gw[i] = out(b, Kind.F32, oc, c, 3, 3);
+            gb[i] = new View(b.allocate(Kind.F32, 2 * oc), new int[] {oc}, new int[] {2}, 1);
+            int k = i;
+            gxOnly[i] = out(b, Kind.F32, n, c, h, w);
+            Thread t = new Thread(() -> {       // its own scratch buffers, sized by nothing before
+                try {
+                    b.conv2dBackward(in(b, gy, n, oc, h, w), xv, wv, null, null, g, 1, gxOnly[k], null, null); // frozen weights: gx alone
+                    b.conv2dBackward(in(b, gy, n, oc, h, w), xv, wv, null, null, g, 1, gx[k], gw[k], gb[k]);
+                } catch (Throwable e) {
+                    failed[0] = e;
+                }
+            });
+            t.start();
+            t.join();
+            if (failed[0] != null) throw new AssertionError(b.name() + " backward failed", failed[0]);
+        }
+        same(y[0], y[1], 1e-5, "conv2d, strided bias");
+        same(gxOnly[0], gxOnly[1], 1e-5, "conv2d grad x alone, fresh thread");
+        same(gx[0], gx[1], 1e-5, "conv2d grad x, fresh thread");
+        same(gw[0], gw[1], 1e-4, "conv2d grad w, fresh thread");
+        float[] b0 = (float[]) SCALAR.toArray(new View(gb[0].storage(), new int[] {2 * oc}, new int[] {1}, 0));
+        float[] b1 = (float[]) TESTED.toArray(new View(gb[1].storage(), new int[] {2 * oc}, new int[] {1}, 0));
+        double[] sums = sums(gy, oc, h * w);                  // the definition: each channel's gradient summed
+        for (int i = 0; i < 2 * oc; i++) {
+            if (i % 2 == 0) assertTrue(b0[i] == 0 && b1[i] == 0, "between the strided gradient's elements: untouched");
+            else assertEquals(sums[i / 2], b0[i], 1e-4 * (1 + Math.abs(sums[i / 2])), "the specification's bias gradient " + i / 2);
+            if (i % 2 == 1) assertEquals(b0[i], b1[i], 1e-4 * (1 + Math.abs(b0[i])), "bias gradient " + i / 2);
+        }
+    }
+
+    /** Per channel, the sum of a contiguous [n, oc, p] gradient. */
+    static double[] sums(float[] gy, int oc, int p) {
+        double[] r = new double[oc];
+        for (int i = 0; i < gy.length; i++) r[i / p % oc] += gy[i];
+        return r;
     }
 
     /**
