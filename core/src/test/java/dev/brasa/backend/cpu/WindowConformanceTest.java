@@ -48,7 +48,9 @@ class WindowConformanceTest {
                 new int[] {1, 2, 8, 8, 2, 2, 2, 2, 1, 0, 1, 1}, new int[] {1, 2, 8, 8, 2, 2, 2, 2, 0, 1, 1, 1},
                 new int[] {1, 2, 9, 8, 2, 2, 2, 2, 0, 0, 1, 1, 1, 0}, new int[] {1, 2, 8, 9, 2, 2, 2, 2, 0, 0, 1, 1, 0, 1}, // ceil mode in one dimension
                 new int[] {1, 1, 3, 3, 1, 1, 1, 2, 0, 1, 1, 1},       // stride 2 across, yet as wide as the input: not a shifted copy
-                new int[] {1, 1, 2, 2, 1, 4, 1, 1, 0, 1, 1, 1},       // a kernel column that starts exactly at the right edge
+                new int[] {1, 1, 2, 2, 1, 4, 1, 1, 0, 1, 1, 1},       // a kernel column that starts exactly at the right edge,
+                new int[] {1, 1, 2, 2, 1, 4, 1, 2, 0, 1, 1, 1},       // also with stride 2
+                new int[] {1, 2, 2, 2, 3, 5, 1, 1, 1, 2, 1, 1},       // "same", the side columns shifted by the whole width
                 new int[] {1, 2, 4, 2, 5, 3, 1, 1, 2, 1, 1, 1});      // "same" with more rows of padding than the image is wide
     }
 
