@@ -50,6 +50,11 @@ class ScalarSpecEdgesTest {
         assertArrayEquals(new long[] {big + 1, 4, big + 3, 8}, Brasa.tensor(cube).reshape(2, 2, 2).sum(1).toLongArray(), "outer and inner 2");
         assertEquals(-big, pair.neg().toLongArray()[0], "neg");
         assertEquals(big, pair.neg().abs().toLongArray()[0], "abs");
+        // torch.tensor([2**53 + 1, -(2**53 + 1), 0]).relu() and .sign(): 9007199254740993, 0, 0 and 1, -1, 0
+        dev.brasa.Tensor signed = Brasa.tensor(big, -big, 0L);
+        assertArrayEquals(new long[] {big, 0, 0}, signed.relu().toLongArray(), "relu, exact");
+        assertArrayEquals(new long[] {1, -1, 0}, signed.sign().toLongArray(), "sign");
+        assertArrayEquals(new long[] {Long.MAX_VALUE, 0}, Brasa.tensor(Long.MAX_VALUE, Long.MIN_VALUE).relu().toLongArray(), "relu at the ends of long");
         assertEquals(big, pair.index(Brasa.tensor(0L)).toLongArray()[0], "index");
         assertArrayEquals(new long[] {big + 2, 3}, Brasa.tensor(new long[][] {{big, 2}, {1, 2}}).sum(1).toLongArray(), "sums of rows");
         assertArrayEquals(new long[] {big + 1, 4}, Brasa.tensor(new long[][] {{big, 2}, {1, 2}}).sum(0).toLongArray(), "sums of columns");
