@@ -92,6 +92,21 @@ class ZipEdgesTest {
             return r;
         }
 
+        /** A deflated entry: its local header and packed bytes, and its record (sizes and CRC as given, to edit before finish). */
+        Rec deflated(String name, byte[] packed, int crc, long usize) {
+            Rec r = new Rec();
+            r.name = name;
+            r.method = 8;
+            r.crc = crc;
+            r.csize = packed.length;
+            r.usize = usize;
+            r.lho = out.size();
+            out.writeBytes(local(name, 8, crc, packed.length, usize, 0));
+            out.writeBytes(packed);
+            recs.add(r);
+            return r;
+        }
+
         byte[] finish() {
             long dirOffset = out.size();
             for (Rec r : recs) out.writeBytes(r.bytes());
@@ -326,15 +341,7 @@ class ZipEdgesTest {
     void aDeflatedEntryMayClaimExactlyTheLimit() throws IOException {
         for (long claim : new long[] {ZipReader.MAX_DEFLATED, ZipReader.MAX_DEFLATED + 1}) {
             Archive a = new Archive();
-            byte[] packed = new byte[65100]; // enough compressed bytes for the claim at deflate's best ratio
-            Rec r = new Rec();
-            r.name = "d";
-            r.method = 8;
-            r.csize = packed.length;
-            r.usize = claim;
-            a.out.writeBytes(local("d", 8, 0, packed.length, claim, 0));
-            a.out.writeBytes(packed);
-            a.recs.add(r);
+            a.deflated("d", new byte[65100], 0, claim); // enough compressed bytes for the claim at deflate's best ratio
             byte[] zip = a.finish();
             if (claim == ZipReader.MAX_DEFLATED) assertEquals(List.of("d"), names(zip));
             else refused(zip, "deflated zip entry 'd' claims 67108865 bytes; at most 67108864 are inflated", a.recordAt(0));
@@ -352,16 +359,9 @@ class ZipEdgesTest {
         byte[] packed = java.util.Arrays.copyOf(buf, d.deflate(buf));
         d.end();
         Archive a = new Archive();
-        Rec r = new Rec();
-        r.name = "d";
-        r.method = 8;
-        r.crc = crc(data);
-        r.csize = packed.length;
-        r.usize = 0xFFFFFFFFL;
+        Rec r = a.deflated("d", packed, crc(data), data.length);
+        r.usize = 0xFFFFFFFFL; // in the record: see the zip64 extra
         r.extra = le(12).putShort((short) 1).putShort((short) 8).putLong(data.length).array();
-        a.out.writeBytes(local("d", 8, r.crc, packed.length, data.length, 0));
-        a.out.writeBytes(packed);
-        a.recs.add(r);
         try (ZipReader z = ZipReader.open(file("size.zip", a.finish()))) {
             assertArrayEquals(data, z.readAll(z.entry("d"), 100));
         }
@@ -480,16 +480,7 @@ class ZipEdgesTest {
             for (int stored : new int[] {n, n - 1}) {
                 Archive a = new Archive();
                 a.stored("pad", new byte[3]);
-                Rec r = new Rec();
-                r.name = "d";
-                r.method = 8;
-                r.crc = crc(data);
-                r.csize = stored;
-                r.usize = claim;
-                r.lho = a.out.size();
-                a.out.writeBytes(local("d", 8, r.crc, stored, claim, 0));
-                a.out.write(packed, 0, stored);
-                a.recs.add(r);
+                Rec r = a.deflated("d", java.util.Arrays.copyOf(packed, stored), crc(data), claim);
                 try (ZipReader z = ZipReader.open(file("deflated.zip", a.finish()))) {
                     ZipReader.Entry e = z.entry("d");
                     if (claim == data.length && stored == n) {
@@ -557,15 +548,7 @@ class ZipEdgesTest {
     /** An archive holding one deflated entry "d" of these deflate bytes, claiming usize bytes with this CRC. */
     private static byte[] deflatedArchive(byte[] packed, byte[] data) {
         Archive a = new Archive();
-        Rec r = new Rec();
-        r.name = "d";
-        r.method = 8;
-        r.crc = crc(data);
-        r.csize = packed.length;
-        r.usize = data.length;
-        a.out.writeBytes(local("d", 8, r.crc, packed.length, data.length, 0));
-        a.out.writeBytes(packed);
-        a.recs.add(r);
+        a.deflated("d", packed, crc(data), data.length);
         return a.finish();
     }
 
