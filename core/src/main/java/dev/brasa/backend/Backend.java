@@ -189,7 +189,20 @@ public interface Backend {
      */
     default void linearActBackward(UnaryOp act, View g, View y, View gp, View gb, int m, int n) {
         unaryBackward(act, g, null, y, gp, 0, 0);
-        if (gb != null) reduce(ReduceOp.SUM, gp, 1, m, n, gb);
+        if (gb != null) sumInto(gp, 1, m, n, gb);
+    }
+
+    /** {@link #reduce} SUM into a vector out of any stride (reduce itself writes a contiguous output): a bias gradient. */
+    private void sumInto(View x, int outer, int n, int inner, View out) {
+        if (out.isContiguous()) {
+            reduce(ReduceOp.SUM, x, outer, n, inner, out);
+            return;
+        }
+        Storage sums = allocate(out.storage().kind(), out.numel());
+        View dense = View.contiguous(sums, out.shape());
+        reduce(ReduceOp.SUM, x, outer, n, inner, dense);
+        copy(dense, out);
+        sums.close();
     }
 
     /**
@@ -266,13 +279,7 @@ public interface Backend {
             matmul(groupRows(g2, 0, groups, oc / groups, np, false), groupRows(col, 0, groups, np, ckk, true),
                     groupRows(gw.storage(), gw.offset(), groups, oc / groups, ckk, false), groups, oc / groups, ckk, np, 1.0, 0.0);
         }
-        if (gb != null && gb.strides()[0] == 1) reduce(ReduceOp.SUM, View.contiguous(g2, new int[] {oc, np}), oc, np, 1, gb);
-        else if (gb != null) {              // reduce writes a contiguous output: into one, then into gb's strides
-            Storage sums = allocate(kind, oc);
-            reduce(ReduceOp.SUM, View.contiguous(g2, new int[] {oc, np}), oc, np, 1, View.contiguous(sums, new int[] {oc}));
-            copy(View.contiguous(sums, new int[] {oc}), gb);
-            sums.close();
-        }
+        if (gb != null) sumInto(View.contiguous(g2, new int[] {oc, np}), oc, np, 1, gb);
         if (gx != null) {
             matmul(groupRows(w.storage(), w.offset(), groups, ckk, oc / groups, true), groupRows(g2, 0, groups, oc / groups, np, false),
                     groupRows(col, 0, groups, ckk, np, false), groups, ckk, np, oc / groups, 1.0, 0.0);

@@ -42,18 +42,18 @@ class BackendConformanceTest {
         org.junit.jupiter.api.Assertions.assertEquals(expected, SimdBackend.bits(), "vector bits of this run (-Dbrasa.simd.bits=" + bits + ")");
     }
 
-    private static float[] random(int n, long seed, float lo, float hi) {
+    static float[] random(int n, long seed, float lo, float hi) {
         SplittableRandom r = new SplittableRandom(seed);
         float[] a = new float[n];
         for (int i = 0; i < n; i++) a[i] = lo + (hi - lo) * (float) r.nextDouble();
         return a;
     }
 
-    private static View vec(Backend b, float[] a, int... shape) {
+    static View vec(Backend b, float[] a, int... shape) {
         return View.contiguous(b.wrap(a.clone()), shape);
     }
 
-    private static View out(Backend b, Kind k, int... shape) {
+    static View out(Backend b, Kind k, int... shape) {
         int n = 1;
         for (int s : shape) n *= s;
         return View.contiguous(b.allocate(k, n), shape);
@@ -68,7 +68,7 @@ class BackendConformanceTest {
         return r;
     }
 
-    private static void same(View expected, View actual, double rtol, double atol, String what) {
+    static void same(View expected, View actual, double rtol, double atol, String what) {
         double[] e = values(expected), a = values(actual);
         assertEquals(e.length, a.length, what + " length");
         for (int i = 0; i < e.length; i++) {

@@ -104,6 +104,16 @@ class TwinConformanceTest {
             SimdElementwise.unaryRow(op, cpu(a), 7, cpu(got), 9, n, 0, 0);
             assertSameBits(want, got, "cold " + op);
         }
+        for (UnaryOp op : new UnaryOp[] {UnaryOp.POW, UnaryOp.IDENTITY}) {   // no twin: the vector loop alone, cold or not
+            float[] want = new float[n + 9];
+            int bound = SimdBackend.S.loopBound(n);
+            SimdElementwise.unaryVectors(op, a, 7, want, 9, bound, 3f, 0f);
+            for (int i = bound; i < n; i++) want[9 + i] = (float) op.apply(a[7 + i], 3, 0);
+            SimdElementwise.coolDown();
+            float[] got = new float[n + 9];
+            SimdElementwise.unaryRow(op, cpu(a), 7, cpu(got), 9, n, 3, 0);
+            assertSameBits(want, got, "cold " + op);
+        }
         float[] b = inputs(n + 2, 5), want = new float[n + 1], got = new float[n + 1];
         int bound = SimdBackend.S.loopBound(n);
         SimdElementwise.binaryVectors(BinaryOp.SUB, a, 3, 1, b, 2, 1, want, 1, 0, bound);
