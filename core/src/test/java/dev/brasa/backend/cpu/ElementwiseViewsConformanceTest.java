@@ -77,14 +77,14 @@ class ElementwiseViewsConformanceTest {
         }
     }
 
-    /** Binary ops into a transposed output, from strided, broadcast and float64 operands, at and around one vector's length. */
+    /** Binary ops into a transposed or strided output, from strided, broadcast and float64 operands, at and around one vector's length. */
     @Test
     void binaryOpsOfStridedBroadcastAndDoubleViews() {
         int l = SimdBackend.L;
         for (BinaryOp op : new BinaryOp[] {BinaryOp.ADD, BinaryOp.MUL, BinaryOp.SUB}) {
             for (int n : new int[] {l - 1, l, l + 1, 3 * l + 2}) {
                 float[] a = random(2 * n * 3, 25, -2, 2), c = random(2 * n * 3, 26, -2, 2);
-                for (int variant = 0; variant < 5; variant++) {
+                for (int variant = 0; variant < 6; variant++) {
                     View[] outs = new View[2];
                     Backend[] bs = {SCALAR, TESTED};
                     for (int i = 0; i < 2; i++) {
@@ -98,7 +98,9 @@ class ElementwiseViewsConformanceTest {
                         View cv = variant == 2 ? new View(b.wrap(data(c, false)), new int[] {3, n}, new int[] {0, 0}, 2)
                                 : new View(b.wrap(data(c, f64)), new int[] {3, n}, new int[] {n, 1}, 0);
                         // variant 3: the output transposed ([3, n] as the transpose of a contiguous [n, 3])
+                        // variant 5: every other element of a longer output, so no dimension of it has unit stride
                         outs[i] = variant == 3 ? new View(b.allocate(Kind.F32, 3 * n), new int[] {3, n}, new int[] {1, 3}, 0)
+                                : variant == 5 ? new View(b.allocate(Kind.F32, 6 * n), new int[] {3, n}, new int[] {2 * n, 2}, 1)
                                 : View.contiguous(b.allocate(f64 ? Kind.F64 : Kind.F32, 3 * n), new int[] {3, n});
                         b.binary(op, av, cv, outs[i]);
                     }
