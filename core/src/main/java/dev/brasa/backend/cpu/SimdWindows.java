@@ -209,32 +209,73 @@ final class SimdWindows {
     /**
      * MaxPool2d(2) on one plane, every window inside it. PyTorch scans a window's four elements in order
      * and takes one when it is larger or NaN: the first maximum, or the last NaN. A chain of compares
-     * on random data mispredicts (15 ns per window measured), so this takes the maximum with
-     * Math.max, finds the first element equal to it with arithmetic on float bits (no compare, no branch), and
-     * compares only where the maximum is infinite or NaN.
+     * on random data mispredicts (15 ns per window measured), so this runs the same scan on L windows at
+     * once, in vectors of their first, second, third and fourth elements (the even and odd elements of
+     * two rows), with masks instead of branches; a row's last block is masked.
      */
     private static void maxPool2x2(float[] xs, int xp, Window2d g, float[] os, int oo, long[] is, int io) {
-        int w = g.w();
+        int w = g.w(), L = SimdBackend.L;
+        float[] kb = new float[L];
         for (int oy = 0; oy < g.oh(); oy++) {
             int r = xp + 2 * oy * w, o = oo + oy * g.ow(), pos = 2 * oy * w;
-            for (int ox = 0; ox < g.ow(); ox++, r += 2, pos += 2) {
-                float a = xs[r], b = xs[r + 1], c = xs[r + w], d = xs[r + w + 1];
-                float m = Math.max(Math.max(a, b), Math.max(c, d));
-                int k;
-                if (Math.abs(m) < Float.POSITIVE_INFINITY) {
-                    // m - v is +0 exactly where v == m, a positive float elsewhere: its bits, less one, are negative only there
-                    int na = (Float.floatToRawIntBits(m - a) + 0x7fffffff) >>> 31, nb = (Float.floatToRawIntBits(m - b) + 0x7fffffff) >>> 31;
-                    int nc = (Float.floatToRawIntBits(m - c) + 0x7fffffff) >>> 31;
-                    k = na * (1 + nb * (w - 1 + nc));        // 0, 1, w or w + 1: the first equal to the maximum
-                } else if (m == m) {                          // an infinite maximum: m - v is NaN where v == m
-                    k = a == m ? 0 : b == m ? 1 : c == m ? w : w + 1;
-                } else {
-                    k = d != d ? w + 1 : c != c ? w : b != b ? 1 : 0;
-                }
-                os[o + ox] = xs[r + k];                       // the element itself (Math.max prefers +0.0 to -0.0)
-                is[io + oy * g.ow() + ox] = pos + k;
+            for (int ox = 0; ox < g.ow(); ox += L, r += 2 * L, pos += 2 * L) {      // L windows at a time, the last block masked
+                int n = Math.min(L, g.ow() - ox);
+                windows2x2(xs, r, w, n, os, o + ox, kb);
+                for (int i = 0, at = io + oy * g.ow() + ox; i < n; i++) is[at + i] = pos + 2 * i + (int) kb[i];
             }
         }
+    }
+
+    /** Lane i to 2i (or 2i + 1) mod L: the even (odd) elements of a vector into its first half, and again into its second. */
+    private static final jdk.incubator.vector.VectorShuffle<Float> EVEN = pairs(0), ODD = pairs(1);
+    private static final jdk.incubator.vector.VectorMask<Float> SECOND_HALF =
+            jdk.incubator.vector.VectorMask.fromLong(SimdBackend.S, -1L << (SimdBackend.L / 2));
+
+    private static jdk.incubator.vector.VectorShuffle<Float> pairs(int odd) {
+        int[] lanes = new int[SimdBackend.L];
+        for (int i = 0; i < lanes.length; i++) lanes[i] = (2 * i + odd) % lanes.length;
+        return jdk.incubator.vector.VectorShuffle.fromArray(SimdBackend.S, lanes, 0);
+    }
+
+    /** The even (odd) elements of the 2L floats lo, hi: lane i holds element 2i (2i + 1). */
+    private static FloatVector half(FloatVector lo, FloatVector hi, jdk.incubator.vector.VectorShuffle<Float> sh) {
+        return lo.rearrange(sh).blend(hi.rearrange(sh), SECOND_HALF);
+    }
+
+    /**
+     * n (at most L) adjacent 2x2 windows whose top-left elements are xs[r], xs[r + 2], ...: each window's four elements
+     * scanned as PyTorch scans them (taken when larger or NaN, so the first maximum or the last NaN, and the
+     * element itself, so -0.0 stays -0.0), lane by lane; the values to os[o ..], each window's offset in it
+     * (0, 1, w or w + 1) to k.
+     */
+    private static void windows2x2(float[] xs, int r, int w, int n, float[] os, int o, float[] k) {
+        var sp = SimdBackend.S;
+        int L = SimdBackend.L;
+        FloatVector top0, top1, bot0, bot1;
+        if (n == L) {
+            top0 = FloatVector.fromArray(sp, xs, r);
+            top1 = FloatVector.fromArray(sp, xs, r + L);
+            bot0 = FloatVector.fromArray(sp, xs, r + w);
+            bot1 = FloatVector.fromArray(sp, xs, r + w + L);
+        } else {                    // n windows: 2n elements of each row, the lanes past them zero and never stored
+            var m0 = sp.indexInRange(0, Math.min(2 * n, L)); var m1 = sp.indexInRange(0, Math.max(0, 2 * n - L));
+            top0 = FloatVector.fromArray(sp, xs, r, m0);
+            top1 = FloatVector.fromArray(sp, xs, r + L, m1);
+            bot0 = FloatVector.fromArray(sp, xs, r + w, m0);
+            bot1 = FloatVector.fromArray(sp, xs, r + w + L, m1);
+        }
+        FloatVector best = half(top0, top1, EVEN), at = FloatVector.zero(sp);
+        FloatVector[] next = {half(top0, top1, ODD), half(bot0, bot1, EVEN), half(bot0, bot1, ODD)};
+        float[] offsets = {1, w, w + 1};
+        for (int j = 0; j < 3; j++) {
+            FloatVector v = next[j];
+            var take = v.compare(jdk.incubator.vector.VectorOperators.GT, best).or(v.compare(jdk.incubator.vector.VectorOperators.NE, v));
+            best = best.blend(v, take);
+            at = at.blend(offsets[j], take);
+        }
+        if (n == L) best.intoArray(os, o);
+        else best.intoArray(os, o, sp.indexInRange(0, n));
+        at.intoArray(k, 0);
     }
 
     static void maxPool2dBackward(View g, View indices, Window2d win, View gx) {

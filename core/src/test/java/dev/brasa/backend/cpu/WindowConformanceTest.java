@@ -170,7 +170,7 @@ class WindowConformanceTest {
      * specification gives them.
      */
     @Test
-    void twoByTwoPoolingFindsInfinitiesAndNaNsAtEveryPosition() {
+    void twoByTwoPoolingFindsInfinitiesNaNsAndZerosAtEveryPosition() {
         float inf = Float.POSITIVE_INFINITY, nan = Float.NaN, ninf = Float.NEGATIVE_INFINITY;
         java.util.List<float[]> windows = new java.util.ArrayList<>();
         for (int at = 0; at < 4; at++) {
@@ -186,6 +186,12 @@ class WindowConformanceTest {
         }
         windows.add(new float[] {ninf, ninf, ninf, ninf});
         windows.add(new float[] {inf, 1, inf, inf});
+        windows.add(new float[] {-0f, 0f, 0f, -0f});             // equal zeros: the first, with its sign
+        windows.add(new float[] {0f, -0f, -0f, 0f});
+        for (int copy = 0, base = windows.size(); copy < 2; copy++) {   // three times over, shifted: every lane of a block and a masked tail
+            windows.add(new float[] {1, 2, 3, 4});
+            for (int k = 0; k < base; k++) windows.add(windows.get(k));
+        }
         int ow = windows.size(), w = 2 * ow;
         float[] x = new float[2 * w];
         for (int k = 0; k < ow; k++) {
@@ -200,6 +206,10 @@ class WindowConformanceTest {
         View[] out = {out(SCALAR, Kind.F32, 1, 1, 1, ow), out(TESTED, Kind.F32, 1, 1, 1, ow)}, idx = {out(SCALAR, Kind.I64, 1, 1, 1, ow), out(TESTED, Kind.I64, 1, 1, 1, ow)};
         for (int i = 0; i < 2; i++) bs[i].maxPool2d(in(bs[i], x, 1, 1, 2, w), g, out[i], idx[i]);
         same(out[0], out[1], 0, "2x2 max of specials");
+        float[] want = (float[]) SCALAR.toArray(out[0]), got = (float[]) TESTED.toArray(out[1]);
+        for (int k = 0; k < ow; k++) {
+            assertEquals(Float.floatToRawIntBits(want[k]), Float.floatToRawIntBits(got[k]), "window " + k + ": the element itself, -0.0 kept");
+        }
         same(idx[0], idx[1], 0, "2x2 argmax of specials");
     }
 
