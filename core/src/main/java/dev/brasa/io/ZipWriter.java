@@ -100,7 +100,7 @@ final class ZipWriter {
         }
         long dirSize = pos - dirStart;
         int n = written.size();
-        boolean z64 = zip64From == 0 || n >= 0xFFFF || dirStart >= zip64From || dirSize >= zip64From;
+        boolean z64 = n >= 0xFFFF || dirStart >= zip64From || dirSize >= zip64From;
         if (z64) {
             long z64At = pos;
             ByteBuffer r = ByteBuffer.allocate(56 + 20).order(ByteOrder.LITTLE_ENDIAN);

@@ -32,12 +32,8 @@ final class SimdElementwise {
         if (t == null || bound < Tiering.MIN_ROW || t.warm()) {
             UNARY_ROWS[k].run(a, xo, r, oo, bound, fp, fq);
         } else {
-            int w = Tiering.PROBE;
-            long t0 = System.nanoTime();
-            UNARY_ROWS[k].run(a, xo, r, oo, w, fp, fq);
-            long t1 = System.nanoTime();
-            UNARY_TWINS[k].run(a, xo + w, r, oo + w, bound - w, fp, fq);
-            t.record(t1 - t0, w, System.nanoTime() - t1, bound - w);
+            t.probe((from, to) -> UNARY_ROWS[k].run(a, xo + from, r, oo + from, to - from, fp, fq),
+                    (from, to) -> UNARY_TWINS[k].run(a, xo + from, r, oo + from, to - from, fp, fq), bound);
         }
         for (int i = bound; i < n; i++) r[oo + i] = (float) op.apply(a[xo + i], p, q);
     }
@@ -246,12 +242,8 @@ final class SimdElementwise {
         if (bound < Tiering.MIN_ROW || t.warm()) {
             binaryVectors(op, x, ao, as, y, bo, bs, r, oo, 0, bound);
         } else {
-            int w = Tiering.PROBE;
-            long t0 = System.nanoTime();
-            binaryVectors(op, x, ao, as, y, bo, bs, r, oo, 0, w);
-            long t1 = System.nanoTime();
-            binaryTwin(op, x, ao, as, y, bo, bs, r, oo, w, bound);
-            t.record(t1 - t0, w, System.nanoTime() - t1, bound - w);
+            t.probe((from, to) -> binaryVectors(op, x, ao, as, y, bo, bs, r, oo, from, to),
+                    (from, to) -> binaryTwin(op, x, ao, as, y, bo, bs, r, oo, from, to), bound);
         }
         for (int i = bound; i < n; i++) r[oo + i] = (float) op.apply(x[ao + i * as], y[bo + i * bs]);
     }

@@ -7,6 +7,9 @@ import dev.brasa.backend.View;
 import dev.brasa.backend.Window2d;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 
 /**
  * The float32 sliding-window kernels of the fast backend, threaded over planes or column rows with
@@ -227,19 +230,23 @@ final class SimdWindows {
     }
 
     /** Lane i to 2i (or 2i + 1) mod L: the even (odd) elements of a vector into its first half, and again into its second. */
-    private static final jdk.incubator.vector.VectorShuffle<Float> EVEN = pairs(0), ODD = pairs(1);
-    private static final jdk.incubator.vector.VectorMask<Float> SECOND_HALF =
-            jdk.incubator.vector.VectorMask.fromLong(SimdBackend.S, -1L << (SimdBackend.L / 2));
+    private static final VectorShuffle<Float> EVEN = pairs(0), ODD = pairs(1);
+    private static final VectorMask<Float> SECOND_HALF = VectorMask.fromLong(SimdBackend.S, -1L << (SimdBackend.L / 2));
 
-    private static jdk.incubator.vector.VectorShuffle<Float> pairs(int odd) {
+    private static VectorShuffle<Float> pairs(int odd) {
         int[] lanes = new int[SimdBackend.L];
         for (int i = 0; i < lanes.length; i++) lanes[i] = (2 * i + odd) % lanes.length;
-        return jdk.incubator.vector.VectorShuffle.fromArray(SimdBackend.S, lanes, 0);
+        return VectorShuffle.fromArray(SimdBackend.S, lanes, 0);
     }
 
     /** The even (odd) elements of the 2L floats lo, hi: lane i holds element 2i (2i + 1). */
-    private static FloatVector half(FloatVector lo, FloatVector hi, jdk.incubator.vector.VectorShuffle<Float> sh) {
+    private static FloatVector half(FloatVector lo, FloatVector hi, VectorShuffle<Float> sh) {
         return lo.rearrange(sh).blend(hi.rearrange(sh), SECOND_HALF);
+    }
+
+    /** The lanes where PyTorch's scan takes v over the maximum so far: v larger, or v NaN. */
+    private static VectorMask<Float> takes(FloatVector v, FloatVector best) {
+        return v.compare(VectorOperators.GT, best).or(v.compare(VectorOperators.NE, v));
     }
 
     /**
@@ -258,21 +265,23 @@ final class SimdWindows {
             bot0 = FloatVector.fromArray(sp, xs, r + w);
             bot1 = FloatVector.fromArray(sp, xs, r + w + L);
         } else {                    // n windows: 2n elements of each row, the lanes past them zero and never stored
-            var m0 = sp.indexInRange(0, Math.min(2 * n, L)); var m1 = sp.indexInRange(0, Math.max(0, 2 * n - L));
+            VectorMask<Float> m0 = sp.indexInRange(0, Math.min(2 * n, L)), m1 = sp.indexInRange(0, Math.max(0, 2 * n - L));
             top0 = FloatVector.fromArray(sp, xs, r, m0);
             top1 = FloatVector.fromArray(sp, xs, r + L, m1);
             bot0 = FloatVector.fromArray(sp, xs, r + w, m0);
             bot1 = FloatVector.fromArray(sp, xs, r + w + L, m1);
         }
-        FloatVector best = half(top0, top1, EVEN), at = FloatVector.zero(sp);
-        FloatVector[] next = {half(top0, top1, ODD), half(bot0, bot1, EVEN), half(bot0, bot1, ODD)};
-        float[] offsets = {1, w, w + 1};
-        for (int j = 0; j < 3; j++) {
-            FloatVector v = next[j];
-            var take = v.compare(jdk.incubator.vector.VectorOperators.GT, best).or(v.compare(jdk.incubator.vector.VectorOperators.NE, v));
-            best = best.blend(v, take);
-            at = at.blend(offsets[j], take);
-        }
+        // the window's elements in scan order: a (the start), b, c, d; each step one blend of the value and one of its offset
+        FloatVector best = half(top0, top1, EVEN), b = half(top0, top1, ODD), c = half(bot0, bot1, EVEN), d = half(bot0, bot1, ODD);
+        VectorMask<Float> tb = takes(b, best);
+        best = best.blend(b, tb);
+        FloatVector at = FloatVector.zero(sp).blend(1, tb);
+        VectorMask<Float> tc = takes(c, best);
+        best = best.blend(c, tc);
+        at = at.blend(w, tc);
+        VectorMask<Float> td = takes(d, best);
+        best = best.blend(d, td);
+        at = at.blend(w + 1, td);
         if (n == L) best.intoArray(os, o);
         else best.intoArray(os, o, sp.indexInRange(0, n));
         at.intoArray(k, 0);

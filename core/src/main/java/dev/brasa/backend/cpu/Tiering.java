@@ -32,6 +32,24 @@ final class Tiering {
         return warm;
     }
 
+    /** A kernel's work on elements [from, to) of a row. */
+    @FunctionalInterface
+    interface Range {
+        void run(int from, int to);
+    }
+
+    /**
+     * One cold row of bound elements (at least {@link #MIN_ROW}): the vector code on [0, {@link #PROBE}),
+     * the twin on the rest, each timed, the timings {@link #record}ed.
+     */
+    void probe(Range vector, Range twin, int bound) {
+        long t0 = System.nanoTime();
+        vector.run(0, PROBE);
+        long t1 = System.nanoTime();
+        twin.run(PROBE, bound);
+        record(t1 - t0, PROBE, System.nanoTime() - t1, bound - PROBE);
+    }
+
     /**
      * One probe's timings: vectorNanos for vectorElements, scalarNanos for scalarElements (both
      * positive counts). Warm after {@link #WINS} probes in a row where the vector code took less
