@@ -18,6 +18,8 @@ final class Tiering {
     static final int PROBE = 512;
     /** Rows shorter than this run the vector code alone: the probe would be most of them. */
     static final int MIN_ROW = 2 * PROBE;
+    /** Elements of a cold row per probe: the vector code takes the first {@link #PROBE} of each span. */
+    static final int SPAN = 32 * PROBE;
     /** Probes after which the vector code runs alone even if it never won (C2 has compiled it by then). */
     static final int MAX_PROBES = 4096;
     /** Wins in a row that make a kernel warm. */
@@ -39,15 +41,27 @@ final class Tiering {
     }
 
     /**
-     * One cold row of bound elements (at least {@link #MIN_ROW}): the vector code on [0, {@link #PROBE}),
-     * the twin on the rest, each timed, the timings {@link #record}ed.
+     * One cold row of bound elements (at least {@link #MIN_ROW}): in each span of {@link #SPAN}
+     * elements, the vector code on the first {@link #PROBE} and the twin on the rest, each timed, the
+     * timings {@link #record}ed once for the row. A probe per span, not per row: the JIT compiles the
+     * vector code after some hundreds of calls, and a layer's activation on a batch of 128 rows of
+     * 2000 is one row of 256,000 elements, called twice a step, which at one probe a row was still
+     * cold after six epochs (its scalar twin 8% of the run's time).
      */
     void probe(Range vector, Range twin, int bound) {
-        long t0 = System.nanoTime();
-        vector.run(0, PROBE);
-        long t1 = System.nanoTime();
-        twin.run(PROBE, bound);
-        record(t1 - t0, PROBE, System.nanoTime() - t1, bound - PROBE);
+        long vectorNanos = 0, scalarNanos = 0;
+        int vectorElements = 0;
+        for (int from = 0; from < bound; from += SPAN) {
+            int to = Math.min(bound, from + SPAN), mid = Math.min(to, from + PROBE);
+            long t0 = System.nanoTime();
+            vector.run(from, mid);
+            long t1 = System.nanoTime();
+            twin.run(mid, to);
+            vectorNanos += t1 - t0;
+            scalarNanos += System.nanoTime() - t1;
+            vectorElements += mid - from;
+        }
+        record(vectorNanos, vectorElements, scalarNanos, bound - vectorElements);
     }
 
     /**

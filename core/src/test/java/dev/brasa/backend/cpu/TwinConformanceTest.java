@@ -116,6 +116,29 @@ class TwinConformanceTest {
     }
 
     @Test
+    void aLongColdRowProbesTheStartOfEverySpan() {
+        int bound = 2 * Tiering.SPAN + Tiering.PROBE + 2 * L;     // two full spans and a short one
+        java.util.List<String> vector = new java.util.ArrayList<>(), twin = new java.util.ArrayList<>();
+        new Tiering().probe((from, to) -> vector.add(from + ".." + to), (from, to) -> twin.add(from + ".." + to), bound);
+        int s = Tiering.SPAN, p = Tiering.PROBE;
+        assertEquals(java.util.List.of("0.." + p, s + ".." + (s + p), 2 * s + ".." + (2 * s + p)), vector);
+        assertEquals(java.util.List.of(p + ".." + s, (s + p) + ".." + 2 * s, (2 * s + p) + ".." + bound), twin);
+        vector.clear();
+        twin.clear();
+        new Tiering().probe((from, to) -> vector.add(from + ".." + to), (from, to) -> twin.add(from + ".." + to), s + L);
+        assertEquals(java.util.List.of("0.." + p, s + ".." + (s + L)), vector, "a last span shorter than a probe goes to the vector code");
+        assertEquals(java.util.List.of(p + ".." + s, (s + L) + ".." + (s + L)), twin);
+        // and the bits of a cold row that long, with a scalar tail, are the vector loop's
+        int n = bound + 3;
+        float[] a = inputs(n + 1, 6), want = new float[n], got = new float[n];
+        SimdElementwise.unaryVectors(UnaryOp.SIGMOID, a, 1, want, 0, bound, 0f, 0f);
+        for (int i = bound; i < n; i++) want[i] = (float) UnaryOp.SIGMOID.apply(a[1 + i], 0, 0);
+        SimdElementwise.coolDown();
+        SimdElementwise.unaryRow(UnaryOp.SIGMOID, cpu(a), 1, cpu(got), 0, n, 0, 0);
+        assertSameBits(want, got, "cold sigmoid over several spans");
+    }
+
+    @Test
     void aKernelTurnsWarmAfterThreeWinsInARowOrTooManyProbes() {
         Tiering t = new Tiering();
         t.record(100, 10, 100, 10);                               // a tie is not a win
