@@ -128,6 +128,11 @@ class TwinConformanceTest {
         new Tiering().probe((from, to) -> vector.add(from + ".." + to), (from, to) -> twin.add(from + ".." + to), s + L);
         assertEquals(java.util.List.of("0.." + p, s + ".." + (s + L)), vector, "a last span shorter than a probe goes to the vector code");
         assertEquals(java.util.List.of(p + ".." + s, (s + L) + ".." + (s + L)), twin);
+        vector.clear();
+        twin.clear();
+        new Tiering().probe((from, to) -> vector.add(from + ".." + to), (from, to) -> twin.add(from + ".." + to), 2 * s);
+        assertEquals(java.util.List.of("0.." + p, s + ".." + (s + p)), vector, "a row of whole spans: no empty span after them");
+        assertEquals(java.util.List.of(p + ".." + s, (s + p) + ".." + 2 * s), twin);
         // and the bits of a cold row that long, with a scalar tail, are the vector loop's
         int n = bound + 3;
         float[] a = inputs(n + 1, 6), want = new float[n], got = new float[n];
