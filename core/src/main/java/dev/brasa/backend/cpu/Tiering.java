@@ -18,8 +18,8 @@ final class Tiering {
     static final int PROBE = 512;
     /** Rows shorter than this run the vector code alone: the probe would be most of them. */
     static final int MIN_ROW = 2 * PROBE;
-    /** Elements of a cold row per probe: the vector code takes the first {@link #PROBE} of each span. */
-    static final int SPAN = 32 * PROBE;
+    /** Elements of a cold row per probe (32,768): the vector code takes the first {@link #PROBE} of each span. */
+    static final int SPAN = 64 * PROBE;
     /** Probes after which the vector code runs alone even if it never won (C2 has compiled it by then). */
     static final int MAX_PROBES = 4096;
     /** Wins in a row that make a kernel warm. */
@@ -46,7 +46,9 @@ final class Tiering {
      * timings {@link #record}ed once for the row. A probe per span, not per row: the JIT compiles the
      * vector code after some hundreds of calls, and a layer's activation on a batch of 128 rows of
      * 2000 is one row of 256,000 elements, called twice a step, which at one probe a row was still
-     * cold after six epochs (its scalar twin 8% of the run's time).
+     * cold after six epochs (its scalar twin 8% of the run's time). Not a shorter span: a kernel turns
+     * warm when C2's queue reaches it, about as late with two probes a call as with one, so more
+     * probes only add cold vector work (lesson 000's 64 x 300 rows keep one probe each).
      */
     void probe(Range vector, Range twin, int bound) {
         long vectorNanos = 0, scalarNanos = 0;
