@@ -141,6 +141,13 @@ class TwinConformanceTest {
         SimdElementwise.coolDown();
         SimdElementwise.unaryRow(UnaryOp.SIGMOID, cpu(a), 1, cpu(got), 0, n, 0, 0);
         assertSameBits(want, got, "cold sigmoid over several spans");
+        // a binary op over several spans, its second operand broadcast
+        float[] y = {0.37f}, bwant = new float[n], bgot = new float[n];
+        SimdElementwise.binaryVectors(BinaryOp.DIV, a, 1, 1, y, 0, 0, bwant, 0, 0, bound);
+        for (int i = bound; i < n; i++) bwant[i] = a[1 + i] / y[0];
+        SimdElementwise.coolDown();
+        SimdElementwise.binaryRow(BinaryOp.DIV, cpu(a), 1, 1, cpu(y), 0, 0, cpu(bgot), 0, n);
+        assertSameBits(bwant, bgot, "cold div by a broadcast scalar over several spans");
     }
 
     @Test
