@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.brasa.nn.F;
+import dev.brasa.nn.MSELoss;
 import dev.brasa.nn.Reduction;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -58,11 +59,20 @@ class OpsEdgesTest {
         Tensor logits = Brasa.randn(3, 4).requiresGrad_(true), t = Brasa.tensor(0L, 1L, 2L);
         assertEquals("NllLossBackward0", F.crossEntropy(logits, t).gradFn().name());
         assertEquals("AddBackward0", F.crossEntropy(logits, t, -100, 0.1, Reduction.MEAN).gradFn().name());
-        Tensor p = Brasa.rand(3).requiresGrad_(true);
-        // reduction none (with a mean, Brasa's last node is the mean's: MeanBackward0, where PyTorch fuses it into the loss node)
-        assertEquals("BinaryCrossEntropyBackward0", F.binaryCrossEntropy(p, Brasa.ones(3), null, Reduction.NONE).gradFn().name());
-        assertEquals("BinaryCrossEntropyWithLogitsBackward0",
-                F.binaryCrossEntropyWithLogits(p, Brasa.ones(3), null, Reduction.NONE).gradFn().name());
+        Tensor p = Brasa.rand(3).requiresGrad_(true), y = Brasa.ones(3), w = Brasa.tensor(1f, 2f, 3f);
+        // PyTorch 1.13 fuses these losses and their reduction into one node; l1_loss is composite there (abs, then mean or sum)
+        for (Reduction r : Reduction.values()) {
+            assertEquals("BinaryCrossEntropyBackward0", F.binaryCrossEntropy(p, y, null, r).gradFn().name(), "bce " + r);
+            assertEquals("BinaryCrossEntropyWithLogitsBackward0", F.binaryCrossEntropyWithLogits(p, y, null, r).gradFn().name(), "bce logits " + r);
+            assertEquals(r == Reduction.MEAN ? "MeanBackward0" : r == Reduction.SUM ? "SumBackward0" : "AbsBackward0",
+                    F.l1Loss(p, y, r).gradFn().name(), "l1 " + r);
+            if (r == Reduction.NONE) continue;   // Brasa's per-element squared error and weighted losses end in their mul
+            assertEquals("MseLossBackward0", F.mseLoss(p, y, r).gradFn().name(), "mse " + r);
+            assertEquals("BinaryCrossEntropyBackward0", F.binaryCrossEntropy(p, y, w, r).gradFn().name(), "weighted bce " + r);
+            assertEquals("BinaryCrossEntropyWithLogitsBackward0", F.binaryCrossEntropyWithLogits(p, y, w, r).gradFn().name(), "weighted bce logits " + r);
+        }
+        assertEquals("MeanBackward0", p.mean().gradFn().name(), "a plain mean keeps its name");
+        assertEquals("tensor(0., grad_fn=<MseLossBackward0>)", new MSELoss().forward(y.requiresGrad_(true), Brasa.ones(3)).toString());
         Tensor src = Brasa.ones(2).requiresGrad_(true);
         assertEquals("ScatterAddBackward0", Brasa.zeros(3).scatterAdd(0, Brasa.tensor(0L, 2L), src).gradFn().name());
     }

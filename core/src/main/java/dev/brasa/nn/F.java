@@ -3,8 +3,10 @@ package dev.brasa.nn;
 import dev.brasa.Brasa;
 import dev.brasa.DType;
 import dev.brasa.Tensor;
+import dev.brasa.backend.ReduceOp;
 import dev.brasa.internal.ops.Conv;
 import dev.brasa.internal.ops.Pool;
+import dev.brasa.internal.ops.Reduce;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -232,7 +234,7 @@ public final class F {
     public static Tensor mseLoss(Tensor input, Tensor target, Reduction r) {
         sameShape(input, target, "mse_loss");
         Tensor d = input.sub(target);
-        return reduce(d.mul(d), r);
+        return reduce(d.mul(d), r, "MseLossBackward0");
     }
 
     /** Mean absolute error. */
@@ -244,13 +246,13 @@ public final class F {
     /** Binary cross-entropy on probabilities in [0, 1]; weight (broadcast) may be null. */
     public static Tensor binaryCrossEntropy(Tensor input, Tensor target, Tensor weight, Reduction r) {
         Tensor l = Brasa.binaryCrossEntropy(input, target);
-        return reduce(weight == null ? l : l.mul(weight), r);
+        return reduce(weight == null ? l : l.mul(weight), r, "BinaryCrossEntropyBackward0");
     }
 
     /** Binary cross-entropy on logits, numerically stable; weight (broadcast) may be null. */
     public static Tensor binaryCrossEntropyWithLogits(Tensor input, Tensor target, Tensor weight, Reduction r) {
         Tensor l = Brasa.binaryCrossEntropyWithLogits(input, target);
-        return reduce(weight == null ? l : l.mul(weight), r);
+        return reduce(weight == null ? l : l.mul(weight), r, "BinaryCrossEntropyWithLogitsBackward0");
     }
 
     /** Cross-entropy with mean reduction, no ignored class, no smoothing. */
@@ -348,6 +350,18 @@ public final class F {
                     + ") that is different to the input size (" + Arrays.toString(input.shape()) + ") is deprecated. "
                     + "Please ensure they have the same size.");
         }
+    }
+
+    /**
+     * A loss's mean or sum whose node carries the loss's name, as PyTorch's fused loss node does
+     * ({@code grad_fn=<MseLossBackward0>}); reduction none leaves l as it is.
+     */
+    private static Tensor reduce(Tensor l, Reduction r, String lossNode) {
+        return switch (Objects.requireNonNull(r, "reduction")) {
+            case MEAN -> Reduce.all(ReduceOp.MEAN, l, lossNode);
+            case SUM -> Reduce.all(ReduceOp.SUM, l, lossNode);
+            case NONE -> l;
+        };
     }
 
     static Tensor reduce(Tensor l, Reduction r) {
