@@ -66,7 +66,6 @@ class OpsEdgesTest {
             assertEquals("BinaryCrossEntropyWithLogitsBackward0", F.binaryCrossEntropyWithLogits(p, y, null, r).gradFn().name(), "bce logits " + r);
             assertEquals(r == Reduction.MEAN ? "MeanBackward0" : r == Reduction.SUM ? "SumBackward0" : "AbsBackward0",
                     F.l1Loss(p, y, r).gradFn().name(), "l1 " + r);
-            if (r == Reduction.NONE) continue;   // Brasa's per-element squared error and weighted losses end in their mul
             assertEquals("MseLossBackward0", F.mseLoss(p, y, r).gradFn().name(), "mse " + r);
             assertEquals("BinaryCrossEntropyBackward0", F.binaryCrossEntropy(p, y, w, r).gradFn().name(), "weighted bce " + r);
             assertEquals("BinaryCrossEntropyWithLogitsBackward0", F.binaryCrossEntropyWithLogits(p, y, w, r).gradFn().name(), "weighted bce logits " + r);
@@ -75,6 +74,20 @@ class OpsEdgesTest {
         assertEquals("tensor(0., grad_fn=<MseLossBackward0>)", new MSELoss().forward(y.requiresGrad_(true), Brasa.ones(3)).toString());
         Tensor src = Brasa.ones(2).requiresGrad_(true);
         assertEquals("ScatterAddBackward0", Brasa.zeros(3).scatterAdd(0, Brasa.tensor(0L, 2L), src).gradFn().name());
+        // ops Brasa builds from others end in a node named as PyTorch's one node for them (PyTorch 1.13's names)
+        Tensor m = Brasa.randn(3, 4).requiresGrad_(true), i2 = Brasa.tensor(new long[][] {{0}, {1}, {2}});
+        assertEquals("GatherBackward0", m.gather(1, i2).gradFn().name(), "gather 2-D");
+        assertEquals("GatherBackward0", p.gather(0, Brasa.tensor(1L, 2L)).gradFn().name(), "gather 1-D");
+        assertEquals("ScatterAddBackward0", m.scatterAdd(1, i2, Brasa.ones(3, 1)).gradFn().name(), "scatter_add 2-D");
+        assertEquals("ScatterBackward0", m.scatter(1, i2, Brasa.ones(3, 1)).gradFn().name(), "scatter of a tensor");
+        assertEquals("ScatterBackward1", m.scatter(1, i2, 2.0).gradFn().name(), "scatter of a value");
+        assertEquals("IndexBackward0", m.index(Brasa.tensor(0L, 1L), Brasa.tensor(1L, 2L)).gradFn().name(), "x[rows, cols]");
+        assertEquals("IndexBackward0", m.index(Brasa.tensor(0L, 1L)).gradFn().name(), "x[rows]");
+        // the named node passes the gradient through: d/dm of sum(gather) is the one-hot of the picked elements
+        m.gather(1, i2).sum().backward();
+        assertArrayEquals(new float[] {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0}, m.grad().toFloatArray(), "gather's gradient");
+        assertTrue(m.gather(1, i2).detach().gradFn() == null && Brasa.randn(2).gather(0, Brasa.tensor(0L)).gradFn() == null,
+                "nothing recorded without grad");
     }
 
     @Test

@@ -3,10 +3,9 @@ package dev.brasa.nn;
 import dev.brasa.Brasa;
 import dev.brasa.DType;
 import dev.brasa.Tensor;
-import dev.brasa.backend.ReduceOp;
 import dev.brasa.internal.ops.Conv;
 import dev.brasa.internal.ops.Pool;
-import dev.brasa.internal.ops.Reduce;
+import dev.brasa.internal.ops.Views;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -352,16 +351,9 @@ public final class F {
         }
     }
 
-    /**
-     * A loss's mean or sum whose node carries the loss's name, as PyTorch's fused loss node does
-     * ({@code grad_fn=<MseLossBackward0>}); reduction none leaves l as it is.
-     */
+    /** A loss reduced, its last node named as PyTorch's one node for the loss ({@code grad_fn=<MseLossBackward0>}). */
     private static Tensor reduce(Tensor l, Reduction r, String lossNode) {
-        return switch (Objects.requireNonNull(r, "reduction")) {
-            case MEAN -> Reduce.all(ReduceOp.MEAN, l, lossNode);
-            case SUM -> Reduce.all(ReduceOp.SUM, l, lossNode);
-            case NONE -> l;
-        };
+        return Views.named(reduce(l, r), lossNode);
     }
 
     static Tensor reduce(Tensor l, Reduction r) {

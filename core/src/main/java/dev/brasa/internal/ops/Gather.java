@@ -25,7 +25,7 @@ public final class Gather {
         int d = checkIndex("gather", x, dim, index, null);
         long[] flat = flatIndices(shape(x), d, index);
         if (flat.length == 0) return newEmpty(x, dtype(x), shape(index));
-        return x.contiguous().reshape(-1).index(Brasa.tensor(flat).to(x.device())).reshape(shape(index));
+        return Views.named(x.contiguous().reshape(-1).index(Brasa.tensor(flat).to(x.device())).reshape(shape(index)), "GatherBackward0");
     }
 
     /** out = x, then out[p with coordinate dim replaced by index[p]] += src[p] for every p of index. */
@@ -33,7 +33,7 @@ public final class Gather {
         int d = checkIndex("scatter_add", x, dim, index, src);
         long[] target = flatIndices(shape(x), d, index);
         Tensor flat = addAt(x.contiguous().reshape(-1), target, pick(src, index));
-        return x.dim() == 1 ? flat : flat.reshape(shape(x));
+        return Views.named(x.dim() == 1 ? flat : flat.reshape(shape(x)), "ScatterAddBackward0");
     }
 
     /** out = x, then out[p with coordinate dim replaced by index[p]] = src[p] (the last write wins on repeats). */
@@ -54,7 +54,7 @@ public final class Gather {
         Tensor picked = pick(src, index).reshape(-1).index(Brasa.tensor(keepP).to(x.device()));
         Tensor kept = x.mul(keepMask(x, keepT));
         Tensor placed = addAt(Brasa.zerosLike(x).reshape(-1), keepT, picked);
-        return kept.add(placed.reshape(shape(x)));
+        return Views.named(kept.add(placed.reshape(shape(x))), "ScatterBackward0");
     }
 
     /** out = x, then out[p with coordinate dim replaced by index[p]] = value. */
@@ -62,7 +62,7 @@ public final class Gather {
         int d = checkIndex("scatter", x, dim, index, null);
         long[] target = flatIndices(shape(x), d, index);
         Tensor mask = keepMask(x, target);
-        return x.mul(mask).add(Brasa.onesLike(mask).sub(mask).mul(value));
+        return Views.named(x.mul(mask).add(Brasa.onesLike(mask).sub(mask).mul(value)), "ScatterBackward1");
     }
 
     /** x[i0, i1, ...]: the index tensors broadcast together and select along the leading dims. */
@@ -115,7 +115,7 @@ public final class Gather {
         int[] out = new int[shape.length + rest.length];
         System.arraycopy(shape, 0, out, 0, shape.length);
         System.arraycopy(rest, 0, out, shape.length, rest.length);
-        return x.reshape(rows).index(Brasa.tensor(flat).to(x.device())).reshape(out);
+        return Views.named(x.reshape(rows).index(Brasa.tensor(flat).to(x.device())).reshape(out), "IndexBackward0");
     }
 
     // ------------------------------------------------------------------ helpers

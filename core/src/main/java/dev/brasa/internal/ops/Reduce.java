@@ -17,13 +17,7 @@ import java.util.Arrays;
 public final class Reduce {
     private Reduce() {}
 
-    public static Tensor all(ReduceOp op, Tensor x) { return all(op, x, null); }
-
-    /**
-     * {@link #all(ReduceOp, Tensor)} whose node takes the name of the loss it ends (PyTorch's
-     * MseLossBackward0 and the like, where the loss and its reduction are one node); null: its own name.
-     */
-    public static Tensor all(ReduceOp op, Tensor x, String nodeName) {
+    public static Tensor all(ReduceOp op, Tensor x) {
         check(op, x);
         if (x.numel() == 0 && (op == ReduceOp.MAX || op == ReduceOp.MIN)) {
             throw new IllegalArgumentException(op.name().toLowerCase() + "(): Expected reduction dim to be specified for "
@@ -32,7 +26,7 @@ public final class Reduce {
         Tensor in = x.contiguous();
         Tensor out = newEmpty(x, resultType(op, x), new int[0]);
         backend(in).reduce(op, kernelView(in), 1, (int) x.numel(), 1, kernelView(out));
-        if (recording(x)) attach(out, new ReduceNode(op, x, out, null, false, nodeName));
+        if (recording(x)) attach(out, new ReduceNode(op, x, out, null, false));
         return out;
     }
 
@@ -68,7 +62,7 @@ public final class Reduce {
         if (result == null) result = Copy.raw(x, resultType(op, x));
         int[] outShape = keepdim ? keptShape : squeezed(shape(x), reduced);
         Tensor out = alias(result, outShape, dev.brasa.backend.View.contiguousStrides(outShape), 0);
-        if (recording(x)) attach(out, new ReduceNode(op, x, out, reduced, keepdim, null));
+        if (recording(x)) attach(out, new ReduceNode(op, x, out, reduced, keepdim));
         return out;
     }
 
@@ -124,13 +118,11 @@ public final class Reduce {
         private final int[] inShape;
         private final boolean[] reduced;   // null: whole tensor
         private final boolean keepdim;
-        private final String label;        // null: the reduction's own name
         private SavedTensor sx, sy;
 
-        ReduceNode(ReduceOp op, Tensor x, Tensor y, boolean[] reduced, boolean keepdim, String label) {
+        ReduceNode(ReduceOp op, Tensor x, Tensor y, boolean[] reduced, boolean keepdim) {
             super(x);
             this.op = op;
-            this.label = label;
             this.inShape = shape(x);
             this.reduced = reduced;
             this.keepdim = keepdim;
@@ -141,7 +133,6 @@ public final class Reduce {
         }
 
         @Override public String name() {
-            if (label != null) return label;
             String base = switch (op) {
                 case SUM -> "Sum";
                 case MEAN -> "Mean";

@@ -38,6 +38,17 @@ public final class Views {
         return out;
     }
 
+    /**
+     * x under a node of the given name whose gradient passes through unchanged: the last node of an
+     * op Brasa builds from others, named as PyTorch's single node for it ({@code GatherBackward0},
+     * {@code MseLossBackward0}), so {@code grad_fn} prints as PyTorch's. x itself when nothing records
+     * or its node already has that name.
+     */
+    public static Tensor named(Tensor x, String nodeName) {
+        if (!recording(x) || x.gradFn() != null && x.gradFn().name().equals(nodeName)) return x;
+        return record(alias(x, shape(x), strides(x), offset(x)), x, nodeName, g -> g);
+    }
+
     public static Tensor view(Tensor x, int[] req) {
         int[] ns = Shapes.infer(req, x.numel());
         int[] st = Shapes.viewStrides(shape(x), strides(x), ns);
