@@ -83,11 +83,22 @@ class OpsEdgesTest {
         assertEquals("ScatterBackward1", m.scatter(1, i2, 2.0).gradFn().name(), "scatter of a value");
         assertEquals("IndexBackward0", m.index(Brasa.tensor(0L, 1L), Brasa.tensor(1L, 2L)).gradFn().name(), "x[rows, cols]");
         assertEquals("IndexBackward0", m.index(Brasa.tensor(0L, 1L)).gradFn().name(), "x[rows]");
+        // where Brasa's own node already is PyTorch's, no node is added: next_functions as PyTorch 1.13 lists them
+        assertEquals(java.util.List.of("AccumulateGrad", "None"), nextNames(F.binaryCrossEntropy(p, Brasa.ones(3), null, Reduction.NONE)), "bce none");
+        assertEquals(java.util.List.of("AccumulateGrad", "None"), nextNames(F.binaryCrossEntropyWithLogits(p, Brasa.ones(3), null, Reduction.NONE)),
+                "bce logits none");
+        assertEquals(java.util.List.of("None", "AccumulateGrad"), nextNames(Brasa.zeros(3).scatterAdd(0, Brasa.tensor(0L, 2L), src)),
+                "scatter_add 1-D");
         // the named node passes the gradient through: d/dm of sum(gather) is the one-hot of the picked elements
         m.gather(1, i2).sum().backward();
         assertArrayEquals(new float[] {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0}, m.grad().toFloatArray(), "gather's gradient");
         assertTrue(m.gather(1, i2).detach().gradFn() == null && Brasa.randn(2).gather(0, Brasa.tensor(0L)).gradFn() == null,
                 "nothing recorded without grad");
+    }
+
+    /** The names of t's grad_fn's next functions, "None" for an input that needs no gradient (PyTorch's listing). */
+    private static java.util.List<String> nextNames(Tensor t) {
+        return t.gradFn().nextFunctions().stream().map(n -> n == null ? "None" : n.name()).toList();
     }
 
     @Test

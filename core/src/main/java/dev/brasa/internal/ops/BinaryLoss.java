@@ -48,7 +48,7 @@ public final class BinaryLoss {
         private final SavedTensor x, t;
 
         LossNode(BinaryOp op, Tensor input, Tensor target) {
-            super(input);
+            super(input, target);           // the target never needs a gradient: PyTorch's (None, 0) edge
             this.op = op;
             this.x = save(input);
             this.t = save(target);
@@ -62,7 +62,7 @@ public final class BinaryLoss {
             Tensor in = x.get(), tt = t.get().to(dtype(in));
             Tensor d = empty(backend(in), dtype(in), shape(in));
             backend(in).binaryLossBackward(op, kernelView(in), kernelView(tt), expandedView(g.to(dtype(in)), shape(in)), kernelView(d));
-            return new Tensor[] {d};
+            return new Tensor[] {d, null};
         }
     }
 }

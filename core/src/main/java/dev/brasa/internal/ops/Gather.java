@@ -171,7 +171,7 @@ public final class Gather {
     private static Tensor pick(Tensor src, Tensor index) {
         Tensor s = src;
         for (int i = 0; i < index.dim(); i++) if (shape(s)[i] != shape(index)[i]) s = s.slice(i, 0, shape(index)[i]);
-        return s.reshape(-1);
+        return s.dim() == 1 ? s : s.reshape(-1);       // no reshape node for a 1-D source (PyTorch's edge is src's own)
     }
 
     /** 1 everywhere but 0 at the flat positions, shaped as x, of x's dtype and device. */
