@@ -8,8 +8,8 @@ package dev.brasa.backend.cpu;
  * and several times slower than a plain scalar loop in the same tier. A kernel reaches C2 only
  * after thousands of loop iterations, which at those speeds is most of a short job's first epoch
  * (lesson 000's first epoch took 1.7 s against 0.1 s for the later ones). So while a kernel is
- * cold, its callers run the vector code on a short probe of each large row, which is what gets it
- * compiled, and the scalar twin on the rest; both are timed, and once the vector code beats the
+ * cold, its callers run the vector code on a short probe at the start of each span of a large row,
+ * which is what gets it compiled, and the scalar twin on the rest; both are timed, and once the vector code beats the
  * twin per element three calls in a row the kernel is warm for good and runs alone. The twins give
  * the same bits as the vector code, so which one ran never shows in a result.
  */

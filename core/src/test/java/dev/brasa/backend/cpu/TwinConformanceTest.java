@@ -118,21 +118,16 @@ class TwinConformanceTest {
     @Test
     void aLongColdRowProbesTheStartOfEverySpan() {
         int bound = 2 * Tiering.SPAN + Tiering.PROBE + 2 * L;     // two full spans and a short one
-        java.util.List<String> vector = new java.util.ArrayList<>(), twin = new java.util.ArrayList<>();
-        new Tiering().probe((from, to) -> vector.add(from + ".." + to), (from, to) -> twin.add(from + ".." + to), bound);
         int s = Tiering.SPAN, p = Tiering.PROBE;
-        assertEquals(java.util.List.of("0.." + p, s + ".." + (s + p), 2 * s + ".." + (2 * s + p)), vector);
-        assertEquals(java.util.List.of(p + ".." + s, (s + p) + ".." + 2 * s, (2 * s + p) + ".." + bound), twin);
-        vector.clear();
-        twin.clear();
-        new Tiering().probe((from, to) -> vector.add(from + ".." + to), (from, to) -> twin.add(from + ".." + to), s + L);
-        assertEquals(java.util.List.of("0.." + p, s + ".." + (s + L)), vector, "a last span shorter than a probe goes to the vector code");
-        assertEquals(java.util.List.of(p + ".." + s, (s + L) + ".." + (s + L)), twin);
-        vector.clear();
-        twin.clear();
-        new Tiering().probe((from, to) -> vector.add(from + ".." + to), (from, to) -> twin.add(from + ".." + to), 2 * s);
-        assertEquals(java.util.List.of("0.." + p, s + ".." + (s + p)), vector, "a row of whole spans: no empty span after them");
-        assertEquals(java.util.List.of(p + ".." + s, (s + p) + ".." + 2 * s), twin);
+        java.util.List<java.util.List<String>> r = probed(bound);
+        assertEquals(java.util.List.of("0.." + p, s + ".." + (s + p), 2 * s + ".." + (2 * s + p)), r.get(0));
+        assertEquals(java.util.List.of(p + ".." + s, (s + p) + ".." + 2 * s, (2 * s + p) + ".." + bound), r.get(1));
+        r = probed(s + L);
+        assertEquals(java.util.List.of("0.." + p, s + ".." + (s + L)), r.get(0), "a last span shorter than a probe goes to the vector code");
+        assertEquals(java.util.List.of(p + ".." + s, (s + L) + ".." + (s + L)), r.get(1));
+        r = probed(2 * s);
+        assertEquals(java.util.List.of("0.." + p, s + ".." + (s + p)), r.get(0), "a row of whole spans: no empty span after them");
+        assertEquals(java.util.List.of(p + ".." + s, (s + p) + ".." + 2 * s), r.get(1));
         // and the bits of a cold row that long, with a scalar tail, are the vector loop's
         int n = bound + 3;
         float[] a = inputs(n + 1, 6), want = new float[n], got = new float[n];
@@ -148,6 +143,13 @@ class TwinConformanceTest {
         SimdElementwise.coolDown();
         SimdElementwise.binaryRow(BinaryOp.DIV, cpu(a), 1, 1, cpu(y), 0, 0, cpu(bgot), 0, n);
         assertSameBits(bwant, bgot, "cold div by a broadcast scalar over several spans");
+    }
+
+    /** The ranges a cold probe of a row of bound elements gives the vector code, then the twin ("from..to" each). */
+    private static java.util.List<java.util.List<String>> probed(int bound) {
+        java.util.List<String> vector = new java.util.ArrayList<>(), twin = new java.util.ArrayList<>();
+        new Tiering().probe((from, to) -> vector.add(from + ".." + to), (from, to) -> twin.add(from + ".." + to), bound);
+        return java.util.List.of(vector, twin);
     }
 
     @Test
