@@ -130,7 +130,7 @@ public final class CudaBackend implements Backend {
     }
 
     /**
-     * Launches with {@code blocks} blocks of 256 threads. Arguments: Integer, Long, Float, a device
+     * Launches with {@code blocks} blocks of 256 threads. Arguments: Integer, Long, Float, Double, a device
      * pointer as {@link Ptr}, or byte[] (a struct passed by value).
      */
     private void launchBlocks(String source, String name, int blocks, Object... args) {
@@ -144,6 +144,7 @@ public final class CudaBackend implements Backend {
                     case Integer v -> a.allocateFrom(ValueLayout.JAVA_INT, v);
                     case Long v -> a.allocateFrom(ValueLayout.JAVA_LONG, v);
                     case Float v -> a.allocateFrom(ValueLayout.JAVA_FLOAT, v);
+                    case Double v -> a.allocateFrom(ValueLayout.JAVA_DOUBLE, v);
                     case Ptr p -> a.allocateFrom(ValueLayout.JAVA_LONG, p.address);
                     case byte[] b -> a.allocateFrom(ValueLayout.JAVA_BYTE, b);
                     default -> throw new IllegalArgumentException("kernel argument of type " + o.getClass());
@@ -154,6 +155,10 @@ public final class CudaBackend implements Backend {
                     "cuLaunchKernel(" + name + ")");
         }
     }
+
+    /** The binary ops BinaryOp.apply(long, long) defines, which binary_i64 runs. */
+    private static final Set<BinaryOp> INTEGER_OPS = java.util.EnumSet.complementOf(
+            java.util.EnumSet.of(BinaryOp.DIV, BinaryOp.POW, BinaryOp.BCE, BinaryOp.BCE_WITH_LOGITS));
 
     /** A device address as a kernel argument (0 for an absent optional operand). */
     record Ptr(long address) {}
@@ -269,12 +274,16 @@ public final class CudaBackend implements Backend {
     }
 
     /** The whole storage as a Java array of its kind, through the pinned staging buffer. */
-    private synchronized Object download(CudaStorage s) {
-        MemorySegment h = staging(s.bytes());
-        CudaErrors.runtime(Cudart.cudaMemcpyAsync(h, MemorySegment.ofAddress(s.ptr), s.bytes(), Cudart.cudaMemcpyDeviceToHost, stream),
-                "cudaMemcpyAsync D2H");
+    private Object download(CudaStorage s) { return download(s, 0, s.size); }
+
+    /** count elements of the storage from element first, as a Java array of its kind. */
+    private synchronized Object download(CudaStorage s, int first, int count) {
+        long bytes = (long) count * CudaStorage.elementSize(s.kind);
+        MemorySegment h = staging(bytes);
+        CudaErrors.runtime(Cudart.cudaMemcpyAsync(h, MemorySegment.ofAddress(s.ptr + (long) first * CudaStorage.elementSize(s.kind)), bytes,
+                Cudart.cudaMemcpyDeviceToHost, stream), "cudaMemcpyAsync D2H");
         sync();
-        MemorySegment d = h.asSlice(0, s.bytes());
+        MemorySegment d = h.asSlice(0, bytes);
         return switch (s.kind) {
             case F32 -> d.toArray(ValueLayout.JAVA_FLOAT);
             case F64 -> d.toArray(ValueLayout.JAVA_DOUBLE);
@@ -315,13 +324,19 @@ public final class CudaBackend implements Backend {
 
     @Override public void fill(View out, double value) {
         if (f32(out) && out.isContiguous()) launch("elementwise.cu", "fill_f32", out.numel(), at(out), (long) out.numel(), (float) value);
-        else onHost("fill", (cpu, v) -> cpu.fill(v[0], value), out);
+        else if (out.shape().length <= 8) {
+            launch("elementwise.cu", "fill_any", out.numel(), at(out), cuda(out).kind.ordinal(), (long) out.numel(), value,
+                    strides(out.shape(), out.strides(), null));
+        } else onHost("fill", (cpu, v) -> cpu.fill(v[0], value), out);
     }
 
     @Override public void copy(View src, View dst) {
         if (f32(src, dst) && dst.isContiguous() && src.shape().length <= 8) {
             launch("elementwise.cu", "copy_strided_f32", dst.numel(), at(src), 0L, at(dst), (long) dst.numel(),
                     strides(src.shape(), src.strides(), null));
+        } else if (dst.shape().length <= 8) {        // a strided destination, or another kind on either side
+            launch("elementwise.cu", "copy_any", dst.numel(), at(src), cuda(src).kind.ordinal(), at(dst), cuda(dst).kind.ordinal(),
+                    (long) dst.numel(), strides(dst.shape(), src.strides(), dst.strides()));
         } else {
             onHost("copy", (cpu, v) -> cpu.copy(v[0], v[1]), src, dst);
         }
@@ -359,6 +374,12 @@ public final class CudaBackend implements Backend {
                     strides(out.shape(), a.strides(), b.strides()));
             return;
         }
+        if (cuda(a).kind == Kind.I64 && cuda(b).kind == Kind.I64 && (cuda(out).kind == Kind.I64 || cuda(out).kind == Kind.BOOL)
+                && INTEGER_OPS.contains(op) && out.isContiguous() && out.shape().length <= 8) {
+            launch("elementwise.cu", "binary_i64", out.numel(), op.ordinal(), at(a), at(b), at(out), cuda(out).kind == Kind.BOOL ? 1 : 0,
+                    (long) out.numel(), strides(out.shape(), a.strides(), b.strides()));
+            return;
+        }
         if (f32(a, b, out) && !op.isComparison() && out.isContiguous() && out.shape().length <= 8) {
             long n = out.numel();
             if (a.isContiguous() && b.isContiguous() && java.util.Arrays.equals(a.shape(), out.shape())
@@ -377,6 +398,12 @@ public final class CudaBackend implements Backend {
         if ((op == ReduceOp.ARGMAX || op == ReduceOp.ARGMIN) && f32(x) && cuda(out).kind == Kind.I64 && x.isContiguous()
                 && out.isContiguous() && (long) outer * inner > 0 && n > 0) {
             launchBlocks("reduce.cu", "argreduce_f32", outer * inner, op.ordinal(), at(x), at(out), outer, n, inner);
+            return;
+        }
+        Kind xk = cuda(x).kind;
+        if ((xk == Kind.I64 || xk == Kind.BOOL) && cuda(out).kind == Kind.I64 && x.isContiguous() && out.isContiguous()
+                && (op == ReduceOp.SUM || (op == ReduceOp.MAX || op == ReduceOp.MIN) && n > 0) && (long) outer * inner > 0) {
+            launchBlocks("reduce.cu", "reduce_i64", outer * inner, op.ordinal(), at(x), xk.ordinal(), at(out), outer, n, inner);
             return;
         }
         if (f32(x, out) && x.isContiguous() && out.isContiguous() && op.ordinal() <= ReduceOp.MIN.ordinal() && (long) outer * inner > 0) {
@@ -684,7 +711,7 @@ public final class CudaBackend implements Backend {
     @Override public void sgdStep(View param, View grad, View buf, boolean firstStep, double lr, double momentum, double dampening,
                                   double weightDecay, boolean nesterov, boolean maximize) {
         launch("optim.cu", "sgd_step_f32", param.numel(), at(param), at(grad), buf == null ? new Ptr(0) : at(buf),
-                (long) param.numel(), firstStep ? 1 : 0, (float) lr, (float) momentum, (float) dampening, (float) weightDecay,
+                (long) param.numel(), firstStep ? 1 : 0, (float) lr, (float) momentum, (float) (1 - dampening), (float) weightDecay,
                 nesterov ? 1 : 0, maximize ? 1 : 0);
     }
 
@@ -693,7 +720,7 @@ public final class CudaBackend implements Backend {
         double bc1 = 1 - Math.pow(beta1, step), bc2 = 1 - Math.pow(beta2, step);
         launch("optim.cu", "adam_step_f32", param.numel(), at(param), at(grad), at(m), at(v), vmax == null ? new Ptr(0) : at(vmax),
                 (long) param.numel(), (float) (lr / bc1), (float) Math.sqrt(bc2), (float) eps, (float) beta1, (float) beta2,
-                (float) weightDecay, (float) (1 - lr * weightDecay), decoupled ? 1 : 0, maximize ? 1 : 0);
+                (float) (1 - beta1), (float) (1 - beta2), (float) weightDecay, (float) (1 - lr * weightDecay), decoupled ? 1 : 0, maximize ? 1 : 0);
     }
 
     @Override public boolean dropoutMask(View out, double p, long seed) {
@@ -703,9 +730,7 @@ public final class CudaBackend implements Backend {
     }
 
     @Override public double get(Storage s, int i) {
-        View one = new View(s, new int[] {1}, new int[] {1}, i);
-        Object a = toArray(one);
-        return switch (a) {
+        return switch (download((CudaStorage) s, i, 1)) {
             case float[] f -> f[0];
             case double[] d -> d[0];
             case long[] l -> l[0];
@@ -714,9 +739,11 @@ public final class CudaBackend implements Backend {
         };
     }
 
-    @Override public void set(Storage s, int i, double v) {
-        onHost("set one element", (cpu, views) -> cpu.set(views[0].storage(), i, v), new View(s, new int[] {1}, new int[] {1}, i));
-    }
+    /**
+     * One element, converted as the CPU backends' set does, written by a one-element fill: queued like any op (a
+     * scalar operand of an op does not wait for the GPU), the value passed as the kernel's argument.
+     */
+    @Override public void set(Storage s, int i, double v) { fill(new View(s, new int[] {1}, new int[] {1}, i), v); }
 
     /** Device memory held by live tensors and kept in the allocator's cache, in bytes. */
     public long[] memory() { return new long[] {allocator.inUse(), allocator.cached()}; }

@@ -1,6 +1,7 @@
 package dev.brasa.backend.cuda;
 
 import dev.brasa.backend.BinaryOp;
+import dev.brasa.backend.Kind;
 import dev.brasa.backend.ReduceOp;
 import dev.brasa.backend.UnaryOp;
 import dev.brasa.cuda.Nvrtc;
@@ -45,7 +46,8 @@ public final class KernelCompiler {
 
     /**
      * What Java tells the kernels: the op codes of {@link UnaryOp}, {@link BinaryOp} and
-     * {@link ReduceOp} as macros ({@code UNARY_EXP}, ...; the backend passes {@code op.ordinal()}, so
+     * {@link ReduceOp} and the element kinds of {@link Kind} as macros ({@code UNARY_EXP}, {@code KIND_I64}, ...;
+     * the backend passes {@code op.ordinal()}, so
      * reordering an enum changes both sides at once), and {@code unary_op}/{@code unary_grad}, one
      * case per {@link UnaryOp} row.
      */
@@ -54,6 +56,7 @@ public final class KernelCompiler {
         for (UnaryOp op : UnaryOp.values()) sb.append("#define UNARY_").append(op.name()).append(' ').append(op.ordinal()).append('\n');
         for (BinaryOp op : BinaryOp.values()) sb.append("#define BINARY_").append(op.name()).append(' ').append(op.ordinal()).append('\n');
         for (ReduceOp op : ReduceOp.values()) sb.append("#define REDUCE_").append(op.name()).append(' ').append(op.ordinal()).append('\n');
+        for (Kind k : Kind.values()) sb.append("#define KIND_").append(k.name()).append(' ').append(k.ordinal()).append('\n');
         sb.append("\n__device__ __forceinline__ float unary_op(int op, float x, float p, float q) {\n    switch (op) {\n");
         for (UnaryOp op : UnaryOp.values()) sb.append("        case UNARY_").append(op.name()).append(": return ").append(op.cudaForward()).append(";\n");
         sb.append("        default: return __int_as_float(0x7fc00000);\n    }\n}\n\n");

@@ -89,6 +89,97 @@ extern "C" __global__ void copy_strided_f32(const float* __restrict__ x, long of
     }
 }
 
+// Any element kind (KIND_F32 .. KIND_BOOL, dev.brasa.backend.Kind's codes) read as a double and written from one,
+// with CpuStorage's conversions: float rounding, Java's saturating (long) cast with NaN to 0, nonzero to true.
+__device__ __forceinline__ double load_any(const char* p, int k, long i) {
+    switch (k) {
+        case KIND_F32: return ((const float*) p)[i];
+        case KIND_F64: return ((const double*) p)[i];
+        case KIND_I64: return (double) ((const long long*) p)[i];
+        default: return (double) ((const signed char*) p)[i];
+    }
+}
+
+__device__ __forceinline__ void store_any(char* p, int k, long i, double v) {
+    switch (k) {
+        case KIND_F32: ((float*) p)[i] = (float) v; break;
+        case KIND_F64: ((double*) p)[i] = v; break;
+        case KIND_I64:
+            ((long long*) p)[i] = v != v ? 0LL : v >= 9223372036854775807.0 ? 0x7fffffffffffffffLL
+                : v <= -9223372036854775808.0 ? (-0x7fffffffffffffffLL - 1) : (long long) v;
+            break;
+        default: ((unsigned char*) p)[i] = v != 0.0 ? 1 : 0;
+    }
+}
+
+// A copy between any two strided views of any kinds (s.a: the source's strides, s.b: the destination's, both in
+// elements from the pointers given): the same kind copies its bits (int64 exact beyond 2^53), another converts
+// through a double as CpuStorage.set(get) does.
+extern "C" __global__ void copy_any(const char* __restrict__ x, int xk, char* __restrict__ out, int ok, long n, Strides s) {
+    for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < n; i += (long) gridDim.x * blockDim.x) {
+        long rem = i, ix = 0, io = 0;
+        for (int d = s.rank - 1; d >= 0; d--) {
+            long c = rem % s.shape[d];
+            rem /= s.shape[d];
+            ix += c * s.a[d];
+            io += c * s.b[d];
+        }
+        if (xk != ok) store_any(out, ok, io, load_any(x, xk, ix));
+        else if (xk == KIND_F32) ((float*) out)[io] = ((const float*) x)[ix];
+        else if (xk == KIND_BOOL) ((unsigned char*) out)[io] = ((const unsigned char*) x)[ix];
+        else ((long long*) out)[io] = ((const long long*) x)[ix];     // F64 and I64: eight bytes
+    }
+}
+
+// value into every element of a strided view of any kind (s.a: its strides)
+extern "C" __global__ void fill_any(char* __restrict__ out, int k, long n, double v, Strides s) {
+    for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < n; i += (long) gridDim.x * blockDim.x) {
+        long rem = i, io = 0;
+        for (int d = s.rank - 1; d >= 0; d--) {
+            long c = rem % s.shape[d];
+            rem /= s.shape[d];
+            io += c * s.a[d];
+        }
+        store_any(out, k, io, v);
+    }
+}
+
+// BinaryOp.apply(long, long): int64 operands, wrapping as Java's long arithmetic (done unsigned, where it is defined)
+__device__ __forceinline__ long long binary_i64_op(int op, long long a, long long b) {
+    switch (op) {
+        case BINARY_ADD: return (long long) ((unsigned long long) a + (unsigned long long) b);
+        case BINARY_SUB: return (long long) ((unsigned long long) a - (unsigned long long) b);
+        case BINARY_MUL: return (long long) ((unsigned long long) a * (unsigned long long) b);
+        case BINARY_MAX: return a > b ? a : b;
+        case BINARY_MIN: return a < b ? a : b;
+        case BINARY_EQ: return a == b;
+        case BINARY_NE: return a != b;
+        case BINARY_GT: return a > b;
+        case BINARY_GE: return a >= b;
+        case BINARY_LT: return a < b;
+        case BINARY_LE: return a <= b;
+        case BINARY_MASK_POSITIVE: return b > 0 ? a : 0;
+        default: return 0;
+    }
+}
+
+// out[i] = a[ia] op b[ib] on int64 operands with broadcasting, into an int64 output or (outBool) a BOOL one of 0/1
+extern "C" __global__ void binary_i64(int op, const long long* __restrict__ a, const long long* __restrict__ b,
+                                      char* __restrict__ out, int outBool, long n, Strides s) {
+    for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < n; i += (long) gridDim.x * blockDim.x) {
+        long rem = i, ia = 0, ib = 0;
+        for (int d = s.rank - 1; d >= 0; d--) {
+            long c = rem % s.shape[d];
+            rem /= s.shape[d];
+            ia += c * s.a[d];
+            ib += c * s.b[d];
+        }
+        long long r = binary_i64_op(op, a[ia], b[ib]);
+        if (outBool) ((unsigned char*) out)[i] = r != 0 ? 1 : 0;
+        else ((long long*) out)[i] = r;
+    }
+}
+
 extern "C" __global__ void fill_f32(float* __restrict__ y, long n, float v) {
     for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < n; i += (long) gridDim.x * blockDim.x) y[i] = v;
 }

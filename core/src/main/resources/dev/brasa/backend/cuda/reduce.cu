@@ -59,6 +59,42 @@ extern "C" __global__ void reduce_f32(int op, const float* __restrict__ x, float
     if (threadIdx.x == 0) out[col] = op == REDUCE_MEAN ? buf[0] / n : buf[0];
 }
 
+// REDUCE_SUM, REDUCE_MAX or REDUCE_MIN of a contiguous int64 or BOOL input (xk: KIND_I64 or KIND_BOOL) into int64,
+// wrapping as Java's long arithmetic; MAX and MIN need n > 0
+extern "C" __global__ void reduce_i64(int op, const char* __restrict__ x, int xk, long long* __restrict__ out, int outer, int n,
+                                      int inner) {
+    __shared__ long long buf[BLOCK];
+    int col = blockIdx.x;
+    int o = col / inner, in = col % inner;
+    long base = (long) o * n * inner + in;
+    bool any = false;
+    long long acc = 0;
+    for (int i = threadIdx.x; i < n; i += blockDim.x) {
+        long j = base + (long) i * inner;
+        long long v = xk == KIND_I64 ? ((const long long*) x)[j] : (long long) ((const signed char*) x)[j];
+        if (op == REDUCE_SUM) acc = (long long) ((unsigned long long) acc + (unsigned long long) v);
+        else if (!any) acc = v;
+        else acc = op == REDUCE_MAX ? (v > acc ? v : acc) : (v < acc ? v : acc);
+        any = true;
+    }
+    __shared__ bool has[BLOCK];
+    buf[threadIdx.x] = acc;
+    has[threadIdx.x] = any;
+    __syncthreads();
+    for (int s = blockDim.x / 2; s > 0; s >>= 1) {
+        if (threadIdx.x < s) {
+            long long a = buf[threadIdx.x], b = buf[threadIdx.x + s];
+            bool ha = has[threadIdx.x], hb = has[threadIdx.x + s];
+            if (op == REDUCE_SUM) buf[threadIdx.x] = (long long) ((unsigned long long) a + (unsigned long long) b);
+            else if (!ha) buf[threadIdx.x] = b;
+            else if (hb) buf[threadIdx.x] = op == REDUCE_MAX ? (b > a ? b : a) : (b < a ? b : a);
+            has[threadIdx.x] = ha || hb;
+        }
+        __syncthreads();
+    }
+    if (threadIdx.x == 0) out[col] = buf[0];
+}
+
 // softmax (or log-softmax) of each row of a contiguous [rows, n] input; one block per row
 extern "C" __global__ void softmax_f32(const float* __restrict__ x, float* __restrict__ y, int rows, int n, int logMode) {
     __shared__ float buf[BLOCK];
