@@ -6,7 +6,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Single-precision GEMM in the Vector API: C = alpha * A B + beta * C for row-major C and any
  * strides of A and B (a transposed operand is packed, never copied whole). GotoBLAS structure:
- * K is cut into balanced blocks of at most {@link #KC}; each block of B is packed into panels of
+ * K is cut into balanced blocks of at most {@link #KC}, the same at every vector width; each block of B is packed into panels of
  * {@link #NR} columns, rows of A into slivers of {@link #MR} rows; a 4 x 2-vector register-blocked
  * micro-kernel accumulates with FMA. Edge tiles are computed whole from the zero-padded operands and
  * only their corner is stored; a last panel of at most {@link #THIN} columns (n = 100 leaves 4) has
@@ -24,6 +24,15 @@ final class Gemm {
     static final int THIN = L >= 2 * MR ? 4 : 0;
     /** Consecutive p of one sliver in a vector of A, in the thin kernel. */
     private static final int P = Math.max(1, L / MR);
+    /**
+     * K's blocks are a multiple of this: 16 lanes' P, a multiple of every width's P (packThin needs one), and so
+     * the same cut of K at every vector width. An element's sum over K runs in order within a block and the
+     * blocks are added in order, so the cut is where the rounding could depend on the width: rounded to each
+     * width's own P, K = 300 was cut 152 + 148 with 16 lanes and 150 + 150 with 8, and lesson 000's loss printed
+     * 1.2281 on an AVX2 machine where PyTorch, on either machine, prints 1.2280.
+     */
+    private static final int K_ALIGN = Math.max(4, P);
+
     /** Floats of the scratch array of the edge kernels: 8 accumulators (THIN is at most MR). */
     private static final int SCRATCH = 2 * MR * L;
     /** Below this many multiply-adds the packing costs more than it saves. */
@@ -72,6 +81,9 @@ final class Gemm {
     private static final ThreadLocal<float[]> B_BUF = new ThreadLocal<>();
 
     private Gemm() {}
+
+    /** The length of every K block but the last, for a product of depth k: balanced, at most KC, a multiple of K_ALIGN. */
+    static int kBlock(int k) { return roundUp(ceilDiv(k, ceilDiv(k, KC)), K_ALIGN); }
 
     /** Work on rows [i0, i1) of C: see {@link #sgemm(int, int, int, float, float[], int, int, int, float[], int, int, int, float, float[], int, int, Rows, Rows)}. */
     @FunctionalInterface
@@ -122,7 +134,7 @@ final class Gemm {
         long work = (long) m * n * k;
         int tasksWanted = work < 2_000_000 ? 1 : threads;
         // K blocks balanced (784 = 4 x 196, not 3 x 256 + 16)
-        int kBlocks = ceilDiv(k, KC), kcMax = roundUp(ceilDiv(k, kBlocks), P);      // a multiple of P: see packThin
+        int kBlocks = ceilDiv(k, KC), kcMax = kBlock(k);
         if (m <= MC_MAX && panels >= 4 * tasksWanted) {
             if (init != null) init.run(0, m);
             columns(m, n, k, kBlocks, kcMax, panels, tasksWanted, overwrite, alpha, a, ao, ars, acs, b, bo, brs, bcs, c, co, ldc);

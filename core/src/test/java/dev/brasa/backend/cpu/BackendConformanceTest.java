@@ -367,6 +367,20 @@ class BackendConformanceTest {
         assertEquals(2 * (0.25 - 1) / (0.25 * 0.75), values(e)[0], 1e-5);
     }
 
+    /**
+     * K is cut into the same blocks at every vector width (this run's is 4, 8 or 16 lanes): an element's sum
+     * runs in order within a block, so the cut decides its rounding, and lesson 000's printed loss with it.
+     */
+    @Test
+    void kIsCutIntoTheSameBlocksAtEveryVectorWidth() {
+        assertEquals(152, Gemm.kBlock(300), "300 = 152 + 148, as with 16 lanes");
+        assertEquals(196, Gemm.kBlock(784), "784 = 4 x 196");
+        assertEquals(132, Gemm.kBlock(257), "257 = 132 + 125");
+        assertEquals(256, Gemm.kBlock(256));
+        assertEquals(128, Gemm.kBlock(128));
+        assertEquals(4, Gemm.kBlock(3), "one block, its length a multiple of 4 (only k of it used)");
+    }
+
     @Test
     void matmulMatchesOnTailSizesAndLayouts() {
         int[] dims = {1, 7, 16, 17, 33, 127};
