@@ -128,7 +128,10 @@ class ModuleTest {
         assertEquals("Expected input batch_size (3) to match target batch_size (2).", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new dev.brasa.nn.BCELoss().forward(Brasa.tensor(0.5f, 1.5f), Brasa.tensor(1f, 0f)));
         assertEquals("all elements of input should be between 0 and 1", e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new dev.brasa.nn.MSELoss().forward(Brasa.randn(3, 1), Brasa.randn(3)));
+        Tensor col = Brasa.randn(3, 1), row = Brasa.randn(3);      // PyTorch warns, then broadcasts to 3 x 3
+        assertEquals(new dev.brasa.nn.MSELoss().forward(col.expand(3, 3), row.expand(3, 3)).item(),
+                new dev.brasa.nn.MSELoss().forward(col, row).item(), 1e-6);
+        assertThrows(IllegalArgumentException.class, () -> new dev.brasa.nn.MSELoss().forward(Brasa.randn(3, 2), Brasa.randn(3)));
         assertThrows(IllegalArgumentException.class, () -> new Dropout(1.5));
         assertThrows(IllegalArgumentException.class, () -> new BatchNorm1d(3).forward(Brasa.randn(1, 3)));
         assertThrows(IllegalStateException.class, () -> ce.forward(Brasa.randn(2)));

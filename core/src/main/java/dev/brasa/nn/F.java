@@ -229,16 +229,20 @@ public final class F {
 
     // ------------------------------------------------------------------ losses
 
-    /** Mean squared error. */
+    /**
+     * Mean squared error. A target of another shape than the input is broadcast against it, as PyTorch does,
+     * after PyTorch's warning (logged once per pair of shapes): a [N, 1] prediction against an [N] target
+     * gives the mean over N x N differences.
+     */
     public static Tensor mseLoss(Tensor input, Tensor target, Reduction r) {
-        sameShape(input, target, "mse_loss");
+        warnIfShapesDiffer(input, target);
         Tensor d = input.sub(target);
         return reduce(d.mul(d), r, "MseLossBackward0");
     }
 
-    /** Mean absolute error. */
+    /** Mean absolute error; a target of another shape is broadcast after a warning, as in {@link #mseLoss}. */
     public static Tensor l1Loss(Tensor input, Tensor target, Reduction r) {
-        sameShape(input, target, "l1_loss");
+        warnIfShapesDiffer(input, target);
         return reduce(input.sub(target).abs(), r);
     }
 
@@ -343,12 +347,19 @@ public final class F {
         };
     }
 
-    private static void sameShape(Tensor input, Tensor target, String fn) {
-        if (!Arrays.equals(input.shape(), target.shape())) {
-            throw new IllegalArgumentException(fn + ": Using a target size (" + Arrays.toString(target.shape())
-                    + ") that is different to the input size (" + Arrays.toString(input.shape()) + ") is deprecated. "
-                    + "Please ensure they have the same size.");
-        }
+    private static final System.Logger LOG = System.getLogger("dev.brasa");
+    /** Warnings already logged (at most 64 kept; Python shows a warning once per place by default). */
+    static final java.util.Set<String> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Where a warning goes: one WARNING line of the "dev.brasa" System.Logger (tests put a collector here). */
+    static volatile java.util.function.Consumer<String> warn = w -> LOG.log(System.Logger.Level.WARNING, w);
+
+    /** PyTorch's UserWarning of mse_loss and l1_loss when the shapes differ (the ops then broadcast, as PyTorch's do). */
+    private static void warnIfShapesDiffer(Tensor input, Tensor target) {
+        if (Arrays.equals(input.shape(), target.shape())) return;
+        String w = "Using a target size (torch.Size(" + Arrays.toString(target.shape()) + ")) that is different to the input size (torch.Size("
+                + Arrays.toString(input.shape()) + ")). This will likely lead to incorrect results due to broadcasting. "
+                + "Please ensure they have the same size.";
+        if (WARNED.size() < 64 && WARNED.add(w)) warn.accept(w);
     }
 
     /** A loss reduced, its last node named as PyTorch's one node for the loss ({@code grad_fn=<MseLossBackward0>}). */

@@ -112,12 +112,52 @@ class NnEdgesTest {
                 .getMessage().startsWith("nll_loss: expected INT64 class indices as target, got FLOAT32"));
         assertEquals("Expected input batch_size (2) to match target batch_size (3).",
                 assertThrows(IllegalArgumentException.class, () -> F.nllLoss(lp, Brasa.tensor(0L, 1L, 2L), -100, Reduction.MEAN)).getMessage());
-        assertEquals("l1_loss: Using a target size ([3]) that is different to the input size ([2, 3]) is deprecated. "
-                + "Please ensure they have the same size.",
-                assertThrows(IllegalArgumentException.class, () -> F.l1Loss(lp, Brasa.zeros(3), Reduction.MEAN)).getMessage());
         // PyTorch: F.linear(torch.zeros(0), torch.zeros(2, 3))
         assertEquals("mat1 and mat2 shapes cannot be multiplied (1x0 and 3x2)",
                 assertThrows(IllegalArgumentException.class, () -> F.linear(Brasa.zeros(0), Brasa.zeros(2, 3), null)).getMessage());
+    }
+
+    /**
+     * mse_loss and l1_loss of a [4, 1] prediction against a [4] target broadcast to [4, 4] after PyTorch's warning,
+     * logged once; values and gradients as PyTorch 1.13 prints them (x = [[1], [2], [3], [4]], t = [0.5, 1, 2.5, 5]:
+     * mse 4.375, grad [-0.625, -0.125, 0.375, 0.875]; l1 with SUM 28, grad [-1, 0, 2, 2]); shapes that do not
+     * broadcast get the broadcast error. The warning is collected through F's sink (the tests run inside the module,
+     * which does not read java.logging).
+     */
+    @Test
+    void lossesBroadcastATargetOfAnotherShapeAfterPyTorchsWarning() {
+        String warning = "Using a target size (torch.Size([4])) that is different to the input size (torch.Size([4, 1])). "
+                + "This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.";
+        F.WARNED.remove(warning);
+        var seen = new java.util.ArrayList<String>();
+        var sink = F.warn;
+        F.warn = seen::add;
+        try {
+            Tensor x = Brasa.tensor(new float[][] {{1}, {2}, {3}, {4}}).requiresGrad_(true), t = Brasa.tensor(0.5f, 1f, 2.5f, 5f);
+            Tensor mse = F.mseLoss(x, t, Reduction.MEAN);
+            assertEquals(List.of(warning), seen, "mse_loss warns");
+            F.mseLoss(x, t, Reduction.SUM);
+            assertEquals(List.of(warning), seen, "once for this pair of shapes");
+            F.WARNED.remove(warning);
+            seen.clear();
+            close(4.375, mse, "mse over the 4 x 4 broadcast");
+            assertEquals("MseLossBackward0", mse.gradFn().name());
+            mse.backward();
+            assertArrayEquals(new float[] {-0.625f, -0.125f, 0.375f, 0.875f}, x.grad().toFloatArray(), 1e-6f);
+            x.setGrad(null);
+            Tensor l1 = F.l1Loss(x, t, Reduction.SUM);
+            close(28, l1, "l1 summed over the 4 x 4 broadcast");
+            l1.backward();
+            assertArrayEquals(new float[] {-1, 0, 2, 2}, x.grad().toFloatArray(), 0f);
+            assertEquals(List.of(warning), seen, "l1_loss warns");
+            assertEquals(List.of(4, 4), List.of(F.mseLoss(x, t, Reduction.NONE).shape()[0], F.mseLoss(x, t, Reduction.NONE).shape()[1]));
+            assertEquals("The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1",
+                    assertThrows(IllegalArgumentException.class, () -> F.mseLoss(Brasa.zeros(2, 3), Brasa.zeros(4), Reduction.MEAN)).getMessage());
+            close(0, F.l1Loss(Brasa.zeros(2, 3), Brasa.zeros(3), Reduction.MEAN), "l1 of [2, 3] against [3]");
+        } finally {
+            F.warn = sink;
+            F.WARNED.remove(warning);
+        }
     }
 
     @Test
