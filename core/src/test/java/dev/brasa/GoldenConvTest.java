@@ -332,14 +332,13 @@ class GoldenConvTest {
     }
 
     @Test
-    void pyTorchsSavedCnnLoadsAndPredictsAsPyTorch() throws Exception {
+    void pyTorchsSavedCnnLoadsAndPredictsAsPyTorch(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
         // through a copy: scripts/gpu-check runs the tests from a jar, where a resource has no Path
-        java.nio.file.Path file = java.nio.file.Files.createTempFile("brasa-cnn", ".pt");
+        java.nio.file.Path file = tmp.resolve("cnn.pt");
         try (var in = GoldenConvTest.class.getResourceAsStream("/golden/pth/cnn.pt")) {
-            java.nio.file.Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            java.nio.file.Files.copy(in, file);
         }
         var sd = Brasa.load(file);
-        java.nio.file.Files.delete(file);
         Module net = cnn();
         net.loadStateDict(sd);
         for (var e : net.stateDict().entrySet()) assertExact(F_.tensor("cnn.after." + e.getKey()), head(e.getValue()), "loaded " + e.getKey());
