@@ -60,6 +60,18 @@ fm = torch.utils.data.TensorDataset(*pytorch_nets.fashion_train(sys.argv[1]))
 mlp = pytorch_nets.mlp().to(dev)
 mopt = torch.optim.SGD(mlp.parameters(), lr=0.1)
 report('mlp_batch64', lambda: epoch(mlp, fm, nn.CrossEntropyLoss(), mopt, 64, True))
+
+
+def pinned_epoch(net, ds, loss_fn, opt, batch):  # GpuCheck.pinnedEpoch: pin_memory=True, non_blocking moves
+    for xb, yb in torch.utils.data.DataLoader(ds, batch_size=batch, shuffle=True, pin_memory=True):
+        loss = loss_fn(net(xb.to(dev, non_blocking=True)), yb.to(dev, non_blocking=True))
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    torch.cuda.synchronize()
+
+
+report('mlp_batch64_pinned', lambda: pinned_epoch(mlp, fm, nn.CrossEntropyLoss(), mopt, 64))
 cnn = pytorch_nets.cnn().to(dev)
 copt = torch.optim.Adam(cnn.parameters(), lr=1e-3)
 images = torch.utils.data.TensorDataset(fm.tensors[0].reshape(-1, 1, 28, 28), fm.tensors[1])

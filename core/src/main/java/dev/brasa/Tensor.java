@@ -631,34 +631,31 @@ public class Tensor {
      */
     public Tensor to(Device d) {
         Objects.requireNonNull(d, "device");
-        if (d.equals(device())) return this;
-        Backend target;
-        if (d.isCpu()) {
-            target = dev.brasa.backend.Backends.cpu();
-        } else {
-            if (!Cuda.isAvailable()) {
-                throw new IllegalStateException("Cannot move tensor to " + d + ": CUDA is not available (" + Cuda.unavailableReason() + ")");
-            }
-            target = dev.brasa.backend.cuda.CudaBackend.get(d.index());
-        }
-        Tensor src = contiguous();
-        Tensor out = new Tensor(target.wrap(backend().toArray(src.kernelView())), shape.clone(), View.contiguousStrides(shape), 0, dtype);
-        if (recording(this)) out.attach(new ToCopyNode(this));
-        return out;
+        return d.equals(device()) ? this : Copy.toDevice(this, d);
     }
 
-    private static final class ToCopyNode extends Node {
-        private final Device from;
+    /**
+     * {@code x.to(device, non_blocking=...)}: the same copy as {@link #to(Device)}. Brasa decides
+     * without the flag: a copy from a {@linkplain #pinMemory() pinned} tensor to the GPU is always
+     * queued without waiting (later GPU ops on the stream run after it); other copies wait.
+     */
+    public Tensor to(Device d, boolean nonBlocking) { return to(d); }
 
-        ToCopyNode(Tensor src) {
-            super(src);
-            this.from = src.device();
-        }
-
-        @Override public String name() { return "ToCopyBackward0"; }
-
-        @Override protected Tensor[] backward(Tensor g) { return new Tensor[] {g.to(from)}; }
+    /**
+     * A copy of this CPU tensor in page-locked memory ({@code x.pin_memory()}), or this tensor when it
+     * is pinned already: its moves to the GPU are then one DMA each, queued with no host copy and no
+     * wait. CPU ops use it as any CPU tensor; an in-place write is seen by the next move. Needs CUDA.
+     *
+     * @throws IllegalStateException when CUDA is not available (with the reason)
+     * @throws IllegalArgumentException for a tensor on the GPU
+     */
+    public Tensor pinMemory() {
+        checkOpen();
+        return isPinned() ? this : Copy.pin(this);
     }
+
+    /** Whether this tensor's elements are in page-locked memory ({@code x.is_pinned()}): see {@link #pinMemory()}. */
+    public boolean isPinned() { return storage instanceof dev.brasa.backend.cpu.CpuStorage cs && cs.pinned() != null; }
 
     /** Same as {@code to(Device.cuda())}. */
     public Tensor cuda() { return to(Device.cuda()); }

@@ -42,6 +42,10 @@ final class TensorDoor extends dev.brasa.internal.TensorAccess {
 
     @Override public Tensor empty(Backend backend, DType dtype, int[] shape) { return Tensor.empty(backend, dtype, shape); }
 
+    @Override public Tensor over(Storage storage, DType dtype, int[] shape) {
+        return new Tensor(storage, shape.clone(), View.contiguousStrides(shape), 0, dtype);
+    }
+
     @Override public Tensor scalar(Tensor t, double v) { return t.scalar(v); }
 
     @Override public View kernelView(Tensor t) { return t.kernelView(); }

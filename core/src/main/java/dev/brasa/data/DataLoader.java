@@ -3,6 +3,7 @@ package dev.brasa.data;
 import dev.brasa.Brasa;
 import dev.brasa.Generator;
 import dev.brasa.Tensor;
+import dev.brasa.internal.ops.Copy;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -41,7 +42,7 @@ public final class DataLoader implements Iterable<Sample> {
     private final boolean dropLast;
     private final Sampler sampler;
     private final Generator generator;
-    private final boolean pinMemory;
+    private final boolean pinMemory, pin;
     private long baseSeed;
 
     private DataLoader(Builder b) {
@@ -51,6 +52,7 @@ public final class DataLoader implements Iterable<Sample> {
         this.numWorkers = b.numWorkers;
         this.generator = b.generator != null ? b.generator : b.seed != null ? new Generator(b.seed) : null;
         this.pinMemory = b.pinMemory;
+        this.pin = pinMemory && dev.brasa.Cuda.isAvailable();
         if (b.sampler != null) {
             this.sampler = b.sampler;
         } else if (b.shuffle) {
@@ -86,7 +88,7 @@ public final class DataLoader implements Iterable<Sample> {
         return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
     }
 
-    /** Whether the loader was asked to pin memory ({@link Builder#pinMemory}); it changes nothing in Brasa. */
+    /** Whether the loader was asked to pin memory ({@link Builder#pinMemory}); its batches are pinned when CUDA is available. */
     public boolean pinMemory() { return pinMemory; }
 
     /** The batch size. */
@@ -111,8 +113,27 @@ public final class DataLoader implements Iterable<Sample> {
         return numWorkers == 0 ? new Serial(batches) : new Prefetch(batches);
     }
 
-    /** Builds one batch: a gather when the dataset can, else stacked samples. */
+    /** Builds one batch, pinned when asked and CUDA is available. */
     Sample load(long[] idx) {
+        Sample s = collate(idx);
+        return pin ? new Sample(Copy.pinBatch(s.x()), Copy.pinBatch(s.y())) : s;
+    }
+
+    /**
+     * Hands out the next batch; the one handed out before it gives its pinned blocks back (the loop has
+     * moved it by now; it keeps its elements, and a later move copies through the staging buffer), so a
+     * pinned loader holds a few blocks, not one per batch until the garbage collector runs.
+     */
+    private Sample handOut(Sample previous, Sample next) {
+        if (pin && previous != null) {
+            Copy.unpinBatch(previous.x());
+            Copy.unpinBatch(previous.y());
+        }
+        return next;
+    }
+
+    /** One batch: a gather when the dataset can, else stacked samples. */
+    private Sample collate(long[] idx) {
         if (ds instanceof BatchDataset bd) return bd.batch(idx);
         if (ds instanceof Subset<Sample> sub && sub.dataset() instanceof BatchDataset bd) return bd.batch(sub.map(idx));
         List<Tensor> xs = new ArrayList<>(idx.length), ys = new ArrayList<>(idx.length);
@@ -137,6 +158,7 @@ public final class DataLoader implements Iterable<Sample> {
     private final class Serial implements Iterator<Sample> {
         private final List<long[]> batches;
         private int next;
+        private Sample last;
 
         Serial(List<long[]> batches) { this.batches = batches; }
 
@@ -144,7 +166,7 @@ public final class DataLoader implements Iterable<Sample> {
 
         @Override public Sample next() {
             if (!hasNext()) throw new NoSuchElementException();
-            return load(batches.get(next++));
+            return last = handOut(last, load(batches.get(next++)));
         }
     }
 
@@ -153,6 +175,7 @@ public final class DataLoader implements Iterable<Sample> {
         private final ThreadPoolExecutor pool;
         private final ArrayDeque<Future<Sample>> queue = new ArrayDeque<>();
         private int submitted, consumed;
+        private Sample last;
 
         Prefetch(List<long[]> batches) {
             this.batches = batches;
@@ -184,7 +207,7 @@ public final class DataLoader implements Iterable<Sample> {
             try {
                 Sample s = f.get();
                 fill();
-                return s;
+                return last = handOut(last, s);
             } catch (ExecutionException e) {
                 abandon();
                 Throwable c = e.getCause();
@@ -237,9 +260,12 @@ public final class DataLoader implements Iterable<Sample> {
         public Builder seed(long v) { seed = v; return this; }
 
         /**
-         * {@code pin_memory=True}: accepted for PyTorch programs, and changes nothing. PyTorch pins host
-         * batches so that copies to the GPU are asynchronous; Brasa's CUDA backend already copies every
-         * batch through pinned staging memory, with or without this option.
+         * {@code pin_memory=True}: when CUDA is available, every CPU tensor of each batch is
+         * {@linkplain Tensor#pinMemory() pinned} (by the worker thread that made it, when there are
+         * workers), so that {@code b.x().to(Device.cuda())} is one DMA queued without waiting; when the
+         * next batch is asked for, the previous one gives its pinned memory back (it stays a valid CPU
+         * batch). Without CUDA it changes nothing, as in PyTorch 1.13; tensors already on the GPU are
+         * left as they are.
          */
         public Builder pinMemory(boolean v) { pinMemory = v; return this; }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.brasa.Brasa;
+import dev.brasa.Cuda;
 import dev.brasa.Generator;
 import dev.brasa.data.datasets.Idx;
 import java.io.IOException;
@@ -46,15 +47,28 @@ class DataReachTest {
     }
 
     @Test
-    void pinMemoryIsAcceptedAndChangesNothing() {
+    void pinMemoryPinsTheBatchesWhereCudaIsAndOtherwiseChangesNothing() {
         TensorDataset ds = new TensorDataset(Brasa.arange(10), Brasa.arange(10));
-        DataLoader pinned = DataLoader.builder(ds).batchSize(4).shuffle(true).seed(3).pinMemory(true).build();
-        DataLoader plain = DataLoader.builder(ds).batchSize(4).shuffle(true).seed(3).build();
-        assertEquals(true, pinned.pinMemory());
-        assertEquals(false, plain.pinMemory());
-        var a = pinned.iterator();
-        var b = plain.iterator();
-        while (b.hasNext()) assertArrayEquals(b.next().x().toLongArray(), a.next().x().toLongArray());
+        for (int workers : new int[] {0, 2}) {
+            DataLoader pinned = DataLoader.builder(ds).batchSize(4).shuffle(true).seed(3).numWorkers(workers).pinMemory(true).build();
+            DataLoader plain = DataLoader.builder(ds).batchSize(4).shuffle(true).seed(3).numWorkers(workers).build();
+            assertEquals(true, pinned.pinMemory());
+            assertEquals(false, plain.pinMemory());
+            var a = pinned.iterator();
+            var b = plain.iterator();
+            int batches = 0;
+            while (b.hasNext()) {
+                Sample p = a.next(), q = b.next();
+                assertArrayEquals(q.x().toLongArray(), p.x().toLongArray());
+                assertArrayEquals(q.y().toLongArray(), p.y().toLongArray());
+                assertEquals(Cuda.isAvailable(), p.x().isPinned(), "pinned where CUDA is: " + Cuda.isAvailable());
+                assertEquals(Cuda.isAvailable(), p.y().isPinned());
+                assertEquals(false, q.x().isPinned());
+                batches++;
+            }
+            assertEquals(false, a.hasNext());
+            assertEquals(3, batches);
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.brasa.backend.cpu;
 import dev.brasa.backend.Backend;
 import dev.brasa.backend.Kind;
 import dev.brasa.backend.Storage;
+import dev.brasa.backend.HostPin;
 
 /** CPU storage: one Java array of the element kind (BOOL as bytes 0/1). */
 public final class CpuStorage extends Storage {
@@ -13,6 +14,8 @@ public final class CpuStorage extends Storage {
     final double[] d;
     final long[] l;
     final byte[] b;
+    /** The pinned copy of the elements ({@code pin_memory()}), or null. */
+    private volatile HostPin pinned;
 
     CpuStorage(Backend backend, Kind kind, int n) {
         this.backend = backend;
@@ -68,6 +71,29 @@ public final class CpuStorage extends Storage {
 
     /** The byte array (BOOL only). */
     public byte[] bools() { return b; }
+
+    /** The pinned copy of the elements, or null when this storage is not pinned. */
+    public HostPin pinned() { return pinned; }
+
+    /** Attaches the pinned copy a device backend made of this new storage's elements, once. */
+    public synchronized void pin(HostPin p) {
+        if (pinned != null) throw new IllegalStateException("storage already pinned");
+        pinned = p;
+    }
+
+    /** Detaches the pinned copy and returns it (to be ended by the caller), or null when not pinned. */
+    public synchronized HostPin unpin() {
+        HostPin p = pinned;
+        pinned = null;
+        return p;
+    }
+
+    /** Refuses further use and returns the pinned block, if any, to its cache. */
+    @Override public void close() {
+        super.close();
+        HostPin p = unpin();
+        if (p != null) p.run();
+    }
 
     /** The backing array: float[], double[], long[] or byte[] by kind. */
     Object array() {

@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.LongAdder;
  * so results are ordered without extra synchronisation, and copies to and from the host go through
  * one pinned staging buffer and wait for the stream.
  * Inputs the kernels do not take (other dtypes, output layouts that are not dense) run on the CPU
- * backend through a copy of the storages involved: correct, not fast. Not yet run on a GPU.
+ * backend through a copy of the storages involved: correct, not fast, and counted ({@link #hostFallbacks()}).
  */
 public final class CudaBackend implements Backend {
     private static final int BLOCK = 256;
@@ -700,6 +700,21 @@ public final class CudaBackend implements Backend {
         CudaStorage s = new CudaStorage(this, kind, n);
         upload(array, s);
         return s;
+    }
+
+    /**
+     * A CPU view's elements in new device storage ({@code x.to("cuda")}): a contiguous view of a pinned
+     * storage is one DMA from its pinned block, queued with no wait; anything else goes through the
+     * staging buffer as {@link #wrap} does.
+     */
+    public Storage fromHost(View v) {
+        if (v.storage() instanceof dev.brasa.backend.cpu.CpuStorage cs && cs.pinned() instanceof PinnedMemory p && v.isContiguous()) {
+            CudaStorage d = new CudaStorage(this, cs.kind(), v.numel());
+            if (p.queueCopy(cs, v, d.ptr, stream)) return d;
+            d.close();                             // unpinned meanwhile: through the staging buffer
+
+        }
+        return wrap(Backends.cpu().toArray(v));
     }
 
     @Override public Object toArray(View v) {

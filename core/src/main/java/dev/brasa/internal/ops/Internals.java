@@ -35,6 +35,8 @@ final class Internals {
 
     static Tensor newEmpty(Tensor like, DType dtype, int[] shape) { return T.empty(backend(like), dtype, shape); }
 
+    static Tensor over(Storage storage, DType dtype, int[] shape) { return T.over(storage, dtype, shape); }
+
     static View kernelView(Tensor t) { return T.kernelView(t); }
 
     static View expandedView(Tensor t, int[] to) { return T.expandedView(t, to); }

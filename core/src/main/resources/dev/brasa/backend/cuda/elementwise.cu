@@ -8,6 +8,17 @@
 
 struct Strides { int rank; int shape[MAX_DIMS]; int a[MAX_DIMS]; int b[MAX_DIMS]; };
 
+// Adds to ia and ib the offsets (in elements) of element i, counted row-major in s.shape, in the views of
+// strides s.a and s.b (kernels of one strided operand pass a dummy ib, which the compiler drops).
+__device__ __forceinline__ void strided_offsets(const Strides& s, long i, long& ia, long& ib) {
+    for (int d = s.rank - 1; d >= 0; d--) {
+        long c = i % s.shape[d];
+        i /= s.shape[d];
+        ia += c * s.a[d];
+        ib += c * s.b[d];
+    }
+}
+
 extern "C" __global__ void unary_f32(int op, const float* __restrict__ x, float* __restrict__ y, long n, float p, float q) {
     for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < n; i += (long) gridDim.x * blockDim.x) {
         y[i] = unary_op(op, x[i], p, q);
@@ -57,13 +68,8 @@ __device__ __forceinline__ float binary_op(int op, float a, float b) {
 extern "C" __global__ void binary_f32(int op, const float* __restrict__ a, long aOff, const float* __restrict__ b, long bOff,
                                       float* __restrict__ out, long n, Strides s) {
     for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < n; i += (long) gridDim.x * blockDim.x) {
-        long rem = i, ia = aOff, ib = bOff;
-        for (int d = s.rank - 1; d >= 0; d--) {
-            long c = rem % s.shape[d];
-            rem /= s.shape[d];
-            ia += c * s.a[d];
-            ib += c * s.b[d];
-        }
+        long ia = aOff, ib = bOff;
+        strided_offsets(s, i, ia, ib);
         out[i] = binary_op(op, a[ia], b[ib]);
     }
 }
@@ -79,12 +85,8 @@ extern "C" __global__ void binary_dense_f32(int op, const float* __restrict__ a,
 // strided copy into a contiguous output (contiguous(), cat, transposes)
 extern "C" __global__ void copy_strided_f32(const float* __restrict__ x, long off, float* __restrict__ out, long n, Strides s) {
     for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < n; i += (long) gridDim.x * blockDim.x) {
-        long rem = i, ix = off;
-        for (int d = s.rank - 1; d >= 0; d--) {
-            long c = rem % s.shape[d];
-            rem /= s.shape[d];
-            ix += c * s.a[d];
-        }
+        long ix = off, unused = 0;
+        strided_offsets(s, i, ix, unused);
         out[i] = x[ix];
     }
 }
@@ -117,13 +119,8 @@ __device__ __forceinline__ void store_any(char* p, int k, long i, double v) {
 // through a double as CpuStorage.set(get) does.
 extern "C" __global__ void copy_any(const char* __restrict__ x, int xk, char* __restrict__ out, int ok, long n, Strides s) {
     for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < n; i += (long) gridDim.x * blockDim.x) {
-        long rem = i, ix = 0, io = 0;
-        for (int d = s.rank - 1; d >= 0; d--) {
-            long c = rem % s.shape[d];
-            rem /= s.shape[d];
-            ix += c * s.a[d];
-            io += c * s.b[d];
-        }
+        long ix = 0, io = 0;
+        strided_offsets(s, i, ix, io);
         if (xk != ok) store_any(out, ok, io, load_any(x, xk, ix));
         else if (xk == KIND_F32) ((float*) out)[io] = ((const float*) x)[ix];
         else if (xk == KIND_BOOL) ((unsigned char*) out)[io] = ((const unsigned char*) x)[ix];
@@ -134,12 +131,8 @@ extern "C" __global__ void copy_any(const char* __restrict__ x, int xk, char* __
 // value into every element of a strided view of any kind (s.a: its strides)
 extern "C" __global__ void fill_any(char* __restrict__ out, int k, long n, double v, Strides s) {
     for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < n; i += (long) gridDim.x * blockDim.x) {
-        long rem = i, io = 0;
-        for (int d = s.rank - 1; d >= 0; d--) {
-            long c = rem % s.shape[d];
-            rem /= s.shape[d];
-            io += c * s.a[d];
-        }
+        long io = 0, unused = 0;
+        strided_offsets(s, i, io, unused);
         store_any(out, k, io, v);
     }
 }
@@ -167,13 +160,8 @@ __device__ __forceinline__ long long binary_i64_op(int op, long long a, long lon
 extern "C" __global__ void binary_i64(int op, const long long* __restrict__ a, const long long* __restrict__ b,
                                       char* __restrict__ out, int outBool, long n, Strides s) {
     for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < n; i += (long) gridDim.x * blockDim.x) {
-        long rem = i, ia = 0, ib = 0;
-        for (int d = s.rank - 1; d >= 0; d--) {
-            long c = rem % s.shape[d];
-            rem /= s.shape[d];
-            ia += c * s.a[d];
-            ib += c * s.b[d];
-        }
+        long ia = 0, ib = 0;
+        strided_offsets(s, i, ia, ib);
         long long r = binary_i64_op(op, a[ia], b[ib]);
         if (outBool) ((unsigned char*) out)[i] = r != 0 ? 1 : 0;
         else ((long long*) out)[i] = r;
@@ -188,13 +176,8 @@ extern "C" __global__ void fill_f32(float* __restrict__ y, long n, float v) {
 extern "C" __global__ void compare_f32(int op, const float* __restrict__ a, const float* __restrict__ b,
                                        unsigned char* __restrict__ out, long n, Strides s) {
     for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < n; i += (long) gridDim.x * blockDim.x) {
-        long rem = i, ia = 0, ib = 0;
-        for (int d = s.rank - 1; d >= 0; d--) {
-            long c = rem % s.shape[d];
-            rem /= s.shape[d];
-            ia += c * s.a[d];
-            ib += c * s.b[d];
-        }
+        long ia = 0, ib = 0;
+        strided_offsets(s, i, ia, ib);
         out[i] = binary_op(op, a[ia], b[ib]) != 0.0f ? 1 : 0;
     }
 }

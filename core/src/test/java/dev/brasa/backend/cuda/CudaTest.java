@@ -2,6 +2,7 @@ package dev.brasa.backend.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,6 +13,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.brasa.Brasa;
 import dev.brasa.Cuda;
 import dev.brasa.Device;
+import dev.brasa.Tensor;
 import dev.brasa.cuda.Cublas;
 import dev.brasa.cuda.Cudart;
 import dev.brasa.cuda.Nvrtc;
@@ -75,6 +77,11 @@ class CudaTest {
         assertTrue(e.getMessage().contains("cuda"), e.getMessage());
         var s = assertThrows(IllegalStateException.class, Cuda::synchronize);
         assertTrue(s.getMessage().startsWith("CUDA is not available: "), s.getMessage());
+        Tensor x = Brasa.ones(3);
+        var p = assertThrows(IllegalStateException.class, x::pinMemory);
+        assertEquals("Cannot pin memory: CUDA is not available (" + why + ")", p.getMessage());
+        assertFalse(x.isPinned());
+        assertSame(x, x.to(Device.CPU, true), "already there");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -315,6 +322,94 @@ class CudaTest {
         long[] t = new long[x.size(0)];
         for (int i = 0; i < t.length; i++) t[i] = i % x.size(1);
         return Brasa.tensor(t).to(x.device());
+    }
+
+    /**
+     * Pinned tensors ({@code pin_memory()}) and pinned loader batches: their moves to the GPU are DMAs
+     * from the pinned block, queued without waiting, and must still give each move the values the
+     * tensor had when it moved (an in-place write between two moves included), for views, every dtype
+     * and many moves in flight; blocks come back to the cache instead of a cudaMallocHost per tensor.
+     */
+    @Test
+    void pinnedTensorsMoveToTheGpuWithTheirValuesAtEachMove() {
+        assumeTrue(Cuda.isAvailable(), "no usable CUDA GPU: " + Cuda.unavailableReason());
+        Device gpu = Device.cuda();
+        Tensor x = Brasa.arange(12).reshape(3, 4).toFloat();
+        Tensor p = x.pinMemory();
+        assertTrue(p.isPinned());
+        assertFalse(x.isPinned(), "pin_memory() copies");
+        assertSame(p, p.pinMemory(), "pinning a pinned tensor gives it back");
+        assertArrayEquals(x.toFloatArray(), p.toFloatArray());
+        Tensor g1 = p.to(gpu, true);
+        p.mul_(2);                                    // while the first copy may still be queued
+        Tensor g2 = p.to(gpu);
+        assertArrayEquals(x.toFloatArray(), g1.toFloatArray(), "the values at the first move");
+        assertArrayEquals(x.mul(2).toFloatArray(), g2.toFloatArray(), "the in-place write seen by the next move");
+        assertArrayEquals(new float[] {8, 10, 12, 14}, p.select(0, 1).to(gpu).toFloatArray(), "a contiguous view at an offset");
+        assertArrayEquals(x.mul(2).t().toFloatArray(), p.t().to(gpu).toFloatArray(), "a transposed view");
+        assertArrayEquals(new long[] {-3, 1L << 60}, Brasa.tensor(new long[] {-3, 1L << 60}).pinMemory().to(gpu).toLongArray());
+        Tensor d64 = Brasa.tensor(new double[] {1, -2}).toDouble().div(Brasa.tensor(new double[] {3, 7}).toDouble());
+        assertArrayEquals(new double[] {1.0 / 3, -2.0 / 7}, d64.pinMemory().cuda().toDoubleArray(), "float64 kept to the last bit");
+        Tensor mask = Brasa.tensor(new float[] {1, -1, 2}).gt(0).pinMemory();
+        assertEquals("tensor([ True, False,  True], device='cuda:0')", mask.cuda().toString());
+        var e = assertThrows(IllegalArgumentException.class, () -> g1.pinMemory());
+        assertEquals("cannot pin a tensor on cuda:0: only dense CPU tensors can be pinned", e.getMessage());
+
+        // many moves in flight, each from its own pinned tensor: every GPU sum sees its own values
+        Tensor w = Brasa.ones(4096, 1).to(gpu);
+        List<Tensor> sums = new ArrayList<>();
+        long before = PinnedMemory.mallocs();
+        for (int i = 0; i < 2000; i++) {
+            Tensor b = Brasa.full(i, 64, 4096).pinMemory();
+            sums.add(b.to(gpu, true).matmul(w).sum());
+        }
+        for (int i = 0; i < 2000; i++) assertEquals(64.0 * 4096 * i, sums.get(i).itemDouble(), 1e-6 * 64 * 4096 * i, "move " + i);
+        long mallocs = PinnedMemory.mallocs() - before;
+        assertTrue(mallocs < 400, "the cache reuses blocks: " + mallocs + " cudaMallocHost calls for 2000 pinned 1 MiB tensors, "
+                + PinnedMemory.held() + " bytes held");
+
+        // a pinned loader: batches pinned in place, each giving its block back when the next is asked for;
+        // a batch kept and moved later still has its values; a few blocks serve a whole epoch
+        Tensor data = Brasa.arange(8192 * 256).reshape(8192, 256).toFloat();
+        var big = new dev.brasa.data.TensorDataset(data, Brasa.arange(data.size(0)));
+        for (int workers : new int[] {0, 2}) {
+            long m0 = PinnedMemory.mallocs();
+            List<dev.brasa.data.Sample> kept = new ArrayList<>();
+            dev.brasa.data.Sample prev = null;
+            for (var b : dev.brasa.data.DataLoader.builder(big).batchSize(64).shuffle(true).seed(2).numWorkers(workers).pinMemory(true).build()) {
+                assertTrue(b.x().isPinned() && b.y().isPinned(), "batch pinned");
+                if (prev != null) assertFalse(prev.x().isPinned(), "the previous batch gave its block back");
+                assertArrayEquals(b.x().toFloatArray(), b.x().to(gpu, true).toFloatArray());
+                if (kept.size() < 3) kept.add(b);
+                prev = b;
+            }
+            for (var b : kept) assertArrayEquals(data.index(b.y()).toFloatArray(), b.x().cuda().toFloatArray(), "a kept batch moved later");
+            long m = PinnedMemory.mallocs() - m0;
+            assertTrue(m <= 4 * (workers + 2), m + " cudaMallocHost calls for " + (data.size(0) / 64) + " batches, " + workers + " workers");
+        }
+
+        // a pinned loader gives the same training as an unpinned one
+        Tensor xs = Brasa.randn(256, 8), ys = Brasa.randn(256, 1);
+        float[][] weights = new float[2][];
+        for (int k = 0; k < 2; k++) {
+            Brasa.manualSeed(5);
+            var net = new dev.brasa.nn.Linear(8, 1);
+            net.to(gpu);
+            var opt = new dev.brasa.optim.SGD(net.parameters(), 0.05);
+            var loader = dev.brasa.data.DataLoader.builder(new dev.brasa.data.TensorDataset(xs, ys)).batchSize(32).shuffle(true).seed(1)
+                    .numWorkers(k).pinMemory(k == 1).build();
+            for (int epoch = 0; epoch < 3; epoch++) {
+                for (var b : loader) {
+                    assertEquals(k == 1, b.x().isPinned());
+                    Tensor loss = net.forward(b.x().to(gpu, true)).sub(b.y().to(gpu, true)).pow(2).mean();
+                    opt.zeroGrad();
+                    loss.backward();
+                    opt.step();
+                }
+            }
+            weights[k] = net.weight().toFloatArray();
+        }
+        assertArrayEquals(weights[0], weights[1], "pinned and unpinned batches train alike");
     }
 
     /** Module.to keeps each Parameter object (PyTorch's param.data = ...): a field holding one stays valid. */
