@@ -388,6 +388,15 @@ class CudaTest {
             assertTrue(m <= 4 * (workers + 2), m + " cudaMallocHost calls for " + (data.size(0) / 64) + " batches, " + workers + " workers");
         }
 
+        // differentiable moves: CPU leaf -> GPU (ToCopyBackward0 sends the gradient back to the CPU), and a pinned copy
+        Tensor leaf = Brasa.tensor(new float[] {1, 2, 3}).requiresGrad_(true);
+        Tensor onGpu = leaf.to(gpu), viaPin = leaf.pinMemory();
+        assertEquals("ToCopyBackward0", onGpu.gradFn().name());
+        assertEquals("PinMemoryBackward0", viaPin.gradFn().name());
+        onGpu.mul(onGpu).sum().add(viaPin.mul(3f).sum().to(gpu)).backward();
+        assertEquals(Device.CPU, leaf.grad().device());
+        assertArrayEquals(new float[] {5, 7, 9}, leaf.grad().toFloatArray(), "2 x + 3");
+
         // a pinned loader gives the same training as an unpinned one
         Tensor xs = Brasa.randn(256, 8), ys = Brasa.randn(256, 1);
         float[][] weights = new float[2][];
