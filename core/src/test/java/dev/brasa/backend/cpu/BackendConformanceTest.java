@@ -381,6 +381,39 @@ class BackendConformanceTest {
         assertEquals(4, Gemm.kBlock(3), "one block, its length a multiple of 4 (only k of it used)");
     }
 
+    /**
+     * A matrix-vector product (n = 1, below the packed paths) adds each row's terms in order, alpha * a * b one at a
+     * time onto C's value, bit for bit at every width: lesson 000's output layer (64x400x1 and its 400x64x1 gradient)
+     * prints PyTorch's digits with that order. Rows come four at a time, so m runs over the remainders of 4; A is read
+     * by rows and by columns (A^T), B with a stride, alpha not 1 and C not zero (beta = 1).
+     */
+    @Test
+    void matrixVectorProductsAddEachRowInOrder() {
+        java.util.Random r = new java.util.Random(3);
+        for (int m : new int[] {1, 3, 4, 5, 8, 13}) {
+            for (int k : new int[] {1, 7, 64, 400}) {
+                for (boolean ta : new boolean[] {false, true}) {
+                    float[] a = new float[m * k + 5], b = new float[2 * k + 3], c = new float[3 * m + 2], want = new float[c.length];
+                    for (int i = 0; i < a.length; i++) a[i] = (float) r.nextGaussian();
+                    for (int i = 0; i < b.length; i++) b[i] = (float) r.nextGaussian();
+                    for (int i = 0; i < c.length; i++) c[i] = want[i] = (float) r.nextGaussian();
+                    int ao = 5, ars = ta ? 1 : k, acs = ta ? m : 1, bo = 3, brs = 2, co = 2, ldc = 3;
+                    float alpha = 0.7f;
+                    for (int i = 0; i < m; i++) {
+                        float sum = want[co + i * ldc];
+                        for (int p = 0; p < k; p++) sum = sum + alpha * a[ao + i * ars + p * acs] * b[bo + p * brs];
+                        want[co + i * ldc] = sum;
+                    }
+                    Gemm.sgemm(m, 1, k, alpha, a, ao, ars, acs, b, bo, brs, 1, 1f, c, co, ldc);
+                    for (int i = 0; i < c.length; i++) {
+                        assertEquals(Float.floatToIntBits(want[i]), Float.floatToIntBits(c[i]),
+                                "m " + m + ", k " + k + (ta ? ", A^T" : "") + ": element " + i + " " + want[i] + " vs " + c[i]);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void matmulMatchesOnTailSizesAndLayouts() {
         int[] dims = {1, 7, 16, 17, 33, 127};
