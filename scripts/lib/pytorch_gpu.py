@@ -33,8 +33,8 @@ for shape in SHAPES:  # GpuCheck.sgemm's rule: warm up 3 products and 0.5 s, siz
     print(f'KEY sgemm_{shape} {2 * m * k * n / ((time.perf_counter() - t0) / reps) / 1e12:.3f}', flush=True)
 
 
-def epoch(net, ds, loss_fn, opt, batch, shuffle):
-    pytorch_nets.epoch(net, ds, loss_fn, opt, batch, shuffle, dev)
+def epoch(net, ds, loss_fn, opt, batch, shuffle, pin=False):
+    pytorch_nets.epoch(net, ds, loss_fn, opt, batch, shuffle, dev, pin)
     torch.cuda.synchronize()
 
 
@@ -61,17 +61,7 @@ mlp = pytorch_nets.mlp().to(dev)
 mopt = torch.optim.SGD(mlp.parameters(), lr=0.1)
 report('mlp_batch64', lambda: epoch(mlp, fm, nn.CrossEntropyLoss(), mopt, 64, True))
 
-
-def pinned_epoch(net, ds, loss_fn, opt, batch):  # GpuCheck.pinnedEpoch: pin_memory=True, non_blocking moves
-    for xb, yb in torch.utils.data.DataLoader(ds, batch_size=batch, shuffle=True, pin_memory=True):
-        loss = loss_fn(net(xb.to(dev, non_blocking=True)), yb.to(dev, non_blocking=True))
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-    torch.cuda.synchronize()
-
-
-report('mlp_batch64_pinned', lambda: pinned_epoch(mlp, fm, nn.CrossEntropyLoss(), mopt, 64))
+report('mlp_batch64_pinned', lambda: epoch(mlp, fm, nn.CrossEntropyLoss(), mopt, 64, True, pin=True))
 cnn = pytorch_nets.cnn().to(dev)
 copt = torch.optim.Adam(cnn.parameters(), lr=1e-3)
 images = torch.utils.data.TensorDataset(fm.tensors[0].reshape(-1, 1, 28, 28), fm.tensors[1])

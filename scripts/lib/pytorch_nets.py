@@ -40,11 +40,12 @@ def mlp():
     return nn.Sequential(nn.Linear(784, 100), nn.ReLU(), nn.Linear(100, 10))
 
 
-def epoch(net, ds, loss_fn, opt, batch, shuffle, dev=None):
-    """One epoch of SGD steps through a DataLoader; each batch is moved to dev when one is given."""
-    for xb, yb in torch.utils.data.DataLoader(ds, batch_size=batch, shuffle=shuffle):
+def epoch(net, ds, loss_fn, opt, batch, shuffle, dev=None, pin=False):
+    """One epoch of SGD steps through a DataLoader; each batch is moved to dev when one is given
+    (pin: from a pin_memory=True loader, moved with non_blocking=True)."""
+    for xb, yb in torch.utils.data.DataLoader(ds, batch_size=batch, shuffle=shuffle, pin_memory=pin):
         if dev is not None:
-            xb, yb = xb.to(dev), yb.to(dev)
+            xb, yb = xb.to(dev, non_blocking=pin), yb.to(dev, non_blocking=pin)
         loss = loss_fn(net(xb), yb)
         opt.zero_grad()
         loss.backward()

@@ -64,7 +64,7 @@ public final class GpuCheck {
         Module mlp = new Sequential(new Linear(784, 100), new ReLU(), new Linear(100, 10)).to(gpu);
         SGD mopt = new SGD(mlp.parameters(), 0.1);
         report("mlp_batch64", () -> epoch(mlp, flat, new CrossEntropyLoss(), mopt, 64, true, gpu));
-        report("mlp_batch64_pinned", () -> pinnedEpoch(mlp, flat, new CrossEntropyLoss(), mopt, 64, gpu));
+        report("mlp_batch64_pinned", () -> epoch(mlp, flat, new CrossEntropyLoss(), mopt, 64, true, gpu, true));
         // issue 26's CNN (Adam 1e-3, batch 64, shuffled): conv2d through cuDNN, or im2col + cuBLAS where cuDNN is absent
         TensorDataset images = new TensorDataset(train.x().reshape(train.size(), 1, 28, 28), train.y());
         Module cnn = Programs.cnn().to(gpu);
@@ -131,19 +131,14 @@ public final class GpuCheck {
     }
 
     private static void epoch(Module net, TensorDataset ds, Loss lossFn, dev.brasa.optim.Optimizer opt, int batch, boolean shuffle, Device gpu) {
-        Programs.epoch(net, ds, lossFn, opt, batch, shuffle, gpu);
-        net.parameters().get(0).toFloatArray();                  // wait for the stream
+        epoch(net, ds, lossFn, opt, batch, shuffle, gpu, false);
     }
 
-    /** The same epoch from a {@code pinMemory(true)} loader, batches moved {@code non_blocking}, as pytorch_gpu.py does. */
-    private static void pinnedEpoch(Module net, TensorDataset ds, Loss lossFn, dev.brasa.optim.Optimizer opt, int batch, Device gpu) {
-        for (Sample b : DataLoader.builder(ds).batchSize(batch).shuffle(true).pinMemory(true).build()) {
-            Tensor loss = lossFn.forward(net.forward(b.x().to(gpu, true)), b.y().to(gpu, true));
-            opt.zeroGrad();
-            loss.backward();
-            opt.step();
-        }
-        net.parameters().get(0).toFloatArray();
+    /** pin: from a {@code pinMemory(true)} loader, batches moved {@code non_blocking}, as pytorch_gpu.py's pinned epoch. */
+    private static void epoch(Module net, TensorDataset ds, Loss lossFn, dev.brasa.optim.Optimizer opt, int batch, boolean shuffle, Device gpu,
+                              boolean pin) {
+        Programs.epoch(net, ds, lossFn, opt, batch, shuffle, gpu, pin);
+        net.parameters().get(0).toFloatArray();                  // wait for the stream
     }
 
     /**

@@ -149,8 +149,14 @@ public final class Programs {
 
     /** One epoch with each batch moved to {@code device} (a no-op for the CPU). */
     static void epoch(Module net, TensorDataset ds, dev.brasa.nn.Loss lossFn, Optimizer opt, int batch, boolean shuffle, Device device) {
-        for (Sample b : DataLoader.builder(ds).batchSize(batch).shuffle(shuffle).seed(1).build()) {
-            Tensor loss = lossFn.forward(net.forward(b.x().to(device)), b.y().to(device));
+        epoch(net, ds, lossFn, opt, batch, shuffle, device, false);
+    }
+
+    /** The same, from a {@code pinMemory(pin)} loader, each batch moved {@code non_blocking = pin}. */
+    static void epoch(Module net, TensorDataset ds, dev.brasa.nn.Loss lossFn, Optimizer opt, int batch, boolean shuffle, Device device,
+                      boolean pin) {
+        for (Sample b : DataLoader.builder(ds).batchSize(batch).shuffle(shuffle).seed(1).pinMemory(pin).build()) {
+            Tensor loss = lossFn.forward(net.forward(b.x().to(device, pin)), b.y().to(device, pin));
             opt.zeroGrad();
             loss.backward();
             opt.step();

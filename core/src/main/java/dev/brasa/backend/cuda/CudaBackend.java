@@ -712,7 +712,6 @@ public final class CudaBackend implements Backend {
             CudaStorage d = new CudaStorage(this, cs.kind(), v.numel());
             if (p.queueCopy(cs, v, d.ptr, stream)) return d;
             d.close();                             // unpinned meanwhile: through the staging buffer
-
         }
         return wrap(Backends.cpu().toArray(v));
     }

@@ -75,9 +75,7 @@ public final class Copy {
             PinnedMemory.pinInPlace(cs, true);
             return t;
         }
-        Tensor out = over(PinnedMemory.pinnedCopy(kernelView(t), true), dtype(t), shape(t));
-        if (recording(t)) attach(out, new CopyNode(t, "PinMemoryBackward0"));
-        return out;
+        return pinnedCopy(t, true);
     }
 
     /**
@@ -94,7 +92,12 @@ public final class Copy {
             throw new IllegalArgumentException("cannot pin a tensor on " + x.device() + ": only dense CPU tensors can be pinned");
         }
         if (!Cuda.isAvailable()) throw new IllegalStateException("Cannot pin memory: CUDA is not available (" + Cuda.unavailableReason() + ")");
-        Tensor out = over(PinnedMemory.pinnedCopy(kernelView(x), false), dtype(x), shape(x));
+        return pinnedCopy(x, false);
+    }
+
+    /** A contiguous copy of x with a pinned block ({@code batch}: see {@link PinnedMemory#pinnedCopy}); the gradient passes through. */
+    private static Tensor pinnedCopy(Tensor x, boolean batch) {
+        Tensor out = over(PinnedMemory.pinnedCopy(kernelView(x), batch), dtype(x), shape(x));
         if (recording(x)) attach(out, new CopyNode(x, "PinMemoryBackward0"));
         return out;
     }
