@@ -95,8 +95,8 @@ public final class Brasa {
     /** Bernoulli draws from a generator. */
     public static Tensor bernoulli(Tensor p, Generator g) {
         Objects.requireNonNull(p, "p");
-        double[] probs = p.toFloat().toDoubleArray();
-        for (double v : probs) {
+        float[] probs = p.toFloatArray();
+        for (float v : probs) {
             if (!(v >= 0 && v <= 1)) throw new IllegalArgumentException("bernoulli: all elements of p must be in [0, 1], got " + v);
         }
         return fromArray(Random.bernoulli(probs, g), p.shape).to(p.dtype.isFloatingPoint() ? p.dtype : DType.FLOAT32);

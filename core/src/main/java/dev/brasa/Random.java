@@ -170,7 +170,7 @@ final class Random {
     }
 
     /** 1 where a uniform float draw is below p, per element. */
-    static float[] bernoulli(double[] p, Generator g) {
+    static float[] bernoulli(float[] p, Generator g) {
         float[] v = new float[p.length];
         synchronized (g) {
             for (int i = 0; i < p.length; i++) v[i] = g.uniformFloat() < p[i] ? 1f : 0f;

@@ -72,6 +72,31 @@ class GoldenRandomTest {
         assertExact(F.tensor("bernoulli.p"), Brasa.bernoulli(Brasa.rand(3, 7)), "bernoulli p");
     }
 
+    /**
+     * PyTorch's rule for a tensor p (its fixtures above hold 61 draws): one uniform float per element, the
+     * rand stream's, and 1 exactly where it is below p. Here p is each element's own draw (so 0, the
+     * comparison strict), the next float up (1), or a float64 p between them (rounded to float first, as
+     * the fixtures' float32 p), over 30,000 elements so that every draw is compared on both sides.
+     */
+    @Test
+    void bernoulliIsOneExactlyWhereTheElementsUniformDrawIsBelowP() {
+        int n = 30_000;
+        Brasa.manualSeed(21);
+        float[] u = Brasa.rand(n).toFloatArray();
+        float[] p = new float[n];
+        for (int i = 0; i < n; i++) p[i] = i % 3 == 0 ? u[i] : Math.nextUp(u[i]);
+        Brasa.manualSeed(21);
+        float[] b = Brasa.bernoulli(Brasa.fromArray(p, n)).toFloatArray();
+        Brasa.manualSeed(21);
+        double[] pd = new double[n];
+        for (int i = 0; i < n; i++) pd[i] = (double) u[i] + 0x1.0p-30 * (i % 2);
+        float[] bd = Brasa.bernoulli(Brasa.fromArray(pd, n)).toFloatArray();
+        for (int i = 0; i < n; i++) {
+            assertEquals(i % 3 == 0 ? 0f : 1f, b[i], "element " + i + ": draw " + u[i] + ", p " + p[i]);
+            assertEquals(u[i] < (float) pd[i] ? 1f : 0f, bd[i], "float64 p, element " + i + ": draw " + u[i] + ", p " + pd[i]);
+        }
+    }
+
     @Test
     void inPlaceUniformAndNormalMatchPyTorch() {
         Brasa.manualSeed(11);
