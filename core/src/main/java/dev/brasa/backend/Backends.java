@@ -10,7 +10,6 @@ import java.lang.reflect.InvocationTargetException;
  * {@link Config#get()} has checked every property, never in a static initialiser of a user-visible class.
  */
 public final class Backends {
-    private static final System.Logger LOG = System.getLogger("dev.brasa");
     private static volatile Backend cpu;
 
     private Backends() {}
@@ -50,7 +49,7 @@ public final class Backends {
         if (forced.equals("scalar")) return scalar();
         String noC2 = Config.withoutC2();
         if (noC2 != null && !forced.equals("simd")) {
-            LOG.log(Level.WARNING, "Brasa: " + noC2 + ", so Vector API code would run far slower than plain loops; using the scalar "
+            Config.log().log(Level.WARNING, "Brasa: " + noC2 + ", so Vector API code would run far slower than plain loops; using the scalar "
                     + "CPU backend (remove the flag for SIMD kernels, or -Dbrasa.backend=simd to use them anyway)");
             return scalar();
         }
@@ -65,14 +64,14 @@ public final class Backends {
 
     private static Backend loadSimd() {
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-            LOG.log(Level.WARNING, "Brasa: Vector API not enabled, using the scalar CPU backend; "
+            Config.log().log(Level.WARNING, "Brasa: Vector API not enabled, using the scalar CPU backend; "
                     + "add --add-modules jdk.incubator.vector to the java command line for SIMD kernels");
             return null;
         }
         try {
             return newInstance("dev.brasa.backend.cpu.SimdBackend");
         } catch (RuntimeException | LinkageError e) {
-            LOG.log(Level.WARNING, "Brasa: Vector API backend unavailable (" + e + "), using the scalar CPU backend");
+            Config.log().log(Level.WARNING, "Brasa: Vector API backend unavailable (" + e + "), using the scalar CPU backend");
             return null;
         }
     }

@@ -347,11 +347,10 @@ public final class F {
         };
     }
 
-    private static final System.Logger LOG = System.getLogger("dev.brasa");
     /** Warnings already logged (at most 64 kept; Python shows a warning once per place by default). */
     static final java.util.Set<String> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Where a warning goes: one WARNING line of the "dev.brasa" System.Logger (tests put a collector here). */
-    static volatile java.util.function.Consumer<String> warn = w -> LOG.log(System.Logger.Level.WARNING, w);
+    static volatile java.util.function.Consumer<String> warn = w -> dev.brasa.backend.Config.log().log(System.Logger.Level.WARNING, w);
 
     /** PyTorch's UserWarning of mse_loss and l1_loss when the shapes differ (the ops then broadcast, as PyTorch's do). */
     private static void warnIfShapesDiffer(Tensor input, Tensor target) {

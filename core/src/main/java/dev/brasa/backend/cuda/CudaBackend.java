@@ -196,7 +196,6 @@ public final class CudaBackend implements Backend {
         void run(Backend cpu, View[] views);
     }
 
-    private static final System.Logger LOG = System.getLogger("dev.brasa");
 
     /** Host fallbacks so far, by op and element kinds (for example "binary MUL (F64, F64, F64)"). */
     private static final Map<String, LongAdder> FALLBACKS = new ConcurrentHashMap<>();
@@ -223,7 +222,7 @@ public final class CudaBackend implements Backend {
         String key = what + kinds;
         FALLBACKS.computeIfAbsent(key, k -> new LongAdder()).increment();
         if (LOGGED.add(key)) {
-            LOG.log(System.Logger.Level.INFO, "CUDA: " + key + " runs on the host (copied to the CPU and back); "
+            dev.brasa.backend.Config.log().log(System.Logger.Level.INFO, "CUDA: " + key + " runs on the host (copied to the CPU and back); "
                     + "later calls are counted, not logged");
         }
     }
@@ -545,13 +544,13 @@ public final class CudaBackend implements Backend {
         if (!cudnnTried) {
             cudnnTried = true;
             if (CudnnConvolutions.version() == 0) {
-                LOG.log(System.Logger.Level.INFO, "CUDA: cuDNN not found, so convolutions run as im2col + cuBLAS ("
+                dev.brasa.backend.Config.log().log(System.Logger.Level.INFO, "CUDA: cuDNN not found, so convolutions run as im2col + cuBLAS ("
                         + dev.brasa.cuda.Cudnn.LIBRARY.notFoundMessage() + ")");
             } else {
                 try {
                     cudnn = new CudnnConvolutions(allocator, stream, dev.brasa.backend.Config.get().cudaTf32());
                 } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "CUDA: cuDNN " + CudnnConvolutions.version() + " did not start, so convolutions run as "
+                    dev.brasa.backend.Config.log().log(System.Logger.Level.WARNING, "CUDA: cuDNN " + CudnnConvolutions.version() + " did not start, so convolutions run as "
                             + "im2col + cuBLAS: " + e.getMessage());
                 }
             }
@@ -564,7 +563,7 @@ public final class CudaBackend implements Backend {
         if (!windows(vs)) return null;
         if (!CudnnConvolutions.fits(g)) {
             if (g.n() > 0 && LOGGED.add("conv2d asymmetric padding")) {
-                LOG.log(System.Logger.Level.INFO, "CUDA: a convolution whose padding differs on its two sides (padding='same' with an "
+                dev.brasa.backend.Config.log().log(System.Logger.Level.INFO, "CUDA: a convolution whose padding differs on its two sides (padding='same' with an "
                         + "even kernel) runs as im2col + cuBLAS: cuDNN pads both sides equally");
             }
             return null;
