@@ -7,7 +7,7 @@ BRASA_MAVEN_VERSION=3.9.9
 # -XX:Tier4MinInvocationThreshold=40 (HotSpot's default 600): a method whose loops run long gets C2's
 # standard compile after 40 calls instead of first an on-stack-replacement compile and later a second,
 # standard one (OSR time 0.55 -> 0.24 s of C2's 2.3 s in lesson 000's first two epochs; whole jobs
-# 5-12% shorter on 2 cores, same output; bench/results/cold-twins.md, "C2 once, not twice"). README, "JVM flags".
+# 5-12% shorter on 2 cores, same output; bench/results/cold-twins.md, "C2 once, not twice"). The README gives it to users below its JVM flags table.
 BRASA_JVM_FLAGS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:Tier4MinInvocationThreshold=40)
 
 # jdk_version DIR: prints the feature version of the JDK in DIR (e.g. 25), or nothing.
