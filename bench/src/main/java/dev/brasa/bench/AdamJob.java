@@ -15,6 +15,7 @@ import dev.brasa.nn.ReLU;
 import dev.brasa.nn.Sequential;
 import dev.brasa.optim.Adam;
 import dev.brasa.optim.Optimizer;
+import dev.brasa.optim.SGD;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,8 @@ import java.util.Locale;
  * Issue 20's user-style job, written as a user writes it in plain Brasa: the Fashion-MNIST MLP
  * 784-100-10, {@code Adam(lr 1e-3)}, batch 64, a shuffled {@code DataLoader}, then the test accuracy.
  * scripts/bench-jobs runs it as a whole process beside scripts/lib/pytorch_jobs.py's {@code adam}.
- * Usage: {@code AdamJob DATA_DIR EPOCHS [TIMES_FILE]} (each epoch's seconds written there).
+ * Usage: {@code AdamJob DATA_DIR EPOCHS [TIMES_FILE [adam|sgd]]} (each epoch's seconds written there; {@code sgd}
+ * trains the same job with {@code SGD(lr 0.1)} instead, the twin that item 2 of issue 20 compares the Adam job's epoch with).
  */
 public final class AdamJob {
     private AdamJob() {}
@@ -43,7 +45,7 @@ public final class AdamJob {
         manualSeed(0);
         TensorDataset train = FashionMNIST.load(dir, true), test = FashionMNIST.load(dir, false);
         Module model = new Sequential(new Linear(784, 100), new ReLU(), new Linear(100, 10));
-        Optimizer opt = new Adam(model.parameters(), 1e-3);
+        Optimizer opt = args.length > 3 && args[3].equals("sgd") ? new SGD(model.parameters(), 0.1) : new Adam(model.parameters(), 1e-3);
         CrossEntropyLoss lossFn = new CrossEntropyLoss();
         DataLoader loader = DataLoader.builder(train).batchSize(64).shuffle(true).build();
         List<String> seconds = new ArrayList<>();
@@ -68,8 +70,8 @@ public final class AdamJob {
 
     /** The one line main prints (then exits with code 2) for a command-line mistake, or null when args are right. */
     static String mistake(String[] args) {
-        if (args.length < 2 || args.length > 3 || !args[1].matches("[1-9][0-9]{0,5}")) {
-            return "usage: AdamJob DATA_DIR EPOCHS [TIMES_FILE] (EPOCHS a positive integer), got " + java.util.Arrays.toString(args);
+        if (args.length < 2 || args.length > 4 || !args[1].matches("[1-9][0-9]{0,5}") || args.length == 4 && !args[3].matches("adam|sgd")) {
+            return "usage: AdamJob DATA_DIR EPOCHS [TIMES_FILE [adam|sgd]] (EPOCHS a positive integer), got " + java.util.Arrays.toString(args);
         }
         Path dir = Path.of(args[0]);
         if (!Files.isRegularFile(dir.resolve("train-images-idx3-ubyte.gz")) && !Files.isRegularFile(dir.resolve("train-images-idx3-ubyte"))) {

@@ -15,12 +15,14 @@ class AdamJobArgsTest {
 
     @Test
     void aMissingOrBadEpochCountNamesTheArguments() {
-        String usage = "usage: AdamJob DATA_DIR EPOCHS [TIMES_FILE] (EPOCHS a positive integer), got ";
+        String usage = "usage: AdamJob DATA_DIR EPOCHS [TIMES_FILE [adam|sgd]] (EPOCHS a positive integer), got ";
         assertEquals(usage + "[]", AdamJob.mistake(new String[] {}));
         assertEquals(usage + "[d, x]", AdamJob.mistake(new String[] {"d", "x"}));
         assertEquals(usage + "[d, 0]", AdamJob.mistake(new String[] {"d", "0"}));
         assertEquals(usage + "[d, -3]", AdamJob.mistake(new String[] {"d", "-3"}));
         assertEquals(usage + "[d, 5, t, u]", AdamJob.mistake(new String[] {"d", "5", "t", "u"}));
+        assertEquals(usage + "[d, 5, t, SGD]", AdamJob.mistake(new String[] {"d", "5", "t", "SGD"}));
+        assertEquals(usage + "[d, 5, t, sgd, u]", AdamJob.mistake(new String[] {"d", "5", "t", "sgd", "u"}));
     }
 
     @Test
@@ -30,5 +32,7 @@ class AdamJobArgsTest {
         Files.write(tmp.resolve("train-images-idx3-ubyte.gz"), new byte[0]);
         assertNull(AdamJob.mistake(new String[] {tmp.toString(), "5"}));
         assertNull(AdamJob.mistake(new String[] {tmp.toString(), "5", tmp.resolve("times.txt").toString()}));
+        assertNull(AdamJob.mistake(new String[] {tmp.toString(), "5", tmp.resolve("times.txt").toString(), "sgd"}));
+        assertNull(AdamJob.mistake(new String[] {tmp.toString(), "5", tmp.resolve("times.txt").toString(), "adam"}));
     }
 }

@@ -170,10 +170,12 @@ final class Gemm {
                 // for the other panels, so A comes from memory while the FMAs run (a packing pass of its own
                 // waited for it: 60000x784x100 NT spent a fifth of its time in packA). When the K block of packed
                 // B fits in L2, two slivers at a time go through every panel, spreading A's reads over all of them
+                boolean cold = !PACK.warm();
                 if (acs == 1 && n >= NR && (long) panels * kc * NR <= B_L2) {
                     for (int s = 0; s < slivers; s += 2) {
                         int r0 = s * MR, rr = Math.min(2 * MR, rows - r0), cr = co + (i0 + r0) * ldc;
-                        firstPanel(a, src + r0 * ars, ars, rr, kc, ap, s * kc * MR, bp, bBase, alpha, add, c, cr, ldc, t);
+                        firstPanel(a, src + r0 * ars, ars, rr, kc, ap, s * kc * MR, bp, bBase, alpha, add, c, cr, ldc, t,
+                                !cold ? WARM : s == 0 ? PROBE : TWIN);
                         for (int jp = 1; jp < panels; jp++) {
                             int j0 = jp * NR;
                             panel(ap, s * kc * MR, bp, bBase + jp * kc * NR, kc, alpha, add, c, cr + j0, ldc, rr, Math.min(NR, n - j0), t);
@@ -195,7 +197,7 @@ final class Gemm {
                 }
                 int jp = 0;
                 if (acs == 1 && n >= NR) {
-                    firstPanel(a, src, ars, rows, kc, ap, 0, bp, bBase, alpha, add, c, co + i0 * ldc, ldc, t);
+                    firstPanel(a, src, ars, rows, kc, ap, 0, bp, bBase, alpha, add, c, co + i0 * ldc, ldc, t, cold ? PROBE : WARM);
                     jp = 1;
                 } else {
                     packA(a, src, ars, acs, rows, kc, ap, 0);
@@ -454,16 +456,43 @@ final class Gemm {
         }
     }
 
+    /** firstPanel's modes: every full sliver in kernelPack; the first in kernelPack, timed against the rest packed first; all packed first. */
+    static final int WARM = 0, PROBE = 1, TWIN = 2;
+
+    /**
+     * Whether kernelPack is compiled yet, timed against its twin (packA, then kernel(): the same products in the
+     * same order, so the same bits). In a fresh JVM kernelPack runs only when a large row-major A first comes
+     * (a model's evaluation on its whole test set, after training ran every other kernel hot): cold, it took
+     * lesson 000's first 5000-row evaluation to 109 ms against 22-29 ms with the twin. While cold, a row
+     * block's first sliver (per K block) is its probe and the other slivers take the twin.
+     */
+    private static Tiering PACK = new Tiering();
+
+    /** Replaces {@link #PACK}: the tests' cold and warm ones. */
+    static void packTiering(Tiering t) {
+        PACK = t;
+    }
+
     /**
      * The first full panel of a row block of row-major A (rows at a[src + r * ars], consecutive p): full slivers
-     * in kernelPack, which packs them as it goes; a last partial sliver packed first, then edge().
+     * in kernelPack, which packs them as it goes (mode WARM; see {@link #PACK} for PROBE and TWIN); a last partial
+     * sliver packed first, then edge().
      */
     private static void firstPanel(float[] a, int src, int ars, int rows, int kc, float[] ap, int pa, float[] bp, int pb, float alpha,
-                                   boolean add, float[] c, int co, int ldc, float[] t) {
-        int full = rows / MR;
-        for (int s = 0; s < full; s++) {
-            kernelPack(a, src + s * MR * ars, ars, ap, pa + s * kc * MR, bp, pb, kc, alpha, add, c, co + s * MR * ldc, ldc);
+                                   boolean add, float[] c, int co, int ldc, float[] t, int mode) {
+        int full = rows / MR, s = 0;
+        long t0 = System.nanoTime();
+        if (mode != TWIN) {
+            for (int end = mode == WARM ? full : Math.min(1, full); s < end; s++) {
+                kernelPack(a, src + s * MR * ars, ars, ap, pa + s * kc * MR, bp, pb, kc, alpha, add, c, co + s * MR * ldc, ldc);
+            }
         }
+        long t1 = System.nanoTime();
+        for (; s < full; s++) {
+            packA(a, src + s * MR * ars, ars, 1, MR, kc, ap, pa + s * kc * MR);
+            kernel(ap, pa + s * kc * MR, bp, pb, kc, alpha, add, c, co + s * MR * ldc, ldc);
+        }
+        if (mode == PROBE && full > 1) PACK.record(t1 - t0, 1, System.nanoTime() - t1, full - 1);
         if (full * MR < rows) {
             int r0 = full * MR, o = pa + full * kc * MR;
             packA(a, src + r0 * ars, ars, 1, rows - r0, kc, ap, o);

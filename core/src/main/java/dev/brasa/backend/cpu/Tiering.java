@@ -34,6 +34,11 @@ final class Tiering {
         return warm;
     }
 
+    /** Probes recorded so far. */
+    int probes() {
+        return probes;
+    }
+
     /** A kernel's work on elements [from, to) of a row. */
     @FunctionalInterface
     interface Range {

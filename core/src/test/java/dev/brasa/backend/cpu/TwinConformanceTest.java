@@ -173,6 +173,55 @@ class TwinConformanceTest {
         assertTrue(never.warm(), "the limit reached");
     }
 
+    /**
+     * The GEMM's first panel while kernelPack is cold (a row block's first sliver in kernelPack, the others packed
+     * first and run in kernel()) gives the bits it gives once warm (kernelPack alone), on both row-block orders:
+     * packed B small enough for two slivers at a time through every panel (n = 100), and larger (n = 600); a partial
+     * last sliver (m = 301), B as is or transposed, C overwritten or added to.
+     */
+    @Test
+    void gemmFirstPanelGivesTheSameBitsColdAndWarm() {
+        int m = 301, k = 300;
+        int runs = 0;
+        try {
+            for (int n : new int[] {100, 600}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    for (float[] ab : new float[][] {{1f, 0f}, {0.5f, 0.5f}}) {
+                        float[] a = moderate(inputs(m * k, 11)), b = moderate(inputs(k * n, 12)), c0 = moderate(inputs(m * n, 13));
+                        float[] cold = c0.clone(), warm = c0.clone();
+                        Tiering fresh = new Tiering();
+                        Gemm.packTiering(fresh);
+                        gemm(m, n, k, tb, ab, a, b, cold);
+                        assertTrue(fresh.probes() > 0, "the cold path ran");
+                        Tiering hot = new Tiering();
+                        for (int i = 0; i < Tiering.WINS; i++) hot.record(1, 1, 10, 1);
+                        Gemm.packTiering(hot);
+                        gemm(m, n, k, tb, ab, a, b, warm);
+                        assertEquals(Tiering.WINS, hot.probes(), "the warm path probes no more");
+                        assertSameBits(warm, cold, "n " + n + (tb ? ", B^T" : "") + ", alpha " + ab[0] + ", beta " + ab[1]);
+                        runs++;
+                    }
+                }
+            }
+        } finally {
+            Tiering hot = new Tiering();
+            for (int i = 0; i < Tiering.WINS; i++) hot.record(1, 1, 10, 1);
+            Gemm.packTiering(hot);
+        }
+        assertEquals(8, runs);
+    }
+
+    /** x with its special and huge values (beyond 1e3) replaced by 0.25, so that every product stays finite. */
+    private static float[] moderate(float[] x) {
+        for (int i = 0; i < x.length; i++) if (!(Math.abs(x[i]) <= 1e3f)) x[i] = 0.25f;
+        return x;
+    }
+
+    /** C = alpha A op(B) + beta C for row-major A (m x k), B (k x n, or n x k when tb) and C. */
+    private static void gemm(int m, int n, int k, boolean tb, float[] ab, float[] a, float[] b, float[] c) {
+        Gemm.sgemm(m, n, k, ab[0], a, 0, k, 1, b, 0, tb ? 1 : n, tb ? k : 1, ab[1], c, 0, n);
+    }
+
     private static CpuStorage cpu(float[] f) {
         return CpuStorage.wrap(null, f);
     }
