@@ -481,18 +481,19 @@ final class Gemm {
     private static void firstPanel(float[] a, int src, int ars, int rows, int kc, float[] ap, int pa, float[] bp, int pb, float alpha,
                                    boolean add, float[] c, int co, int ldc, float[] t, int mode) {
         int full = rows / MR, s = 0;
-        long t0 = System.nanoTime();
+        boolean probe = mode == PROBE && full > 1;
+        long t0 = probe ? System.nanoTime() : 0;
         if (mode != TWIN) {
             for (int end = mode == WARM ? full : Math.min(1, full); s < end; s++) {
                 kernelPack(a, src + s * MR * ars, ars, ap, pa + s * kc * MR, bp, pb, kc, alpha, add, c, co + s * MR * ldc, ldc);
             }
         }
-        long t1 = System.nanoTime();
+        long t1 = probe ? System.nanoTime() : 0;
         for (; s < full; s++) {
             packA(a, src + s * MR * ars, ars, 1, MR, kc, ap, pa + s * kc * MR);
             kernel(ap, pa + s * kc * MR, bp, pb, kc, alpha, add, c, co + s * MR * ldc, ldc);
         }
-        if (mode == PROBE && full > 1) PACK.record(t1 - t0, 1, System.nanoTime() - t1, full - 1);
+        if (probe) PACK.record(t1 - t0, 1, System.nanoTime() - t1, full - 1);
         if (full * MR < rows) {
             int r0 = full * MR, o = pa + full * kc * MR;
             packA(a, src + r0 * ars, ars, 1, rows - r0, kc, ap, o);
