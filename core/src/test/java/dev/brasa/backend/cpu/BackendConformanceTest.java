@@ -171,6 +171,24 @@ class BackendConformanceTest {
         }
     }
 
+    /**
+     * The bias gradient does not lose rows of small values behind a large one: one row of 1e8 and 256 rows of 1 sum to
+     * 100000256, as PyTorch's {@code sum(0)} gives (torch 1.13); added one row at a time in float each 1 is rounded away
+     * (1e8 + 1 is 1e8), so the sum has to be taken in blocks of rows.
+     */
+    @Test
+    void biasGradientKeepsSmallRowsBehindALargeOne() {
+        int m = 512, n = 2 * SimdBackend.L + 3;
+        float[] g = new float[m * n], y = new float[m * n];
+        java.util.Arrays.fill(y, 1f);                               // ReLU's output positive: gp = g
+        for (int j = 0; j < n; j++) g[j] = 1e8f;
+        for (int i = 256; i < m; i++) for (int j = 0; j < n; j++) g[i * n + j] = 1f;
+        View gp = out(TESTED, Kind.F32, m, n), gb = out(TESTED, Kind.F32, n);
+        TESTED.linearActBackward(UnaryOp.RELU, vec(TESTED, g, m, n), vec(TESTED, y, m, n), gp, gb, m, n);
+        double[] got = values(gb);
+        for (int j = 0; j < n; j++) assertEquals(100000256.0, got[j], "column " + j);
+    }
+
     @ParameterizedTest(name = "n={0}")
     @MethodSource("sizes")
     void binaryOpsWithBroadcastingMatch(int n) {
