@@ -408,20 +408,30 @@ final class Gemm {
     private static final jdk.incubator.vector.VectorMask<Float>[] THIN_LANES = java.util.stream.IntStream.range(0, P)
             .mapToObj(h -> jdk.incubator.vector.VectorMask.fromLong(S, ((1L << MR) - 1) << (h * MR))).toArray(jdk.incubator.vector.VectorMask[]::new);
 
-    /** Slivers of a transposed A packed in one pass over p: no more write streams than L1 has ways (8 on Zen 3 and 4, 12 on recent Intel cores). */
-    private static final int SLIVER_GROUP = 8;
+    /** Write streams to one L1 set that packA keeps at once: L1's ways (8 on Zen 3 and 4, 12 on recent Intel cores). */
+    private static final int L1_WAYS = 8;
+
+    /**
+     * Consecutive packed slivers of depth kc (kc * MR floats each) before two of them share an offset within a 4 KB
+     * page, which on x86-64 cores picks the L1 set: 1 at kc = 256, 2 at 128, 64 at 196.
+     */
+    static int slivers4k(int kc) {
+        return 4096 / Math.min(4096, Integer.lowestOneBit(kc * MR * Float.BYTES));
+    }
 
     /** ap[o + sliver*kc*MR + p*MR + r] = A[sliver*MR + r, p], zero-padded past rows. */
     private static void packA(float[] a, int ao, int ars, int acs, int rows, int kc, float[] ap, int o) {
         int slivers = (rows + MR - 1) / MR;
         if (ars == 1) {
             // A transposed: the four rows of a sliver at each p are adjacent; read each p's rows in order (one
-            // sliver at a time would touch a new page per p), and copy four at a time, for SLIVER_GROUP slivers per
-            // pass over p: their copies are kc * MR floats apart, 4 KB when kc = 256, the same L1 set, and all 32
-            // slivers of a row block at once missed L1 on every store (256x256x256 A^T B 0.89 of OpenBLAS; 430 -> 382 us)
-            int full = rows / MR;
-            for (int g0 = 0; g0 < full; g0 += SLIVER_GROUP) {
-                int g1 = Math.min(full, g0 + SLIVER_GROUP);
+            // sliver at a time would touch a new page per p), and copy four at a time. The slivers' copies are
+            // kc * MR floats apart: at kc = 256 that is 4 KB, one L1 set for all of them, and 32 slivers at once
+            // missed L1 on every store (256x256x256 A^T B 0.89 of OpenBLAS; 430 -> 382 us in groups of 8). Groups
+            // only where the copies alias so: each pass over p reads a new page per p when A's rows are far apart
+            // (60000x784x100 A^T B, kc = 196, fell from 0.96 to 0.80 of OpenBLAS in groups of 8)
+            int full = rows / MR, group = slivers4k(kc) * L1_WAYS;
+            for (int g0 = 0; g0 < full; g0 += group) {
+                int g1 = Math.min(full, g0 + group);
                 for (int p = 0, q = ao; p < kc; p++, q += acs) {
                     for (int s = g0; s < g1; s++) FloatVector.fromArray(S4, a, q + s * MR).intoArray(ap, o + s * kc * MR + p * MR);
                 }

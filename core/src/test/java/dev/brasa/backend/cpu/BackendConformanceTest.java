@@ -397,6 +397,9 @@ class BackendConformanceTest {
         assertEquals(256, Gemm.kBlock(256));
         assertEquals(128, Gemm.kBlock(128));
         assertEquals(4, Gemm.kBlock(3), "one block, its length a multiple of 4 (only k of it used)");
+        assertEquals(1, Gemm.slivers4k(256), "4 KB apart: every sliver's copy in one L1 set");
+        assertEquals(2, Gemm.slivers4k(128));
+        assertEquals(64, Gemm.slivers4k(196), "3136 bytes apart: 64 slivers before an offset repeats");
     }
 
     /**
@@ -463,6 +466,12 @@ class BackendConformanceTest {
             // row-major A read by the first panel's kernels, which pack it for the others: packed B too large for
             // L2's sliver-pair order (19 panels), a partial last sliver, C added to (beta 0.5)
             checkGemm(130, 600, 300, false, tb, 1, 0.5, 1, 307);
+        }
+        // A transposed with K blocks of 256: its slivers' copies alias in L1, so packA takes them 8 at a time (one
+        // task's row blocks of 100 rows: 8 + 8 + 8 + 1 slivers; 128 rows for the few-rows path: 4 groups of 8)
+        for (boolean tb : new boolean[] {false, true}) {
+            checkGemm(300, 20, 256, true, tb, 1, 0, 1);
+            checkGemm(128, 300, 512, true, tb, 1, 0.5, 1);
         }
         // 10 columns (the classes of a classifier's last layer): the blocked path's 1-vector kernel, also where
         // a vector holds 16 lanes
