@@ -193,8 +193,7 @@ class TwinConformanceTest {
                         Gemm.packTiering(fresh);
                         gemm(m, n, k, tb, ab, a, b, cold);
                         assertTrue(fresh.probes() > 0, "the cold path ran");
-                        Tiering hot = new Tiering();
-                        for (int i = 0; i < Tiering.WINS; i++) hot.record(1, 1, 10, 1);
+                        Tiering hot = warmTiering();
                         Gemm.packTiering(hot);
                         gemm(m, n, k, tb, ab, a, b, warm);
                         assertEquals(Tiering.WINS, hot.probes(), "the warm path probes no more");
@@ -204,11 +203,16 @@ class TwinConformanceTest {
                 }
             }
         } finally {
-            Tiering hot = new Tiering();
-            for (int i = 0; i < Tiering.WINS; i++) hot.record(1, 1, 10, 1);
-            Gemm.packTiering(hot);
+            Gemm.packTiering(warmTiering());
         }
         assertEquals(8, runs);
+    }
+
+    /** A Tiering made warm by WINS won probes. */
+    private static Tiering warmTiering() {
+        Tiering t = new Tiering();
+        for (int i = 0; i < Tiering.WINS; i++) t.record(1, 1, 10, 1);
+        return t;
     }
 
     /** x with its special and huge values (beyond 1e3) replaced by 0.25, so that every product stays finite. */
