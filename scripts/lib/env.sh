@@ -8,7 +8,10 @@ BRASA_MAVEN_VERSION=3.9.9
 # standard compile after 40 calls instead of first an on-stack-replacement compile and later a second,
 # standard one (OSR time 0.55 -> 0.24 s of C2's 2.3 s in lesson 000's first two epochs; whole jobs
 # 5-12% shorter on 2 cores, same output; bench/results/cold-twins.md, "C2 once, not twice"). The README gives it to users below its JVM flags table.
-BRASA_JVM_FLAGS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:Tier4MinInvocationThreshold=40)
+# --add-exports java.base/jdk.internal.misc: ops' float outputs allocated without zeroing (the JDK's
+# allocateUninitializedArray; without the flag, zeroed arrays): bench/results/unset-outputs.md.
+BRASA_JVM_FLAGS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED --add-exports java.base/jdk.internal.misc=ALL-UNNAMED
+  -XX:Tier4MinInvocationThreshold=40)
 
 # jdk_version DIR: prints the feature version of the JDK in DIR (e.g. 25), or nothing.
 jdk_version() {

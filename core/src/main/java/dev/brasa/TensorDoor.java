@@ -42,6 +42,11 @@ final class TensorDoor extends dev.brasa.internal.TensorAccess {
 
     @Override public Tensor empty(Backend backend, DType dtype, int[] shape) { return Tensor.empty(backend, dtype, shape); }
 
+    @Override public Tensor unset(Backend backend, DType dtype, int[] shape) {
+        Shapes.checkSizes(shape);
+        return over(backend.allocateUnset(dtype.kind, (int) Shapes.numel(shape)), dtype, shape);
+    }
+
     @Override public Tensor over(Storage storage, DType dtype, int[] shape) {
         return new Tensor(storage, shape.clone(), View.contiguousStrides(shape), 0, dtype);
     }

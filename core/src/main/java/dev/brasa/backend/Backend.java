@@ -22,6 +22,13 @@ public interface Backend {
     /** A new zero-filled storage of {@code n} elements. */
     Storage allocate(Kind kind, int n);
 
+    /**
+     * A new storage of {@code n} elements that the caller writes in full before anything reads it
+     * (an op's output, PyTorch's {@code torch.empty}): its contents are undefined until then. By
+     * default zero-filled, as {@link #allocate}.
+     */
+    default Storage allocateUnset(Kind kind, int n) { return allocate(kind, n); }
+
     /** Sets every element of {@code out} to {@code value}. */
     void fill(View out, double value);
 

@@ -82,6 +82,9 @@ public abstract class TensorAccess {
     /** A new contiguous tensor of a dtype and shape on a backend (the shape is copied). */
     public abstract Tensor empty(dev.brasa.backend.Backend backend, dev.brasa.DType dtype, int[] shape);
 
+    /** The same, its elements undefined until the caller writes every one ({@code Backend.allocateUnset}). */
+    public abstract Tensor unset(dev.brasa.backend.Backend backend, dev.brasa.DType dtype, int[] shape);
+
     /** A contiguous tensor of a dtype and shape over a storage that holds exactly its elements (the shape is copied). */
     public abstract Tensor over(dev.brasa.backend.Storage storage, dev.brasa.DType dtype, int[] shape);
 

@@ -35,6 +35,9 @@ public final class CpuStorage extends Storage {
         this.b = b;
     }
 
+    /** A float32 storage of n elements whose every element the caller writes before reading ({@link UnsetArrays}). */
+    static CpuStorage unsetFloats(Backend backend, int n) { return wrap(backend, UnsetArrays.floats(n)); }
+
     /** Wraps (does not copy) a float array. */
     public static CpuStorage wrap(Backend backend, float[] a) { return new CpuStorage(backend, a, null, null, null, Kind.F32); }
 

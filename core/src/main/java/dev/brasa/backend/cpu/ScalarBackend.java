@@ -20,6 +20,11 @@ public class ScalarBackend implements Backend {
 
     @Override public Storage allocate(Kind kind, int n) { return new CpuStorage(this, kind, n); }
 
+    /** float32 without zeroing where the JDK allows it ({@link UnsetArrays}); other kinds zeroed. */
+    @Override public Storage allocateUnset(Kind kind, int n) {
+        return kind == Kind.F32 ? CpuStorage.unsetFloats(this, n) : allocate(kind, n);
+    }
+
     static CpuStorage cpu(View v) {
         if (v.storage() instanceof CpuStorage s) return s;
         throw new IllegalArgumentException("Expected all tensors to be on the same device, but found at least two devices, "

@@ -23,7 +23,7 @@ public final class Binary {
             throw new IllegalArgumentException("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
                     + "`logical_xor()` operator instead.");
         }
-        Tensor out = newEmpty(a, op.isComparison() ? DType.BOOL : dt, shape);
+        Tensor out = newOutput(a, op.isComparison() ? DType.BOOL : dt, shape);
         backend(a).binary(op, expandedView(a, shape), expandedView(b, shape), kernelView(out));
         if (!op.isComparison() && recording(a, b)) attach(out, new BinaryNode(op, a, b));
         return out;

@@ -40,7 +40,7 @@ public final class Cat {
             dt = DType.promote(dt, dtype(t));
         }
         shape[d] = total;
-        Tensor out = newEmpty(first, dt, shape);
+        Tensor out = newOutput(first, dt, shape);
         int off = 0;
         int[] sizes = new int[ts.size()];
         for (int i = 0; i < ts.size(); i++) {

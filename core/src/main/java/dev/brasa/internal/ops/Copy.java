@@ -38,7 +38,7 @@ public final class Copy {
 
     /** A contiguous copy converted to dt, no graph. */
     public static Tensor raw(Tensor x, DType dt) {
-        Tensor out = newEmpty(x, dt, shape(x));
+        Tensor out = newOutput(x, dt, shape(x));
         backend(x).copy(kernelView(x), kernelView(out));
         return out;
     }

@@ -75,7 +75,7 @@ public final class CrossEntropyOp {
             int rows = shape(x)[0], classes = shape(x)[1];
             Tensor gc = perRow ? g.contiguous() : g;
             View gv = new View(storage(gc), new int[] {rows}, new int[] {perRow ? 1 : 0}, offset(gc));
-            Tensor dx = empty(backend(x), dtype(x), shape(x));
+            Tensor dx = output(backend(x), dtype(x), shape(x));
             backend(x).crossEntropyBackward(kernelView(x), kernelView(t), kernelView(lse), gv, rows, classes, ignoreIndex,
                     smoothing, scale, kernelView(dx));
             return new Tensor[] {dx};

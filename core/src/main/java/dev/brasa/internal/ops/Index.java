@@ -69,7 +69,7 @@ public final class Index {
         Tensor xc = x.contiguous();
         int rowSize = shape(x)[0] == 0 ? 0 : (int) (x.numel() / shape(x)[0]);
         Tensor index = Brasa.tensor(rows).to(x.device());
-        Tensor out = newEmpty(x, dtype(x), outShape);
+        Tensor out = newOutput(x, dtype(x), outShape);
         backend(x).indexSelect(kernelView(xc), kernelView(index), rowSize, kernelView(out));
         if (recording(x)) attach(out, new IndexNode(x, index, rowSize));
         return out;

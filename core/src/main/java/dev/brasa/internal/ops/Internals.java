@@ -35,6 +35,12 @@ final class Internals {
 
     static Tensor newEmpty(Tensor like, DType dtype, int[] shape) { return T.empty(backend(like), dtype, shape); }
 
+    /** An op's output on like's backend that its kernel writes in full: not zeroed first ({@code Backend.allocateUnset}). */
+    static Tensor newOutput(Tensor like, DType dtype, int[] shape) { return output(backend(like), dtype, shape); }
+
+    /** The same on a backend. */
+    static Tensor output(Backend backend, DType dtype, int[] shape) { return T.unset(backend, dtype, shape); }
+
     static Tensor over(Storage storage, DType dtype, int[] shape) { return T.over(storage, dtype, shape); }
 
     static View kernelView(Tensor t) { return T.kernelView(t); }

@@ -26,7 +26,7 @@ public final class LinearOp {
         int rows = x.dim() <= 1 ? 1 : (int) (x.numel() / in);
         Tensor x2 = x.dim() == 2 ? x : x.reshape(rows, in);
         Backend be = backend(x);
-        Tensor y = empty(be, dtype(x), new int[] {rows, out});
+        Tensor y = output(be, dtype(x), new int[] {rows, out});
         be.linear(rows3(x2), new View(storage(w), new int[] {1, in, out}, new int[] {0, strides(w)[1], strides(w)[0]}, offset(w)),
                 b == null ? null : kernelView(b), kernelView(y), rows, out, in, act);
         int[] shape = shape(x).clone();
@@ -80,11 +80,11 @@ public final class LinearOp {
             Backend be = backend(gOut);
             int out = shape(gOut)[gOut.dim() - 1], rows = (int) (gOut.numel() / Math.max(out, 1));
             Tensor g = gOut.contiguous().reshape(rows, out);
-            Tensor gx = null, gw = null, gb = needsGrad(2) ? empty(be, dtype(g), new int[] {out}) : null;
+            Tensor gx = null, gw = null, gb = needsGrad(2) ? output(be, dtype(g), new int[] {out}) : null;
             if (act != null) {
                 // the pre-activation gradient and, in the same pass over its rows, the bias gradient
                 Tensor y = sy.get();
-                Tensor gp = empty(be, dtype(g), shape(g));
+                Tensor gp = output(be, dtype(g), shape(g));
                 be.linearActBackward(act, kernelView(g), kernelView(y.reshape(rows, out)), kernelView(gp),
                         gb == null ? null : kernelView(gb), rows, out);
                 g = gp;
@@ -94,7 +94,7 @@ public final class LinearOp {
             if (needsGrad(0)) {
                 Tensor w = sw.get();
                 int in = shape(w)[1];
-                Tensor r = empty(be, dtype(g), new int[] {rows, in});
+                Tensor r = output(be, dtype(g), new int[] {rows, in});
                 be.matmul(rows3(g), rows3(w), rows3(r), 1, rows, in, out, 1.0, 0.0);
                 gx = xShape.length == 2 ? r : r.reshape(xShape);
             }
@@ -112,7 +112,7 @@ public final class LinearOp {
                     be.matmul(gT, rows3(x), rows3(acc), 1, out, in, rows, 1.0, beta);
                     storage(acc).bumpVersion();
                 } else {
-                    gw = empty(be, dtype(g), new int[] {out, in});
+                    gw = output(be, dtype(g), new int[] {out, in});
                     be.matmul(gT, rows3(x), rows3(gw), 1, out, in, rows, 1.0, 0.0);
                 }
             }

@@ -84,7 +84,7 @@ public final class MatMul {
 
     /** C[batch, m, n] = A B with broadcast batch (stride 0 for a batch of 1). */
     private static Tensor gemm(View a, View b, int batch, int m, int n, int k) {
-        Tensor c = empty(a.storage().backend(), dtypeOf(a.storage().kind()), new int[] {batch, m, n});
+        Tensor c = output(a.storage().backend(), dtypeOf(a.storage().kind()), new int[] {batch, m, n});   // beta 0: written in full
         View av = a.shape()[0] == batch ? a : new View(a.storage(), new int[] {batch, m, k},
                 new int[] {0, a.strides()[1], a.strides()[2]}, a.offset());
         View bv = b.shape()[0] == batch ? b : new View(b.storage(), new int[] {batch, k, n},

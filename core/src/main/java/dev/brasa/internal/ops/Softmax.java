@@ -16,7 +16,7 @@ public final class Softmax {
         int d = Shapes.dim(dim, x.dim());
         Tensor in = x.contiguous();
         int[] oni = layout(shape(in), d);
-        Tensor out = newEmpty(in, dtype(in), shape(in));
+        Tensor out = newOutput(in, dtype(in), shape(in));
         backend(in).softmax(kernelView(in), oni[0], oni[1], oni[2], kernelView(out), log);
         if (recording(x)) attach(out, new SoftmaxNode(x, out, d, log));
         return out;
@@ -48,7 +48,7 @@ public final class Softmax {
             Tensor yy = y.get();
             Tensor gc = g.contiguous();
             int[] oni = layout(shape(yy), d);
-            Tensor out = newEmpty(yy, dtype(yy), shape(yy));
+            Tensor out = newOutput(yy, dtype(yy), shape(yy));
             backend(yy).softmaxBackward(kernelView(yy), kernelView(gc), oni[0], oni[1], oni[2], kernelView(out), log);
             return new Tensor[] {out};
         }

@@ -19,13 +19,13 @@ public final class Unary {
                         + "`logical_not()` operator instead.");
             }
             if (op == UnaryOp.NEG || op == UnaryOp.ABS || op == UnaryOp.RELU || op == UnaryOp.SIGN || op == UnaryOp.CLAMP) {
-                Tensor out = newEmpty(x, dtype(x), shape(x));
+                Tensor out = newOutput(x, dtype(x), shape(x));
                 backend(x).unary(op, kernelView(x), kernelView(out), p, q);
                 return out;
             }
             in = x.toFloat();
         }
-        Tensor out = newEmpty(in, dtype(in), shape(in));
+        Tensor out = newOutput(in, dtype(in), shape(in));
         backend(in).unary(op, kernelView(in), kernelView(out), p, q);
         if (recording(in)) attach(out, new UnaryNode(op, in, out, p, q));
         return out;
@@ -53,7 +53,7 @@ public final class Unary {
         @Override protected Tensor[] backward(Tensor g) {
             Tensor s = saved == null ? null : saved.get();
             Tensor x = op.saves() == UnaryOp.Saves.INPUT ? s : null, y = op.saves() == UnaryOp.Saves.OUTPUT ? s : null;
-            Tensor out = newEmpty(g, dtype(g), shape(g));
+            Tensor out = newOutput(g, dtype(g), shape(g));
             backend(g).unaryBackward(op, kernelView(g), x == null ? null : kernelView(x),
                     y == null ? null : kernelView(y), kernelView(out), p, q);
             return new Tensor[] {out};
