@@ -21,7 +21,7 @@ final class UnsetArrays {
     static final int MIN = 1024;
 
     /** The JDK's allocateUninitializedArray bound to its Unsafe, or null where the package is not exported to Brasa. */
-    private static final MethodHandle ALLOCATE = allocator();
+    static final MethodHandle ALLOCATE = allocator();
 
     /**
      * Test hook: fill each array with {@link #POISON} instead, with or without the JDK's method, so a
@@ -42,9 +42,6 @@ final class UnsetArrays {
             return null;                     // not exported to this module (IllegalAccessException): zeroed arrays
         }
     }
-
-    /** Whether arrays come unzeroed in this JVM (for the configuration report). */
-    static boolean available() { return ALLOCATE != null; }
 
     /** A float array of n elements whose contents are undefined until the caller writes them. */
     static float[] floats(int n) {
