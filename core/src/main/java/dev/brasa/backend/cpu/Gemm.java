@@ -23,7 +23,7 @@ final class Gemm {
     /** Columns a last panel may have to take the thin kernel; none where a vector holds fewer than 2 p of a sliver. */
     static final int THIN = L >= 2 * MR ? 4 : 0;
     /** Consecutive p of one sliver in a vector of A, in the thin kernel. */
-    private static final int P = Math.max(1, L / MR);
+    static final int P = Math.max(1, L / MR);
     /**
      * K's blocks are a multiple of this: 16 lanes' P, a multiple of every width's P (packThin needs one), and so
      * the same cut of K at every vector width. An element's sum over K runs in order within a block and the
@@ -37,45 +37,6 @@ final class Gemm {
     private static final int SCRATCH = 2 * MR * L;
     /** Below this many multiply-adds the packing costs more than it saves. */
     private static final long SMALL = 16 * 1024;
-
-    private static final VectorSpecies<Float> S4 = FloatVector.SPECIES_128;
-    /**
-     * The in-register transposes work on 8 lanes whatever the preferred width: with 512-bit vectors they
-     * run at 256 bits (a scalar copy in their place left A B^T at 128 rows 0.83-0.87 of OpenBLAS).
-     */
-    private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
-    /** Whether the transposes run: the preferred vectors are at least 8 lanes wide. */
-    private static final boolean T8 = L >= 8;
-    /*
-     * In-register transposes (8 lanes) as a recursive block swap between pairs of rows: 4-lane halves,
-     * then 2-lane pairs, then single lanes. Each output is one permute of one row blended with the
-     * other row (lo keeps x's low part of each block and takes y's low part; hi takes x's high part
-     * and keeps y's), half the permutes of two-vector shuffles.
-     */
-    private static final jdk.incubator.vector.VectorShuffle<Float> LO4 = shuffle(0, 1, 2, 3, 0, 1, 2, 3), HI4 = shuffle(4, 5, 6, 7, 4, 5, 6, 7),
-            LO2 = shuffle(0, 1, 0, 1, 4, 5, 4, 5), HI2 = shuffle(2, 3, 2, 3, 6, 7, 6, 7),
-            LO1 = shuffle(0, 0, 2, 2, 4, 4, 6, 6), HI1 = shuffle(1, 1, 3, 3, 5, 5, 7, 7);
-    private static final jdk.incubator.vector.VectorMask<Float> M4 = mask(0xF0), M2 = mask(0xCC), M1 = mask(0xAA);
-
-    private static jdk.incubator.vector.VectorShuffle<Float> shuffle(int... lanes) {
-        return T8 ? jdk.incubator.vector.VectorShuffle.fromValues(S8, lanes) : null;
-    }
-
-    private static jdk.incubator.vector.VectorMask<Float> mask(int bits) {
-        return T8 ? jdk.incubator.vector.VectorMask.fromLong(S8, bits) : null;
-    }
-
-    /** x's low element of each block, then y's (blocks of 4, 2 or 1 lanes, by sh and mk). */
-    private static FloatVector lo(FloatVector x, FloatVector y, jdk.incubator.vector.VectorShuffle<Float> sh,
-                                  jdk.incubator.vector.VectorMask<Float> mk) {
-        return x.blend(y.rearrange(sh), mk);
-    }
-
-    /** x's high element of each block, then y's. */
-    private static FloatVector hi(FloatVector x, FloatVector y, jdk.incubator.vector.VectorShuffle<Float> sh,
-                                  jdk.incubator.vector.VectorMask<Float> mk) {
-        return x.rearrange(sh).blend(y, mk);
-    }
 
     private static final ThreadLocal<float[]> A_BUF = new ThreadLocal<>();
     private static final ThreadLocal<float[]> B_BUF = new ThreadLocal<>();
@@ -154,7 +115,7 @@ final class Gemm {
         int groups = ceilDiv(panels, GROUP), units = kBlocks * groups;
         CpuThreads.parallelFor(units, (long) panels * NR * k >= (1 << 15), u -> {
             int kk = (u / groups) * kcMax, g = u % groups;
-            packB(b, bo + kk * brs, brs, bcs, Math.min(kcMax, k - kk), n, bp, panels * NR * kk,
+            GemmPack.packB(b, bo + kk * brs, brs, bcs, Math.min(kcMax, k - kk), n, bp, panels * NR * kk,
                     g * GROUP, Math.min(panels, (g + 1) * GROUP));
         });
         int mcF = mc;
@@ -183,14 +144,17 @@ final class Gemm {
                     }
                     continue;
                 }
-                if (acs == 1 && THIN < n && n <= L) {
-                    // one narrow panel (10 classes, say): A is used once, so it is not packed at all
-                    int pairs = rows / (2 * MR), r0 = pairs * 2 * MR;
-                    for (int s = 0; s < pairs; s++) {
-                        kernelNarrowDirect(a, src + s * 2 * MR * ars, ars, bp, bBase, kc, alpha, add, c, co + (i0 + s * 2 * MR) * ldc, ldc, n, t);
+                if (acs == 1 && THIN < n && n < NR) {
+                    // one panel short of NR columns (10 classes, say): A is used once, so it is not packed at all;
+                    // up to L columns 2 MR rows at a time with one vector of B, more (10 with 8 lanes) MR rows with two
+                    int step = n <= L ? 2 * MR : MR, tiles = rows / step, r0 = tiles * step;
+                    for (int s = 0; s < tiles; s++) {
+                        int as = src + s * step * ars, cs = co + (i0 + s * step) * ldc;
+                        if (n <= L) kernelNarrowDirect(a, as, ars, bp, bBase, kc, alpha, add, c, cs, ldc, n, t);
+                        else kernelDirect(a, as, ars, bp, bBase, kc, alpha, add, c, cs, ldc, n, t);
                     }
                     if (r0 < rows) {
-                        packA(a, src + r0 * ars, ars, 1, rows - r0, kc, ap, 0);
+                        GemmPack.packA(a, src + r0 * ars, ars, 1, rows - r0, kc, ap, 0);
                         panel(ap, 0, bp, bBase, kc, alpha, add, c, co + (i0 + r0) * ldc, ldc, rows - r0, n, t);
                     }
                     continue;
@@ -200,7 +164,7 @@ final class Gemm {
                     firstPanel(a, src, ars, rows, kc, ap, 0, bp, bBase, alpha, add, c, co + i0 * ldc, ldc, t, cold ? PROBE : WARM);
                     jp = 1;
                 } else {
-                    packA(a, src, ars, acs, rows, kc, ap, 0);
+                    GemmPack.packA(a, src, ars, acs, rows, kc, ap, 0);
                 }
                 for (; jp < panels; jp++) {
                     int j0 = jp * NR;
@@ -237,7 +201,7 @@ final class Gemm {
             int first = kb0, blocks = Math.min(chunk, kBlocks - kb0);
             CpuThreads.parallelFor(blocks, (long) m * k >= (1 << 16), i -> {
                 int kk = (first + i) * kcMax;
-                packA(a, ao + kk * acs, ars, acs, m, Math.min(kcMax, k - kk), ap, aBlock * i);
+                GemmPack.packA(a, ao + kk * acs, ars, acs, m, Math.min(kcMax, k - kk), ap, aBlock * i);
             });
             CpuThreads.parallelFor(tasks, t -> {
                 int p0 = t * group, p1 = Math.min(panels, p0 + group);
@@ -251,7 +215,7 @@ final class Gemm {
                     for (int g0 = p0; g0 < p1; g0 += step) {
                         int g1 = Math.min(p1, g0 + step);
                         // packB puts panel jp at base + jp * kc * NR: shift the base so panel g0 lands at 0
-                        packB(b, bo + kk * brs, brs, bcs, kc, n, bp, -g0 * kc * NR, g0, g1);
+                        GemmPack.packB(b, bo + kk * brs, brs, bcs, kc, n, bp, -g0 * kc * NR, g0, g1);
                         for (int jp = g0; jp < g1; jp++) {
                             int j0 = jp * NR;
                             panel(ap, aBlock * i, bp, (jp - g0) * kc * NR, kc, alpha, add, c, co + j0, ldc, m, Math.min(NR, n - j0), scratch);
@@ -306,174 +270,6 @@ final class Gemm {
         return buf;
     }
 
-    /**
-     * Packs panels [jp0, jp1) of one K block. Row-major B is read a row at a time across all of them
-     * (consecutive floats, where one panel at a time would touch a new cache line and page per row);
-     * the rest panel by panel.
-     */
-    private static void packB(float[] b, int bo, int brs, int bcs, int kc, int n, float[] bp, int base, int jp0, int jp1) {
-        int full = Math.min(jp1, n / NR);
-        if (bcs == 1 && full - jp0 > 1) {
-            for (int p = 0; p < kc; p++) {
-                int src = bo + p * brs + jp0 * NR, d = base + jp0 * kc * NR + p * NR;
-                for (int jp = jp0; jp < full; jp++, src += NR, d += kc * NR) {
-                    FloatVector.fromArray(S, b, src).intoArray(bp, d);
-                    FloatVector.fromArray(S, b, src + L).intoArray(bp, d + L);
-                }
-            }
-            jp0 = full;
-        }
-        for (int jp = jp0; jp < jp1; jp++) packB(b, bo, brs, bcs, kc, n, bp, base, jp);
-    }
-
-    /** Packs panel jp of one K block: bp[base + jp*kc*NR + p*NR + j] = B[p, jp*NR + j], zero-padded past n. */
-    private static void packB(float[] b, int bo, int brs, int bcs, int kc, int n, float[] bp, int base, int jp) {
-        int j0 = jp * NR, cols = Math.min(NR, n - j0), dst = base + jp * kc * NR;
-        if (cols <= THIN) {
-            packThin(b, bo, brs, bcs, kc, j0, cols, bp, dst);
-            return;
-        }
-        if (bcs == 1 && cols == NR) {
-            for (int p = 0; p < kc; p++) {
-                int src = bo + p * brs + j0, d = dst + p * NR;
-                FloatVector.fromArray(S, b, src).intoArray(bp, d);
-                FloatVector.fromArray(S, b, src + L).intoArray(bp, d + L);
-            }
-        } else if (bcs == 1) {
-            for (int p = 0; p < kc; p++) {
-                System.arraycopy(b, bo + p * brs + j0, bp, dst + p * NR, cols);
-                java.util.Arrays.fill(bp, dst + p * NR + cols, dst + (p + 1) * NR, 0f);
-            }
-        } else if (cols == NR) {                      // B transposed: p-major over NR source streams
-            int p = 0;
-            if (brs == 1 && T8) {                 // 8 x 8 blocks transposed in registers
-                for (; p + 8 <= kc; p += 8) {
-                    for (int h = 0; h < NR; h += 8) {
-                        int s0 = bo + (j0 + h) * bcs + p;
-                        FloatVector a0 = FloatVector.fromArray(S8, b, s0), a1 = FloatVector.fromArray(S8, b, s0 + bcs);
-                        FloatVector a2 = FloatVector.fromArray(S8, b, s0 + 2 * bcs), a3 = FloatVector.fromArray(S8, b, s0 + 3 * bcs);
-                        FloatVector a4 = FloatVector.fromArray(S8, b, s0 + 4 * bcs), a5 = FloatVector.fromArray(S8, b, s0 + 5 * bcs);
-                        FloatVector a6 = FloatVector.fromArray(S8, b, s0 + 6 * bcs), a7 = FloatVector.fromArray(S8, b, s0 + 7 * bcs);
-                        // rows a_i = B^T row j0+h+i at p..p+7; out row q = column q: 4-lane blocks, then 2, then 1
-                        FloatVector z0 = lo(a0, a4, LO4, M4), z4 = hi(a0, a4, HI4, M4), z1 = lo(a1, a5, LO4, M4), z5 = hi(a1, a5, HI4, M4);
-                        FloatVector z2 = lo(a2, a6, LO4, M4), z6 = hi(a2, a6, HI4, M4), z3 = lo(a3, a7, LO4, M4), z7 = hi(a3, a7, HI4, M4);
-                        FloatVector y0 = lo(z0, z2, LO2, M2), y2 = hi(z0, z2, HI2, M2), y1 = lo(z1, z3, LO2, M2), y3 = hi(z1, z3, HI2, M2);
-                        FloatVector y4 = lo(z4, z6, LO2, M2), y6 = hi(z4, z6, HI2, M2), y5 = lo(z5, z7, LO2, M2), y7 = hi(z5, z7, HI2, M2);
-                        int d = dst + p * NR + h;
-                        lo(y0, y1, LO1, M1).intoArray(bp, d);
-                        hi(y0, y1, HI1, M1).intoArray(bp, d + NR);
-                        lo(y2, y3, LO1, M1).intoArray(bp, d + 2 * NR);
-                        hi(y2, y3, HI1, M1).intoArray(bp, d + 3 * NR);
-                        lo(y4, y5, LO1, M1).intoArray(bp, d + 4 * NR);
-                        hi(y4, y5, HI1, M1).intoArray(bp, d + 5 * NR);
-                        lo(y6, y7, LO1, M1).intoArray(bp, d + 6 * NR);
-                        hi(y6, y7, HI1, M1).intoArray(bp, d + 7 * NR);
-                    }
-                }
-            }
-            int[] src = new int[NR];
-            for (int j = 0; j < NR; j++) src[j] = bo + (j0 + j) * bcs;
-            for (int q = p * brs; p < kc; p++, q += brs) {
-                int d = dst + p * NR;
-                for (int j = 0; j < NR; j++) bp[d + j] = b[src[j] + q];
-            }
-        } else {
-            if (cols < NR) java.util.Arrays.fill(bp, dst, dst + kc * NR, 0f);
-            for (int j = 0; j < cols; j++) {
-                int src = bo + (j0 + j) * bcs;
-                for (int p = 0; p < kc; p++) bp[dst + p * NR + j] = b[src + p * brs];
-            }
-        }
-    }
-
-    /**
-     * The last panel of at most THIN columns, for kernelThin: bp[dst + q*THIN*L + j*L + h*MR + r] = B[q*P + h, j0 + j]
-     * for every r < MR (each value MR times), zero past kc and past cols. With kc a multiple of P it takes kc * NR
-     * floats at most, as a full panel does; an odd last K block takes up to NR more (the buffers have them).
-     */
-    private static void packThin(float[] b, int bo, int brs, int bcs, int kc, int j0, int cols, float[] bp, int dst) {
-        for (int q = 0, d = dst; q * P < kc; q++) {
-            for (int j = 0; j < THIN; j++, d += L) {
-                FloatVector v = FloatVector.zero(S);
-                for (int h = 0, p = q * P; h < P && p < kc && j < cols; h++, p++) {
-                    v = v.blend(FloatVector.broadcast(S, b[bo + p * brs + (j0 + j) * bcs]), THIN_LANES[h]);
-                }
-                v.intoArray(bp, d);
-            }
-        }
-    }
-
-    /** Lanes [h MR, (h + 1) MR) for h < P: where packThin puts B's row q P + h. */
-    @SuppressWarnings("unchecked")
-    private static final jdk.incubator.vector.VectorMask<Float>[] THIN_LANES = java.util.stream.IntStream.range(0, P)
-            .mapToObj(h -> jdk.incubator.vector.VectorMask.fromLong(S, ((1L << MR) - 1) << (h * MR))).toArray(jdk.incubator.vector.VectorMask[]::new);
-
-    /** Write streams to one L1 set that packA keeps at once: L1's ways (8 on Zen 3 and 4, 12 on recent Intel cores). */
-    private static final int L1_WAYS = 8;
-
-    /**
-     * Consecutive packed slivers of depth kc (kc * MR floats each) before two of them share an offset within a 4 KB
-     * page, which on x86-64 cores picks the L1 set: 1 at kc = 256, 2 at 128, 64 at 196.
-     */
-    static int slivers4k(int kc) {
-        return 4096 / Math.min(4096, Integer.lowestOneBit(kc * MR * Float.BYTES));
-    }
-
-    /** ap[o + sliver*kc*MR + p*MR + r] = A[sliver*MR + r, p], zero-padded past rows. */
-    private static void packA(float[] a, int ao, int ars, int acs, int rows, int kc, float[] ap, int o) {
-        int slivers = (rows + MR - 1) / MR;
-        if (ars == 1) {
-            // A transposed: the four rows of a sliver at each p are adjacent; read each p's rows in order (one
-            // sliver at a time would touch a new page per p), and copy four at a time. The slivers' copies are
-            // kc * MR floats apart: at kc = 256 that is 4 KB, one L1 set for all of them, and 32 slivers at once
-            // missed L1 on every store (256x256x256 A^T B 0.89 of OpenBLAS; 430 -> 382 us in groups of 8). Groups
-            // only where the copies alias so: each pass over p reads a new page per p when A's rows are far apart
-            // (60000x784x100 A^T B, kc = 196, fell from 0.96 to 0.80 of OpenBLAS in groups of 8)
-            int full = rows / MR, group = slivers4k(kc) * L1_WAYS;
-            for (int g0 = 0; g0 < full; g0 += group) {
-                int g1 = Math.min(full, g0 + group);
-                for (int p = 0, q = ao; p < kc; p++, q += acs) {
-                    for (int s = g0; s < g1; s++) FloatVector.fromArray(S4, a, q + s * MR).intoArray(ap, o + s * kc * MR + p * MR);
-                }
-            }
-        }
-        for (int s = 0; s < slivers; s++) {
-            int r0 = s * MR, mr = Math.min(MR, rows - r0), dst = o + s * kc * MR;
-            if (mr < MR) java.util.Arrays.fill(ap, dst, dst + kc * MR, 0f);
-            if (mr == MR && ars == 1) continue;               // packed above, p-major
-            if (mr == MR) {                                    // four source streams, one contiguous write stream
-                int s0 = ao + r0 * ars, s1 = s0 + ars, s2 = s1 + ars, s3 = s2 + ars;
-                int p = 0;
-                if (acs == 1 && T8) {                      // 4 x 8 blocks transposed in registers
-                    for (; p + 8 <= kc; p += 8) {
-                        FloatVector v0 = FloatVector.fromArray(S8, a, s0 + p), v1 = FloatVector.fromArray(S8, a, s1 + p);
-                        FloatVector v2 = FloatVector.fromArray(S8, a, s2 + p), v3 = FloatVector.fromArray(S8, a, s3 + p);
-                        // 2-lane blocks, then 1: w0 = (column 0 | column 4), w1 = (1 | 5), w2 = (2 | 6), w3 = (3 | 7)
-                        FloatVector u0 = lo(v0, v2, LO2, M2), u2 = hi(v0, v2, HI2, M2), u1 = lo(v1, v3, LO2, M2), u3 = hi(v1, v3, HI2, M2);
-                        FloatVector w0 = lo(u0, u1, LO1, M1), w1 = hi(u0, u1, HI1, M1), w2 = lo(u2, u3, LO1, M1), w3 = hi(u2, u3, HI1, M1);
-                        int d = dst + p * MR;
-                        lo(w0, w1, LO4, M4).intoArray(ap, d);
-                        lo(w2, w3, LO4, M4).intoArray(ap, d + 8);
-                        hi(w0, w1, HI4, M4).intoArray(ap, d + 16);
-                        hi(w2, w3, HI4, M4).intoArray(ap, d + 24);
-                    }
-                }
-                for (int q = p * acs; p < kc; p++, q += acs) {
-                    int d = dst + p * MR;
-                    ap[d] = a[s0 + q];
-                    ap[d + 1] = a[s1 + q];
-                    ap[d + 2] = a[s2 + q];
-                    ap[d + 3] = a[s3 + q];
-                }
-                continue;
-            }
-            for (int r = 0; r < mr; r++) {
-                int src = ao + (r0 + r) * ars;
-                for (int p = 0; p < kc; p++) ap[dst + p * MR + r] = a[src + p * acs];
-            }
-        }
-    }
-
     /** firstPanel's modes: every full sliver in kernelPack; the first in kernelPack, timed against the rest packed first; all packed first. */
     static final int WARM = 0, PROBE = 1, TWIN = 2;
 
@@ -508,13 +304,13 @@ final class Gemm {
         }
         long t1 = probe ? System.nanoTime() : 0;
         for (; s < full; s++) {
-            packA(a, src + s * MR * ars, ars, 1, MR, kc, ap, pa + s * kc * MR);
+            GemmPack.packA(a, src + s * MR * ars, ars, 1, MR, kc, ap, pa + s * kc * MR);
             kernel(ap, pa + s * kc * MR, bp, pb, kc, alpha, add, c, co + s * MR * ldc, ldc);
         }
         if (probe) PACK.record(t1 - t0, 1, System.nanoTime() - t1, full - 1);
         if (full * MR < rows) {
             int r0 = full * MR, o = pa + full * kc * MR;
-            packA(a, src + r0 * ars, ars, 1, rows - r0, kc, ap, o);
+            GemmPack.packA(a, src + r0 * ars, ars, 1, rows - r0, kc, ap, o);
             edge(ap, o, bp, pb, kc, alpha, add, c, co + r0 * ldc, ldc, rows - r0, NR, t);
         }
     }
@@ -659,6 +455,35 @@ final class Gemm {
     }
 
     /**
+     * kernel() on MR rows read straight from row-major A (row r at a[s0 + r * ars]) for a panel of cols < NR columns:
+     * the same products in the same order as edge() on the packed rows, so the same bits. With 8 lanes a classifier's
+     * 10 classes took edge() on A packed first: 60000x100x10 A B^T at 0.77 of OpenBLAS on one thread.
+     */
+    private static void kernelDirect(float[] a, int s0, int ars, float[] bp, int pb, int kc, float alpha, boolean add,
+                                     float[] c, int co, int ldc, int cols, float[] t) {
+        int s1 = s0 + ars, s2 = s1 + ars, s3 = s2 + ars;
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        for (int p = 0; p < kc; p++) {
+            int b = pb + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, b), b1 = FloatVector.fromArray(S, bp, b + L);
+            FloatVector x = FloatVector.broadcast(S, a[s0 + p]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[s1 + p]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[s2 + p]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[s3 + p]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+        }
+        spill(t, c00, c01, c10, c11, c20, c21, c30, c31);    // row r at t[r NR, (r + 1) NR)
+        corner(t, NR, MR, cols, alpha, add, c, co, ldc);
+    }
+
+    /**
      * C[rows x cols] += alpha * Ap Bp for a last panel of cols <= THIN (n = 100 leaves 4), the slivers at pa and
      * pa2 (rows <= 2 MR; pa2 = pa when there is one): a vector of packed A holds a sliver's MR rows at P
      * consecutive p, a vector of packThin's B one column at the same p, so every lane of every FMA counts (the
@@ -700,10 +525,27 @@ final class Gemm {
         }
     }
 
-    /** C[rows x cols] = alpha * t (plus the old values when add), row r of the tile at t[r * stride]. */
+    /**
+     * C[rows x cols] = alpha * t (plus the old values when add: C + alpha t, rounded twice), row r of the tile at
+     * t[r * stride], a multiple of L. A vector of t at a time, C's past cols masked: an element at a time, the 10
+     * columns of 60000x100x10 A B^T took a third of its time (0.77 of OpenBLAS with 8 lanes). Only arrays come in,
+     * so a kernel that calls this is no larger for C1 (one with these stores written out failed C1's register
+     * allocation at times and then ran uncompiled vector code, 100x slower) and passes no vectors to a call.
+     */
     private static void corner(float[] t, int stride, int rows, int cols, float alpha, boolean add, float[] c, int co, int ldc) {
+        FloatVector al = FloatVector.broadcast(S, alpha);
+        int whole = cols - cols % L;
+        jdk.incubator.vector.VectorMask<Float> m = S.indexInRange(whole, cols);
         for (int r = 0; r < rows; r++) {
-            for (int j = 0, q = co + r * ldc, u = r * stride; j < cols; j++) c[q + j] = add ? c[q + j] + alpha * t[u + j] : alpha * t[u + j];
+            int q = co + r * ldc, u = r * stride;
+            for (int j = 0; j < whole; j += L) {
+                FloatVector v = FloatVector.fromArray(S, t, u + j).mul(al);
+                (add ? FloatVector.fromArray(S, c, q + j).add(v) : v).intoArray(c, q + j);
+            }
+            if (whole < cols) {
+                FloatVector v = FloatVector.fromArray(S, t, u + whole).mul(al);
+                (add ? FloatVector.fromArray(S, c, q + whole, m).add(v) : v).intoArray(c, q + whole, m);
+            }
         }
     }
 

@@ -397,9 +397,9 @@ class BackendConformanceTest {
         assertEquals(256, Gemm.kBlock(256));
         assertEquals(128, Gemm.kBlock(128));
         assertEquals(4, Gemm.kBlock(3), "one block, its length a multiple of 4 (only k of it used)");
-        assertEquals(1, Gemm.slivers4k(256), "4 KB apart: every sliver's copy in one L1 set");
-        assertEquals(2, Gemm.slivers4k(128));
-        assertEquals(64, Gemm.slivers4k(196), "3136 bytes apart: 64 slivers before an offset repeats");
+        assertEquals(1, GemmPack.slivers4k(256), "4 KB apart: every sliver's copy in one L1 set");
+        assertEquals(2, GemmPack.slivers4k(128));
+        assertEquals(64, GemmPack.slivers4k(196), "3136 bytes apart: 64 slivers before an offset repeats");
     }
 
     /**
@@ -429,6 +429,40 @@ class BackendConformanceTest {
                     for (int i = 0; i < c.length; i++) {
                         assertEquals(Float.floatToIntBits(want[i]), Float.floatToIntBits(c[i]),
                                 "m " + m + ", k " + k + (ta ? ", A^T" : "") + ": element " + i + " " + want[i] + " vs " + c[i]);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * One panel of more than L but fewer than NR columns (a classifier's 10 classes with 8 lanes) is computed from a
+     * row-major A read in place: the same products in the same order as from A packed first (A stored transposed
+     * here), so the same bits; with two K blocks, rows past the last whole tile, alpha not 1, B either way round, C
+     * added to (beta 1) or overwritten (beta 0). The scalar oracle checks the values (matmulMatchesOnTailSizesAndLayouts).
+     */
+    @Test
+    void panelNarrowerThanNrReadsRowMajorAWithThePackedBits() {
+        java.util.Random r = new java.util.Random(11);
+        for (int n : new int[] {Gemm.NR / 2 + 1, Gemm.NR / 2 + 2, Gemm.NR - 1}) {
+            for (int m : new int[] {9, 13, 130}) {            // 9 x 5 x 400: just above the unpacked path's size
+                for (boolean tb : new boolean[] {false, true}) {
+                    for (float beta : new float[] {0f, 1f}) {
+                        int k = 400;
+                        float[] a = new float[m * k], at = new float[m * k], b = new float[k * n], c0 = new float[m * n];
+                        for (int i = 0; i < m; i++) {
+                            for (int p = 0; p < k; p++) at[p * m + i] = a[i * k + p] = (float) r.nextGaussian();
+                        }
+                        for (int i = 0; i < b.length; i++) b[i] = (float) r.nextGaussian();
+                        for (int i = 0; i < c0.length; i++) c0[i] = (float) r.nextGaussian();
+                        float[] direct = c0.clone(), packed = c0.clone();
+                        int brs = tb ? 1 : n, bcs = tb ? k : 1;
+                        Gemm.sgemm(m, n, k, 0.7f, a, 0, k, 1, b, 0, brs, bcs, beta, direct, 0, n);
+                        Gemm.sgemm(m, n, k, 0.7f, at, 0, 1, m, b, 0, brs, bcs, beta, packed, 0, n);
+                        for (int i = 0; i < direct.length; i++) {
+                            assertEquals(Float.floatToIntBits(packed[i]), Float.floatToIntBits(direct[i]), "m " + m + ", n " + n
+                                    + (tb ? ", B^T" : "") + ", beta " + beta + ": element " + i + " " + packed[i] + " vs " + direct[i]);
+                        }
                     }
                 }
             }
@@ -473,9 +507,13 @@ class BackendConformanceTest {
             checkGemm(300, 20, 256, true, tb, 1, 0, 1);
             checkGemm(128, 300, 512, true, tb, 1, 0.5, 1);
         }
-        // 10 columns (the classes of a classifier's last layer): the blocked path's 1-vector kernel, also where
-        // a vector holds 16 lanes
-        for (int layout = 0; layout < 4; layout++) checkGemm(300, 10, 100, layout % 2 == 1, layout >= 2, 1, 0, 1);
+        // 10 columns (the classes of a classifier's last layer): the blocked path's 1-vector kernel where a vector holds
+        // 16 lanes, its 2-vector one on row-major A (or edge tiles on packed A) where it holds 8; NR - 1 columns: the
+        // 2-vector one at every width, C added to
+        for (int layout = 0; layout < 4; layout++) {
+            checkGemm(300, 10, 100, layout % 2 == 1, layout >= 2, 1, 0, 1);
+            checkGemm(301, Gemm.NR - 1, 300, layout % 2 == 1, layout >= 2, 0.5, 1.5, 1);
+        }
         // a last panel of 1-4 columns (n = 20, 51) takes the thin kernel: K blocks of 172, 172 and an odd 169
         // (k = 513), an odd count of slivers with a partial last one (m = 130), few rows and many
         for (int n : new int[] {20, 51}) {
