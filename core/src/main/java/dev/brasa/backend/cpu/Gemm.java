@@ -7,7 +7,7 @@ import jdk.incubator.vector.VectorSpecies;
  * Single-precision GEMM in the Vector API: C = alpha * A B + beta * C for row-major C and any
  * strides of A and B (a transposed operand is packed, never copied whole). GotoBLAS structure:
  * K is cut into balanced blocks of at most {@link #KC}, the same at every vector width; each block of B is packed into panels of
- * {@link #NR} columns, rows of A into slivers of {@link #MR} rows; a 4 x 2-vector register-blocked
+ * {@link #NR} columns, rows of A into slivers of {@link #MR} rows ({@link GemmPack}); a 4 x 2-vector register-blocked
  * micro-kernel accumulates with FMA. Edge tiles are computed whole from the zero-padded operands and
  * only their corner is stored; a last panel of at most {@link #THIN} columns (n = 100 leaves 4) has
  * a thin kernel of its own. Balanced row blocks run in parallel on {@link CpuThreads}; a row-major A is read

@@ -17,8 +17,6 @@ final class GemmPack {
     private static final VectorSpecies<Float> S = SimdBackend.S;
     private static final int L = S.length();
 
-    private GemmPack() {}
-
     private static final VectorSpecies<Float> S4 = FloatVector.SPECIES_128;
     /**
      * The in-register transposes work on 8 lanes whatever the preferred width: with 512-bit vectors they
@@ -58,6 +56,7 @@ final class GemmPack {
         return x.rearrange(sh).blend(y, mk);
     }
 
+    private GemmPack() {}
 
     /**
      * Packs panels [jp0, jp1) of one K block. Row-major B is read a row at a time across all of them
