@@ -69,7 +69,7 @@ final class SimdReduce {
      * adds, lesson 000's 64-row bias gradients took PyTorch's bits, yet moved its trajectory (its products do not add
      * as OpenBLAS does) enough to change two printed digits of the lesson (epoch 6's loss 0.7617 -> 0.7618, epoch 9's
      * accuracy 92.70 -> 92.68). Up to 256 terms the row-after-row error stays small; past it a float column loses
-     * digits (70,000 rows: 31 units in the last place), so longer sums are cascaded.
+     * digits (a fixture's 70,000 rows: 110 units in the last place off PyTorch's), so longer sums are cascaded.
      */
     static final int ROW_AFTER_ROW = 256;
 
