@@ -113,8 +113,8 @@ final class SimdReduce {
                     addInto(acc, 0, a, row + c0, cw);
                     addInto(acc, pb + q * rc, a, row + alone, rc);
                 }
-                if (4 * (i + 1) % stepA == 0) passUp(acc, 0, cw, 4 * (i + 1), stepA);
-                if (rc > 0 && (i + 1) % stepP == 0) passUp(acc, pb, 4 * rc, i + 1, stepP);
+                if ((4 * (i + 1) & (stepA - 1)) == 0) passUp(acc, 0, cw, 4 * (i + 1), stepA);   // steps are powers of 2
+                if (rc > 0 && ((i + 1) & (stepP - 1)) == 0) passUp(acc, pb, 4 * rc, i + 1, stepP);
             }
             for (int j = 4 * m; j < n; j++) addInto(acc, 0, a, src + j * inner + c0, cw);
             for (int l = 1; l < LEVELS; l++) addInto(acc, 0, acc, l * cw, cw);
