@@ -12,8 +12,9 @@ import jdk.incubator.vector.VectorOperators;
 
 /**
  * The SIMD reductions and softmax of {@link SimdBackend}, each with a named {@code accepts...} guard:
- * sums with four vector accumulators, extremes that keep NaN, reductions along the last or an inner
- * axis, softmax and log-softmax along the last axis.
+ * sums cascaded in PyTorch's order (its bits with 8 lanes; a batch of at most 256 rows row after row),
+ * extremes that keep NaN, reductions along the last or an inner axis, softmax and log-softmax along
+ * the last axis.
  */
 final class SimdReduce {
     private SimdReduce() {}

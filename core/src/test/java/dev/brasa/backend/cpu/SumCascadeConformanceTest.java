@@ -17,8 +17,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * 8-lane vectors): a sum over a leading or middle axis and a sum along a row add in PyTorch's order, a cascade of
  * partial sums, so that with 8 lanes the bits are PyTorch's, and at any width the columns PyTorch cascades one by one
  * are too; everything else, a batch's sum over at most 256 rows included (added row after row), stays within a few
- * units in the last place (16 allowed). Row after row in float, as before, 1e8
- * followed by 256 ones summed to 1e8 down a column (PyTorch: 100000240) and a column of 70,000 terms was 110 units off.
+ * units in the last place (16 allowed). Row after row in float, as every sum over rows was added before, 1e8 followed
+ * by 256 ones summed to 1e8 down a column (PyTorch: 100000240) and a column of 70,000 terms was 110 units off.
  */
 @ExtendWith(FixtureGuard.class)
 class SumCascadeConformanceTest {
