@@ -44,7 +44,7 @@ COLUMNS = {
 # name -> (length, seed); names match SumCascadeConformanceTest.ROWS
 ROWS = {'row7': (7, 13), 'row33': (33, 14), 'row100': (100, 15), 'row1000': (1000, 16), 'row5000': (5000, 17),
         'row30000': (30000, 18), 'row777': (777, 20), 'row1023': (1023, 21), 'row2047': (2047, 22), 'row4095': (4095, 23),
-        'row12345': (12345, 24), 'row24575': (24575, 25)}
+        'row12345': (12345, 24), 'row24575': (24575, 25), 'row140000': (140000, 39)}
 
 if __name__ == '__main__':
     w = Writer('reductions.txt')

@@ -45,7 +45,9 @@ class SumCascadeConformanceTest {
             Map.entry("row100", new int[] {100, 15}), Map.entry("row1000", new int[] {1000, 16}), Map.entry("row5000", new int[] {5000, 17}),
             Map.entry("row30000", new int[] {30000, 18}), Map.entry("row777", new int[] {777, 20}), Map.entry("row1023", new int[] {1023, 21}),
             Map.entry("row2047", new int[] {2047, 22}), Map.entry("row4095", new int[] {4095, 23}), Map.entry("row12345", new int[] {12345, 24}),
-            Map.entry("row24575", new int[] {24575, 25}));
+            Map.entry("row24575", new int[] {24575, 25}),
+            // 4375 chunks of 4 vectors at 8 lanes: the third level takes the second's sum at 4096
+            Map.entry("row140000", new int[] {140000, 39}));
 
     /** Element (i, j) = (float(k) / 2^20 * 3 - 1) 2^(k mod 8), k = (i 7919 + j 104729 + seed) mod 2^20: reductions.py's inputs, bit for bit. */
     static float[] generated(int n, int c, int seed) {
