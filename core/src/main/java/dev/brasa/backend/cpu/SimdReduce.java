@@ -114,8 +114,8 @@ final class SimdReduce {
                     addInto(acc, 0, a, row + c0, cw);
                     addInto(acc, pb + q * rc, a, row + alone, rc);
                 }
-                if ((4 * (i + 1) & (stepA - 1)) == 0) passUp(acc, 0, cw, 4 * (i + 1), stepA);   // steps are powers of 2
-                if (rc > 0 && ((i + 1) & (stepP - 1)) == 0) passUp(acc, pb, 4 * rc, i + 1, stepP);
+                if ((4 * (i + 1) & (stepA - 1)) == 0) passUp(acc, 0, cw, 4 * (i + 1), stepA, LEVELS);   // steps are powers of 2
+                if (rc > 0 && ((i + 1) & (stepP - 1)) == 0) passUp(acc, pb, 4 * rc, i + 1, stepP, LEVELS);
             }
             for (int j = 4 * m; j < n; j++) addInto(acc, 0, a, src + j * inner + c0, cw);
             for (int l = 1; l < LEVELS; l++) addInto(acc, 0, acc, l * cw, cw);
@@ -131,11 +131,12 @@ final class SimdReduce {
 
     /**
      * After a run of a cascade of step terms ends at term count (a multiple of step): level 0 (w floats at base) is
-     * added into level 1 and cleared, level 1 into level 2 when count is a multiple of step^2, and so on.
+     * added into level 1 and cleared, level 1 into level 2 when count is a multiple of step^2, and so on up to level
+     * levels - 1.
      */
-    private static void passUp(float[] acc, int base, int w, int count, int step) {
+    private static void passUp(float[] acc, int base, int w, int count, int step, int levels) {
         int shift = Integer.numberOfTrailingZeros(step);
-        for (int l = 1; l < LEVELS; l++) {
+        for (int l = 1; l < levels; l++) {
             addInto(acc, base + l * w, acc, base + (l - 1) * w, w);
             java.util.Arrays.fill(acc, base + (l - 1) * w, base + l * w, 0f);
             if ((count & ((step - 1) << (l * shift))) != 0) break;
@@ -197,11 +198,7 @@ final class SimdReduce {
                 t1 = s0;
                 t2 = s0;
                 t3 = s0;
-                for (int l = 2; l < LEVELS; l++) {
-                    addInto(up, l * w, up, (l - 1) * w, w);
-                    java.util.Arrays.fill(up, (l - 1) * w, l * w, 0f);
-                    if ((c & ((step - 1) << (l * shift))) != 0) break;
-                }
+                passUp(up, w, w, c >> shift, step, LEVELS - 1);          // levels 1 to 3 at w, counted in runs
             }
             for (; c < chunks; c++, i += 4 * L) {
                 s0 = s0.add(FloatVector.fromArray(S, a, p + i));
