@@ -29,111 +29,101 @@ final class SimdElementwise {
         int bound = S.loopBound(n), k = op.ordinal();
         float fp = (float) p, fq = (float) q;
         Tiering t = UNARY_TIERS[k];
-        if (t == null || bound < Tiering.MIN_ROW || t.warm()) {
-            UNARY_ROWS[k].run(a, xo, r, oo, bound, fp, fq);
+        if (t == null || bound < Tiering.MIN_ROW || t.warm() || op == UnaryOp.POW && fp != 2f) {
+            UNARY_ROWS[k].run(a, xo, r, oo, bound, bound, fp, fq);
         } else {
-            t.probe((from, to) -> UNARY_ROWS[k].run(a, xo + from, r, oo + from, to - from, fp, fq),
-                    (from, to) -> UNARY_TWINS[k].run(a, xo + from, r, oo + from, to - from, fp, fq), bound);
+            t.probe((from, mid, to) -> UNARY_ROWS[k].run(a, xo + from, r, oo + from, mid - from, to - from, fp, fq), bound);
         }
         for (int i = bound; i < n; i++) r[oo + i] = (float) op.apply(a[xo + i], p, q);
     }
 
-    /** One op's vector loop over n elements (a multiple of the vector length). */
+    /**
+     * One op's vector loop over its first n elements (a multiple of the vector length), then its scalar twin (see
+     * {@link Tiering}) up to to: the same float operations one element at a time, so the same bits. Both in one
+     * method, so that the twin's iterations count toward compiling the vector loop ({@link Tiering.Mixed}); returns
+     * {@link Tiering#split}. IDENTITY has no twin (it is a copy); POW's twin squares, and for any other power the
+     * vector loop runs alone (its POW may round differently from Math.pow).
+     */
     @FunctionalInterface
     private interface UnaryRow {
-        void run(float[] a, int ao, float[] r, int ro, int n, float p, float q);
+        long run(float[] a, int ao, float[] r, int ro, int n, int to, float p, float q);
     }
 
     /**
-     * The vector loops, one object per op. The call through this table is megamorphic, so C2 never
+     * The loops, one object per op. The call through this table is megamorphic, so C2 never
      * inlines the loops into the dispatcher: each compiles on its own, with its own inlining budget
      * (one switch holding every loop ran out of budget and left the later loops' vectors boxed).
      */
     private static final UnaryRow[] UNARY_ROWS = new UnaryRow[UnaryOp.values().length];
+    private static final Tiering[] UNARY_TIERS = new Tiering[UnaryOp.values().length];
 
     static {
-        UNARY_ROWS[UnaryOp.NEG.ordinal()] = (a, ao, r, ro, n, p, q) -> {
+        UNARY_ROWS[UnaryOp.NEG.ordinal()] = (a, ao, r, ro, n, to, p, q) -> {
             for (int i = 0; i < n; i += L) FloatVector.fromArray(S, a, ao + i).neg().intoArray(r, ro + i);
+            long split = Tiering.split(n, to);
+            for (int i = n; i < to; i++) r[ro + i] = -a[ao + i];
+            return split;
         };
-        UNARY_ROWS[UnaryOp.EXP.ordinal()] = (a, ao, r, ro, n, p, q) -> VMath.expRow(a, ao, r, ro, n, 1f, 0f, false);
-        UNARY_ROWS[UnaryOp.LOG.ordinal()] = (a, ao, r, ro, n, p, q) -> VMath.logRow(a, ao, r, ro, n);
-        UNARY_ROWS[UnaryOp.TANH.ordinal()] = (a, ao, r, ro, n, p, q) -> VMath.tanhRow(a, ao, r, ro, n);
-        UNARY_ROWS[UnaryOp.SIGMOID.ordinal()] = (a, ao, r, ro, n, p, q) -> VMath.sigmoidRow(a, ao, r, ro, n);
-        UNARY_ROWS[UnaryOp.RELU.ordinal()] = (a, ao, r, ro, n, p, q) -> {
+        UNARY_ROWS[UnaryOp.EXP.ordinal()] = (a, ao, r, ro, n, to, p, q) -> VMath.exp(a, ao, r, ro, n, to, 1f, 0f, false);
+        UNARY_ROWS[UnaryOp.LOG.ordinal()] = (a, ao, r, ro, n, to, p, q) -> VMath.log(a, ao, r, ro, n, to);
+        UNARY_ROWS[UnaryOp.TANH.ordinal()] = (a, ao, r, ro, n, to, p, q) -> VMath.tanh(a, ao, r, ro, n, to);
+        UNARY_ROWS[UnaryOp.SIGMOID.ordinal()] = (a, ao, r, ro, n, to, p, q) -> VMath.sigmoid(a, ao, r, ro, n, to);
+        UNARY_ROWS[UnaryOp.RELU.ordinal()] = (a, ao, r, ro, n, to, p, q) -> {
             for (int i = 0; i < n; i += L) FloatVector.fromArray(S, a, ao + i).max(0f).intoArray(r, ro + i);
+            long split = Tiering.split(n, to);
+            for (int i = n; i < to; i++) r[ro + i] = Math.max(a[ao + i], 0f);
+            return split;
         };
-        UNARY_ROWS[UnaryOp.SQRT.ordinal()] = (a, ao, r, ro, n, p, q) -> {
+        UNARY_ROWS[UnaryOp.SQRT.ordinal()] = (a, ao, r, ro, n, to, p, q) -> {
             for (int i = 0; i < n; i += L) FloatVector.fromArray(S, a, ao + i).sqrt().intoArray(r, ro + i);
+            long split = Tiering.split(n, to);
+            for (int i = n; i < to; i++) r[ro + i] = (float) Math.sqrt(a[ao + i]);
+            return split;
         };
-        UNARY_ROWS[UnaryOp.ABS.ordinal()] = (a, ao, r, ro, n, p, q) -> {
+        UNARY_ROWS[UnaryOp.ABS.ordinal()] = (a, ao, r, ro, n, to, p, q) -> {
             for (int i = 0; i < n; i += L) FloatVector.fromArray(S, a, ao + i).abs().intoArray(r, ro + i);
+            long split = Tiering.split(n, to);
+            for (int i = n; i < to; i++) r[ro + i] = Math.abs(a[ao + i]);
+            return split;
         };
-        UNARY_ROWS[UnaryOp.RECIPROCAL.ordinal()] = (a, ao, r, ro, n, p, q) -> {
+        UNARY_ROWS[UnaryOp.RECIPROCAL.ordinal()] = (a, ao, r, ro, n, to, p, q) -> {
             FloatVector one = FloatVector.broadcast(S, 1f);
             for (int i = 0; i < n; i += L) one.div(FloatVector.fromArray(S, a, ao + i)).intoArray(r, ro + i);
+            long split = Tiering.split(n, to);
+            for (int i = n; i < to; i++) r[ro + i] = 1f / a[ao + i];
+            return split;
         };
-        UNARY_ROWS[UnaryOp.POW.ordinal()] = (a, ao, r, ro, n, p, q) -> {
-            if (p == 2f) {
-                for (int i = 0; i < n; i += L) {
-                    FloatVector v = FloatVector.fromArray(S, a, ao + i);
-                    v.mul(v).intoArray(r, ro + i);
-                }
-            } else {
-                for (int i = 0; i < n; i += L) FloatVector.fromArray(S, a, ao + i).lanewise(VectorOperators.POW, p).intoArray(r, ro + i);
+        UNARY_ROWS[UnaryOp.POW.ordinal()] = (a, ao, r, ro, n, to, p, q) -> {
+            if (p != 2f) {
+                for (int i = 0; i < to; i += L) FloatVector.fromArray(S, a, ao + i).lanewise(VectorOperators.POW, p).intoArray(r, ro + i);
+                return 0;
             }
+            for (int i = 0; i < n; i += L) {
+                FloatVector v = FloatVector.fromArray(S, a, ao + i);
+                v.mul(v).intoArray(r, ro + i);
+            }
+            long split = Tiering.split(n, to);
+            for (int i = n; i < to; i++) r[ro + i] = a[ao + i] * a[ao + i];
+            return split;
         };
-        UNARY_ROWS[UnaryOp.CLAMP.ordinal()] = (a, ao, r, ro, n, p, q) -> {
+        UNARY_ROWS[UnaryOp.CLAMP.ordinal()] = (a, ao, r, ro, n, to, p, q) -> {
             for (int i = 0; i < n; i += L) FloatVector.fromArray(S, a, ao + i).max(p).min(q).intoArray(r, ro + i);
+            long split = Tiering.split(n, to);
+            for (int i = n; i < to; i++) r[ro + i] = Math.min(Math.max(a[ao + i], p), q);
+            return split;
         };
-        UNARY_ROWS[UnaryOp.LEAKY_RELU.ordinal()] = (a, ao, r, ro, n, p, q) -> {
+        UNARY_ROWS[UnaryOp.LEAKY_RELU.ordinal()] = (a, ao, r, ro, n, to, p, q) -> {
             for (int i = 0; i < n; i += L) {
                 FloatVector v = FloatVector.fromArray(S, a, ao + i);
                 v.blend(v.mul(p), v.compare(VectorOperators.LE, 0f)).intoArray(r, ro + i);
             }
+            long split = Tiering.split(n, to);
+            for (int i = n; i < to; i++) r[ro + i] = a[ao + i] <= 0f ? a[ao + i] * p : a[ao + i];
+            return split;
         };
-        UNARY_ROWS[UnaryOp.IDENTITY.ordinal()] = (a, ao, r, ro, n, p, q) -> System.arraycopy(a, ao, r, ro, n);
-    }
-
-    /**
-     * The scalar twins of the vector loops (see {@link Tiering}): the same operations one element at
-     * a time, so the same bits. IDENTITY has none (it is a copy); POW's twin squares in scalars and
-     * otherwise runs the vector loop, whose POW may round differently from Math.pow.
-     */
-    private static final UnaryRow[] UNARY_TWINS = new UnaryRow[UnaryOp.values().length];
-    private static final Tiering[] UNARY_TIERS = new Tiering[UnaryOp.values().length];
-
-    static {
-        UNARY_TWINS[UnaryOp.NEG.ordinal()] = (a, ao, r, ro, n, p, q) -> {
-            for (int i = 0; i < n; i++) r[ro + i] = -a[ao + i];
-        };
-        UNARY_TWINS[UnaryOp.EXP.ordinal()] = (a, ao, r, ro, n, p, q) -> VMath.expTwin(a, ao, r, ro, n, 1f, 0f, false);
-        UNARY_TWINS[UnaryOp.LOG.ordinal()] = (a, ao, r, ro, n, p, q) -> VMath.logTwin(a, ao, r, ro, n);
-        UNARY_TWINS[UnaryOp.TANH.ordinal()] = (a, ao, r, ro, n, p, q) -> VMath.tanhTwin(a, ao, r, ro, n);
-        UNARY_TWINS[UnaryOp.SIGMOID.ordinal()] = (a, ao, r, ro, n, p, q) -> VMath.sigmoidTwin(a, ao, r, ro, n);
-        UNARY_TWINS[UnaryOp.RELU.ordinal()] = (a, ao, r, ro, n, p, q) -> {
-            for (int i = 0; i < n; i++) r[ro + i] = Math.max(a[ao + i], 0f);
-        };
-        UNARY_TWINS[UnaryOp.SQRT.ordinal()] = (a, ao, r, ro, n, p, q) -> {
-            for (int i = 0; i < n; i++) r[ro + i] = (float) Math.sqrt(a[ao + i]);
-        };
-        UNARY_TWINS[UnaryOp.ABS.ordinal()] = (a, ao, r, ro, n, p, q) -> {
-            for (int i = 0; i < n; i++) r[ro + i] = Math.abs(a[ao + i]);
-        };
-        UNARY_TWINS[UnaryOp.RECIPROCAL.ordinal()] = (a, ao, r, ro, n, p, q) -> {
-            for (int i = 0; i < n; i++) r[ro + i] = 1f / a[ao + i];
-        };
-        UNARY_TWINS[UnaryOp.POW.ordinal()] = (a, ao, r, ro, n, p, q) -> {
-            if (p != 2f) {
-                UNARY_ROWS[UnaryOp.POW.ordinal()].run(a, ao, r, ro, n, p, q);
-                return;
-            }
-            for (int i = 0; i < n; i++) r[ro + i] = a[ao + i] * a[ao + i];
-        };
-        UNARY_TWINS[UnaryOp.CLAMP.ordinal()] = (a, ao, r, ro, n, p, q) -> {
-            for (int i = 0; i < n; i++) r[ro + i] = Math.min(Math.max(a[ao + i], p), q);
-        };
-        UNARY_TWINS[UnaryOp.LEAKY_RELU.ordinal()] = (a, ao, r, ro, n, p, q) -> {
-            for (int i = 0; i < n; i++) r[ro + i] = a[ao + i] <= 0f ? a[ao + i] * p : a[ao + i];
+        UNARY_ROWS[UnaryOp.IDENTITY.ordinal()] = (a, ao, r, ro, n, to, p, q) -> {
+            System.arraycopy(a, ao, r, ro, to);
+            return 0;
         };
     }
 
@@ -142,19 +132,19 @@ final class SimdElementwise {
      * vectorized binary op): at class load, and again in the tests of the cold path.
      */
     static void coolDown() {
-        for (UnaryOp op : UnaryOp.values()) UNARY_TIERS[op.ordinal()] = UNARY_TWINS[op.ordinal()] == null ? null : new Tiering();
+        for (UnaryOp op : UnaryOp.values()) UNARY_TIERS[op.ordinal()] = op == UnaryOp.IDENTITY ? null : new Tiering();
         for (BinaryOp op : BinaryOp.values()) BINARY_TIERS[op.ordinal()] = vectorized(op) ? new Tiering() : null;
     }
 
     /** The vector loop of op, for the twin tests: n a multiple of the vector length. */
     static void unaryVectors(UnaryOp op, float[] a, int ao, float[] r, int ro, int n, float p, float q) {
-        UNARY_ROWS[op.ordinal()].run(a, ao, r, ro, n, p, q);
+        UNARY_ROWS[op.ordinal()].run(a, ao, r, ro, n, n, p, q);
     }
 
-    /** The scalar twin of op, for the twin tests; false where op has none. */
+    /** The scalar twin of op over n elements, for the twin tests; false where op has none (the copy, a power but 2). */
     static boolean unaryTwin(UnaryOp op, float[] a, int ao, float[] r, int ro, int n, float p, float q) {
-        if (UNARY_TWINS[op.ordinal()] == null) return false;
-        UNARY_TWINS[op.ordinal()].run(a, ao, r, ro, n, p, q);
+        if (op == UnaryOp.IDENTITY || op == UnaryOp.POW && p != 2f) return false;
+        UNARY_ROWS[op.ordinal()].run(a, ao, r, ro, 0, n, p, q);
         return true;
     }
 
@@ -240,10 +230,9 @@ final class SimdElementwise {
         int bound = S.loopBound(n);
         Tiering t = BINARY_TIERS[op.ordinal()];
         if (bound < Tiering.MIN_ROW || t.warm()) {
-            binaryVectors(op, x, ao, as, y, bo, bs, r, oo, 0, bound);
+            binary(op, x, ao, as, y, bo, bs, r, oo, 0, bound, bound);
         } else {
-            t.probe((from, to) -> binaryVectors(op, x, ao, as, y, bo, bs, r, oo, from, to),
-                    (from, to) -> binaryTwin(op, x, ao, as, y, bo, bs, r, oo, from, to), bound);
+            t.probe((from, mid, to) -> binary(op, x, ao, as, y, bo, bs, r, oo, from, mid, to), bound);
         }
         for (int i = bound; i < n; i++) r[oo + i] = (float) op.apply(x[ao + i * as], y[bo + i * bs]);
     }
@@ -256,36 +245,47 @@ final class SimdElementwise {
 
     /** r[oo + i] = op(x[ao + i as], y[bo + i bs]) in vectors for i in [from, to), both multiples of the vector length. */
     static void binaryVectors(BinaryOp op, float[] x, int ao, int as, float[] y, int bo, int bs, float[] r, int oo, int from, int to) {
+        binary(op, x, ao, as, y, bo, bs, r, oo, from, to, to);
+    }
+
+    /** The same in the scalar twin (see {@link Tiering}), for any from and to: the same float operations, so the same bits. */
+    static void binaryTwin(BinaryOp op, float[] x, int ao, int as, float[] y, int bo, int bs, float[] r, int oo, int from, int to) {
+        binary(op, x, ao, as, y, bo, bs, r, oo, from, from, to);
+    }
+
+    /**
+     * r[oo + i] = op(x[ao + i as], y[bo + i bs]) in vectors for i in [from, mid) (multiples of the vector length),
+     * then in the scalar twin up to to, in one method ({@link Tiering.Mixed}); returns {@link Tiering#split}.
+     */
+    private static long binary(BinaryOp op, float[] x, int ao, int as, float[] y, int bo, int bs, float[] r, int oo, int from, int mid, int to) {
         if (as == 1 && bs == 1) {
-            for (int i = from; i < to; i += L) {
+            for (int i = from; i < mid; i += L) {
                 vbinary(op, FloatVector.fromArray(S, x, ao + i), FloatVector.fromArray(S, y, bo + i)).intoArray(r, oo + i);
             }
         } else if (as == 1) {
             FloatVector yv = FloatVector.broadcast(S, y[bo]);
-            for (int i = from; i < to; i += L) vbinary(op, FloatVector.fromArray(S, x, ao + i), yv).intoArray(r, oo + i);
+            for (int i = from; i < mid; i += L) vbinary(op, FloatVector.fromArray(S, x, ao + i), yv).intoArray(r, oo + i);
         } else {
             FloatVector xv = FloatVector.broadcast(S, x[ao]);
-            for (int i = from; i < to; i += L) vbinary(op, xv, FloatVector.fromArray(S, y, bo + i)).intoArray(r, oo + i);
+            for (int i = from; i < mid; i += L) vbinary(op, xv, FloatVector.fromArray(S, y, bo + i)).intoArray(r, oo + i);
         }
-    }
-
-    /** {@link #binaryVectors}' scalar twin (see {@link Tiering}), for any from and to: the same float operations, so the same bits. */
-    static void binaryTwin(BinaryOp op, float[] x, int ao, int as, float[] y, int bo, int bs, float[] r, int oo, int from, int to) {
+        long split = Tiering.split(mid, to);
         switch (op) {
-            case ADD -> { for (int i = from; i < to; i++) r[oo + i] = x[ao + i * as] + y[bo + i * bs]; }
-            case SUB -> { for (int i = from; i < to; i++) r[oo + i] = x[ao + i * as] - y[bo + i * bs]; }
-            case MUL -> { for (int i = from; i < to; i++) r[oo + i] = x[ao + i * as] * y[bo + i * bs]; }
-            case DIV -> { for (int i = from; i < to; i++) r[oo + i] = x[ao + i * as] / y[bo + i * bs]; }
-            case MAX -> { for (int i = from; i < to; i++) r[oo + i] = Math.max(x[ao + i * as], y[bo + i * bs]); }
-            case MIN -> { for (int i = from; i < to; i++) r[oo + i] = Math.min(x[ao + i * as], y[bo + i * bs]); }
+            case ADD -> { for (int i = mid; i < to; i++) r[oo + i] = x[ao + i * as] + y[bo + i * bs]; }
+            case SUB -> { for (int i = mid; i < to; i++) r[oo + i] = x[ao + i * as] - y[bo + i * bs]; }
+            case MUL -> { for (int i = mid; i < to; i++) r[oo + i] = x[ao + i * as] * y[bo + i * bs]; }
+            case DIV -> { for (int i = mid; i < to; i++) r[oo + i] = x[ao + i * as] / y[bo + i * bs]; }
+            case MAX -> { for (int i = mid; i < to; i++) r[oo + i] = Math.max(x[ao + i * as], y[bo + i * bs]); }
+            case MIN -> { for (int i = mid; i < to; i++) r[oo + i] = Math.min(x[ao + i * as], y[bo + i * bs]); }
             case MASK_POSITIVE -> {
-                for (int i = from; i < to; i++) {
+                for (int i = mid; i < to; i++) {
                     float v = y[bo + i * bs];
                     r[oo + i] = v <= 0f || v != v ? 0f : x[ao + i * as];
                 }
             }
             default -> throw new AssertionError(op + " is not a float vector op");
         }
+        return split;
     }
 
     static boolean vectorized(BinaryOp op) {

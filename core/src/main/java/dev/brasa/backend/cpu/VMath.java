@@ -88,6 +88,11 @@ final class VMath {
      * helper, which leaves its vectors boxed and the loop some twenty times slower.
      */
     static void expRow(float[] a, int ao, float[] r, int ro, int n, float mul, float add, boolean abs) {
+        exp(a, ao, r, ro, n, n, mul, add, abs);
+    }
+
+    /** {@link #expRow} on the first n elements, its twin ({@link #exp1}) on the rest up to to (see {@link Tiering.Mixed}). */
+    static long exp(float[] a, int ao, float[] r, int ro, int n, int to, float mul, float add, boolean abs) {
         FloatVector vm = FloatVector.broadcast(S, mul), va = FloatVector.broadcast(S, add);
         for (int i = 0; i < n; i += S.length()) {
             FloatVector in = FloatVector.fromArray(S, a, ao + i);
@@ -108,16 +113,30 @@ final class VMath {
             y.mul(pow2a).mul(pow2b).blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, 88.72283f))
                     .blend(0f, x.compare(VectorOperators.LT, -87.33654f)).intoArray(r, ro + i);
         }
+        long split = Tiering.split(n, to);
+        for (int i = n; i < to; i++) r[ro + i] = exp1(a[ao + i], mul, add, abs);
+        return split;
     }
 
     /** r = 1 / (1 + e^-a) over n elements (a multiple of the vector length). */
     static void sigmoidRow(float[] a, int ao, float[] r, int ro, int n) {
-        expRow(a, ao, r, ro, n, -1f, 0f, false);
-        for (int i = 0; i < n; i += S.length()) K1.div(FloatVector.fromArray(S, r, ro + i).add(1f)).intoArray(r, ro + i);
+        sigmoid(a, ao, r, ro, n, n);
     }
 
-    /** tanh: a polynomial below |x| = 0.625, 1 - 2 / (e^2|x| + 1) above, sign restored; r may be a (in place). */
-    static void tanhRow(float[] a, int ao, float[] r, int ro, int n) {
+    /** {@link #sigmoidRow} on the first n elements, its twin on the rest up to to (see {@link Tiering.Mixed}). */
+    static long sigmoid(float[] a, int ao, float[] r, int ro, int n, int to) {
+        expRow(a, ao, r, ro, n, -1f, 0f, false);
+        for (int i = 0; i < n; i += S.length()) K1.div(FloatVector.fromArray(S, r, ro + i).add(1f)).intoArray(r, ro + i);
+        long split = Tiering.split(n, to);
+        for (int i = n; i < to; i++) r[ro + i] = C1 / (exp1(a[ao + i], -1f, 0f, false) + 1f);
+        return split;
+    }
+
+    /**
+     * tanh: a polynomial below |x| = 0.625, 1 - 2 / (e^2|x| + 1) above, sign restored, on the first n elements (a
+     * multiple of the vector length); its twin on the rest up to to (see {@link Tiering.Mixed}); r may be a (in place).
+     */
+    static long tanh(float[] a, int ao, float[] r, int ro, int n, int to) {
         float[] e = new float[Math.min(n, TANH_CHUNK)];
         for (int c = 0; c < n; c += TANH_CHUNK) {
             int len = Math.min(TANH_CHUNK, n - c);
@@ -134,12 +153,25 @@ final class VMath {
                         .intoArray(r, ro + c + i);
             }
         }
+        long split = Tiering.split(n, to);
+        for (int i = n; i < to; i++) {
+            float x = a[ao + i], ex = exp1(x, 2f, 0f, true), z = x * x;
+            float p = Math.fma(Math.fma(Math.fma(Math.fma(C17, z, C18), z, C19), z, C20), z, C21);
+            float small = Math.fma(p * z, x, x);
+            float big = C1 - C22 / (ex + 1f);
+            if (x < 0f) big = -big;
+            r[ro + i] = x != x ? x : Math.abs(x) < 0.625f ? small : big;
+        }
+        return split;
     }
 
     private static final int TANH_CHUNK = 512;
 
-    /** Natural log over n elements: exponent split, mantissa in [sqrt(1/2), sqrt(2)), degree-8 polynomial; log(0) = -inf, log(<0) = NaN. */
-    static void logRow(float[] a, int ao, float[] r, int ro, int n) {
+    /**
+     * Natural log over n elements (a multiple of the vector length): exponent split, mantissa in [sqrt(1/2), sqrt(2)),
+     * degree-8 polynomial; log(0) = -inf, log(<0) = NaN. Its twin on the rest up to to (see {@link Tiering.Mixed}).
+     */
+    static long log(float[] a, int ao, float[] r, int ro, int n, int to) {
         for (int i = 0; i < n; i += S.length()) {
             FloatVector x = FloatVector.fromArray(S, a, ao + i);
             VectorMask<Float> zero = x.compare(VectorOperators.EQ, 0f);
@@ -165,11 +197,13 @@ final class VMath {
             FloatVector res = e.fma(K28, m.add(y));
             res.blend(Float.NEGATIVE_INFINITY, zero).blend(Float.POSITIVE_INFINITY, inf).blend(Float.NaN, invalid).intoArray(r, ro + i);
         }
+        long split = Tiering.split(n, to);
+        for (int i = n; i < to; i++) r[ro + i] = log1(a[ao + i]);
+        return split;
     }
 
-    // The scalar twins: the same arithmetic as the vector kernels above, one element at a time, so
-    // they give the same bits (every step is a correctly rounded +, -, *, /, fma or a bit operation).
-    // SimdElementwise runs them while the vector kernels are not yet compiled (see Tiering).
+    // The scalar twins' elements: the same arithmetic as the vector kernels above, one element at a
+    // time, so the same bits (every step is a correctly rounded +, -, *, /, fma or a bit operation).
 
     /** One element of {@link #expRow}. */
     static float exp1(float in, float mul, float add, boolean abs) {
@@ -186,52 +220,27 @@ final class VMath {
         return x > 88.72283f ? Float.POSITIVE_INFINITY : x < -87.33654f ? 0f : e;
     }
 
-    /** {@link #expRow}'s twin, for any n. */
-    static void expTwin(float[] a, int ao, float[] r, int ro, int n, float mul, float add, boolean abs) {
-        for (int i = 0; i < n; i++) r[ro + i] = exp1(a[ao + i], mul, add, abs);
-    }
-
-    /** {@link #sigmoidRow}'s twin, for any n. */
-    static void sigmoidTwin(float[] a, int ao, float[] r, int ro, int n) {
-        for (int i = 0; i < n; i++) r[ro + i] = C1 / (exp1(a[ao + i], -1f, 0f, false) + 1f);
-    }
-
-    /** {@link #tanhRow}'s twin, for any n; r may be a. */
-    static void tanhTwin(float[] a, int ao, float[] r, int ro, int n) {
-        for (int i = 0; i < n; i++) {
-            float x = a[ao + i], e = exp1(x, 2f, 0f, true), z = x * x;
-            float p = Math.fma(Math.fma(Math.fma(Math.fma(C17, z, C18), z, C19), z, C20), z, C21);
-            float small = Math.fma(p * z, x, x);
-            float big = C1 - C22 / (e + 1f);
-            if (x < 0f) big = -big;
-            r[ro + i] = x != x ? x : Math.abs(x) < 0.625f ? small : big;
-        }
-    }
-
-    /** {@link #logRow}'s twin, for any n. */
-    static void logTwin(float[] a, int ao, float[] r, int ro, int n) {
-        for (int i = 0; i < n; i++) {
-            float x = a[ao + i];
-            boolean sub = x < Float.MIN_NORMAL;
-            float xc = Math.max(sub ? x * 8388608f : x, Float.MIN_NORMAL);
-            int bits = Float.floatToRawIntBits(xc);
-            float e = (float) ((bits >>> 23) - 0x7f) + 1f;
-            e = e - (sub ? 23f : 0f);
-            float m = Float.intBitsToFloat(bits & ~0x7f800000 | 0x3f000000);
-            boolean small = m < 0.707106781186547524f;
-            float tmp = small ? m : 0f;
-            m = m - 1f;
-            e = e - (small ? C1 : 0f);
-            m = m + tmp;
-            float z = m * m;
-            float y = Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(C8, m, C9), m, C10), m, C11), m, C12), m, C13),
-                    m, C14), m, C15), m, C16);
-            y = y * m * z;
-            y = Math.fma(e, C26, y);
-            y = Math.fma(z, C27, y);
-            float res = Math.fma(e, C28, m + y);
-            r[ro + i] = x != x || x < 0f ? Float.NaN : x == Float.POSITIVE_INFINITY ? x : x == 0f ? Float.NEGATIVE_INFINITY : res;
-        }
+    /** One element of {@link #log}. */
+    static float log1(float x) {
+        boolean sub = x < Float.MIN_NORMAL;
+        float xc = Math.max(sub ? x * 8388608f : x, Float.MIN_NORMAL);
+        int bits = Float.floatToRawIntBits(xc);
+        float e = (float) ((bits >>> 23) - 0x7f) + 1f;
+        e = e - (sub ? 23f : 0f);
+        float m = Float.intBitsToFloat(bits & ~0x7f800000 | 0x3f000000);
+        boolean small = m < 0.707106781186547524f;
+        float tmp = small ? m : 0f;
+        m = m - 1f;
+        e = e - (small ? C1 : 0f);
+        m = m + tmp;
+        float z = m * m;
+        float y = Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(C8, m, C9), m, C10), m, C11), m, C12), m, C13),
+                m, C14), m, C15), m, C16);
+        y = y * m * z;
+        y = Math.fma(e, C26, y);
+        y = Math.fma(z, C27, y);
+        float res = Math.fma(e, C28, m + y);
+        return x != x || x < 0f ? Float.NaN : x == Float.POSITIVE_INFINITY ? x : x == 0f ? Float.NEGATIVE_INFINITY : res;
     }
 
     /** The sum of the lanes, always added in lane order. */
