@@ -16,30 +16,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ScopeType;
-import picocli.CommandLine.Spec;
 
 /**
- * The {@code brasa} command: {@code brasa demo} and {@code brasa train <program>}. Every option is
- * checked before any work starts; a mistake (a bad option, a missing or unreadable file, a corrupt
- * data file) is one line on standard error and exit code 2, with the stack trace only under
- * {@code --debug}.
+ * The {@code brasa} command: {@code brasa demo}, {@code brasa train <program>} and {@code brasa
+ * ffnn-table} (read by {@link Cli}). Every option is checked before any work starts; a mistake (a bad
+ * option, a missing or unreadable file, a corrupt data file) is one line on standard error and exit
+ * code 2, with the stack trace only under {@code --debug}.
  */
-@Command(name = "brasa", mixinStandardHelpOptions = true, version = "brasa 0.1.0",
-        description = "Deep learning for the JVM in PyTorch's vocabulary: the teaching programs.",
-        subcommands = {Main.Demo.class, Main.Train.class, Main.FfnnTable.class})
-public final class Main implements Callable<Integer> {
+public final class Main {
+    private Main() {}
+
     /** Set by --debug: errors print their stack trace and CUDA its full search. */
     static volatile boolean debug;
-
-    @Option(names = "--debug", scope = ScopeType.INHERIT, description = "on an error, print the stack trace (and CUDA's full library search)")
-    void debug(boolean on) { debug = on; }
 
     /** Entry point. */
     public static void main(String[] args) {
@@ -47,24 +35,8 @@ public final class Main implements Callable<Integer> {
     }
 
     /** The command line with Brasa's error handling: a mistake is one line on stderr and exit code 2. */
-    static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Main());
-        cl.setParameterExceptionHandler((ex, args) -> {
-            String where = ex.getCommandLine().getCommandSpec().qualifiedName();
-            ex.getCommandLine().getErr().println(where + ": " + ex.getMessage() + " (see " + where + " --help)");
-            if (debug) ex.printStackTrace(ex.getCommandLine().getErr());
-            return 2;
-        });
-        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            String where = cmd.getCommandSpec().qualifiedName();
-            boolean user = ex instanceof Run.UsageError || ex instanceof IOException || ex instanceof UncheckedIOException
-                    || ex instanceof IllegalArgumentException;
-            cmd.getErr().println(where + ": " + (user ? "" : "internal error: ") + message(ex)
-                    + (user || debug ? "" : " (run with --debug for the stack trace)"));
-            if (debug) ex.printStackTrace(cmd.getErr());
-            return user ? 2 : 1;
-        });
-        return cl;
+    static Cli commandLine() {
+        return new Cli(List.of(new Demo(), new Train(), new FfnnTable()));
     }
 
     /** An exception as one line: files named as the user wrote them, no class names for the usual I/O failures. */
@@ -77,11 +49,6 @@ public final class Main implements Callable<Integer> {
             default -> t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
         };
         return m.replace("\n\t", " ").replace('\n', ' ');
-    }
-
-    @Override public Integer call() {
-        CommandLine.usage(this, System.out);
-        return 0;
     }
 
     /** Checks that a folder given with an option exists. */
@@ -100,16 +67,35 @@ public final class Main implements Callable<Integer> {
         if (!Files.isWritable(dir)) throw new Run.UsageError(option + " " + file + ": folder " + dir + " is not writable");
     }
 
+    /** A command without positional arguments. */
+    private abstract static class NoPositionals implements Cli.Command {
+        @Override public String positionals() { return ""; }
+
+        @Override public void positional(List<String> args) {
+            if (!args.isEmpty()) throw new Cli.Mistake("Unmatched argument: '" + args.get(0) + "'");
+        }
+    }
+
     /** {@code brasa demo}: the five lessons, each briefly, in a few minutes. */
-    @Command(name = "demo", mixinStandardHelpOptions = true, description = "Run the five lessons briefly: a tensor tour, then lessons "
-            + "000 (FFNN by hand and with autograd), 001 (MLPs, custom and residual modules, layer surgery), 002 (a layer's arithmetic), "
-            + "003 (the CIFAR-10 MLP, on Fashion-MNIST here), one epoch of a convolutional network, and 004 (XOR), with the lessons' "
-            + "settings and fewer epochs.")
-    static final class Demo implements Callable<Integer> {
-        @Option(names = "--data", description = "Fashion-MNIST folder (default: Debian's, else the bundled sample)")
+    static final class Demo extends NoPositionals {
         Path data;
 
-        @Override public Integer call() throws IOException {
+        @Override public String name() { return "demo"; }
+
+        @Override public String[] description() {
+            return new String[] {"Run the five lessons briefly: a tensor tour, then lessons "
+                + "000 (FFNN by hand and with autograd), 001 (MLPs, custom and residual modules, layer surgery), 002 (a layer's arithmetic), "
+                + "003 (the CIFAR-10 MLP, on Fashion-MNIST here), one epoch of a convolutional network, and 004 (XOR), with the lessons' "
+                + "settings and fewer epochs."};
+        }
+
+        @Override public List<Cli.Option> options() {
+            return List.of(new Cli.Option("--data", "<folder>", "Fashion-MNIST folder (default: Debian's, else the bundled sample)"));
+        }
+
+        @Override public void set(String name, String value) { data = Cli.toPath(name, value); }
+
+        @Override public int call() throws IOException {
             folder("--data", data);
             PrintStream out = System.out;
             out.println("== Brasa on the " + Brasa.backendName() + " backend ==");
@@ -179,14 +165,23 @@ public final class Main implements Callable<Integer> {
     }
 
     /** {@code brasa ffnn-table}: lesson 000's table of seconds per epoch, CPU and GPU, for three network sizes. */
-    @Command(name = "ffnn-table", mixinStandardHelpOptions = true,
-            description = "Lesson 000's time table: the hand-written FFNN (5000 x 300 random data, batch 128) at d1/d2 = 500/800, "
-                    + "1000/2000 and 2000/2000, seconds per epoch on the CPU and, where there is one, the GPU.")
-    static final class FfnnTable implements Callable<Integer> {
-        @Option(names = "--epochs", description = "epochs per run, at least 1 (default 20, as the lesson)")
+    static final class FfnnTable extends NoPositionals {
         int epochs = 20;
 
-        @Override public Integer call() {
+        @Override public String name() { return "ffnn-table"; }
+
+        @Override public String[] description() {
+            return new String[] {"Lesson 000's time table: the hand-written FFNN (5000 x 300 random data, batch 128) at d1/d2 = 500/800, "
+                + "1000/2000 and 2000/2000, seconds per epoch on the CPU and, where there is one, the GPU."};
+        }
+
+        @Override public List<Cli.Option> options() {
+            return List.of(new Cli.Option("--epochs", "<n>", "epochs per run, at least 1 (default 20, as the lesson)"));
+        }
+
+        @Override public void set(String name, String value) { epochs = Cli.toInt(name, value); }
+
+        @Override public int call() {
             if (epochs < 1) throw new Run.UsageError("--epochs must be at least 1, got " + epochs);
             PrintStream out = System.out;
             int[][] sizes = {{500, 800}, {1000, 2000}, {2000, 2000}};
@@ -224,11 +219,7 @@ public final class Main implements Callable<Integer> {
     }
 
     /** {@code brasa train <program>}. */
-    @Command(name = "train", mixinStandardHelpOptions = true, description = {"Train one lesson's program: ffnn (lesson 000), mlp (001), cifar-mlp (003) or xor (004); "
-                + "or a convolutional network: cnn (Fashion-MNIST, or MNIST with --data) or cifar-cnn (CIFAR-10 with --data).",
-                "Each defaults to its lesson's model, sizes, seed, optimizer and hyperparameters; the run's first lines list its settings "
-                        + "and every departure from the lesson."})
-    static final class Train implements Callable<Integer> {
+    static final class Train implements Cli.Command {
         /** The options each program takes (besides --help and --debug). */
         static final Map<String, Set<String>> TAKES = Map.of(
                 "xor", Set.of("--epochs", "--batch-size", "--lr", "--seed", "--save", "--load", "--plot", "--device", "--times"),
@@ -239,85 +230,114 @@ public final class Main implements Callable<Integer> {
                         "--variant", "--momentum", "--weight-decay", "--l1", "--times"),
                 "cnn", Set.of("--data", "--epochs", "--batch-size", "--lr", "--seed", "--save", "--load", "--plot", "--device", "--times"),
                 "cifar-cnn", Set.of("--data", "--epochs", "--batch-size", "--lr", "--seed", "--save", "--load", "--plot", "--device", "--times"));
-        static final List<String> ORDER = List.of("--data", "--epochs", "--batch-size", "--lr", "--optimizer", "--momentum", "--weight-decay",
-                "--l1", "--variant", "--normalize", "--workers", "--full-batch", "--d1", "--d2", "--init-v", "--seed", "--save", "--load",
-                "--plot", "--device", "--times");
 
-        @Spec CommandSpec spec;
+        /** Every option, in the order of the help and of the messages that list options. */
+        private static final List<Cli.Option> OPTIONS = List.of(
+            new Cli.Option("--data", "<folder>", "mlp, cifar-mlp, cnn, cifar-cnn: data folder (Fashion-MNIST or MNIST IDX files; for cifar-mlp and "
+                    + "cifar-cnn, CIFAR-10's binary or python batches)"),
+            new Cli.Option("--epochs", "<n>", "epochs, at least 1 (default, as the lessons: xor 100, ffnn 20, cifar-mlp 2; mlp 1500 full-batch steps, or 5 epochs of minibatches)"),
+            new Cli.Option("--batch-size", "<n>", "batch size, at least 1 (default, as the lessons: xor 128, ffnn 64, cifar-mlp 128; mlp trains full-batch unless given one)"),
+            new Cli.Option("--lr", "<x>", "learning rate, at least 0 (default, as the lessons: xor 0.1, ffnn 0.06, mlp 0.8, cifar-mlp 0.001; adam 0.001)"),
+            new Cli.Option("--optimizer", "<sgd|adam>", "mlp, cifar-mlp: sgd (the lessons') or adam (lesson 003's exercise; lr 0.001)"),
+            new Cli.Option("--momentum", "<x>", "mlp, cifar-mlp with sgd: momentum, at least 0 (default: mlp 0, cifar-mlp 0.9, as the lessons)"),
+            new Cli.Option("--weight-decay", "<x>", "cifar-mlp: L2 weight decay of the optimizer, at least 0 (default 0; lesson 003's exercise: 0.001)"),
+            new Cli.Option("--l1", "<x>", "cifar-mlp: lambda of the L1 penalty sum ||p||_1 added to the loss, at least 0 (default 0; the exercise: 0.001)"),
+            new Cli.Option("--variant", "<name>", "cifar-mlp: lesson 003's model: plain (512-256-10, the default), sigmoid, dropout or batchnorm"),
+            new Cli.Option("--normalize", null, "mlp: standardise pixels with Fashion-MNIST's mean and std (default false: "
+                    + "lesson 001 trains on [0, 1] pixels)", true),
+            new Cli.Option("--workers", "<n>", "mlp: DataLoader worker threads (default 0)"),
+            new Cli.Option("--full-batch", null, "mlp: full-batch gradient descent, every training row per step, --epochs steps "
+                    + "(the default, as lesson 001; --batch-size switches to shuffled minibatches)"),
+            new Cli.Option("--d1", "<n>", "ffnn: first hidden layer's width (default 300, as lesson 000; its exercise tries 500, 1000, 2000)"),
+            new Cli.Option("--d2", "<n>", "ffnn: second hidden layer's width (default 400, as lesson 000)"),
+            new Cli.Option("--init-v", "<x>", "ffnn: scale of the randn initial weights, lesson 000's init_v (default 1; its exercise tries 2 and 0.001)"),
+            new Cli.Option("--seed", "<n>", "the seed of the data, the weights and the shuffling (default: the lesson's, "
+                    + "xor 42, ffnn 1234; mlp and cifar-mlp 0, their lessons set none)"),
+            new Cli.Option("--save", "<file>", "save the trained state dict here: PyTorch's format for .pt, .pth, .tar, .bin, else safetensors"),
+            new Cli.Option("--load", "<file>", "start from the weights in this file: a PyTorch torch.save file (.pt, .pth, .tar, "
+                    + ".bin; read without running its pickle) or safetensors, as --save writes it (ffnn: keys W1, b1, W2, b2, U, c, lesson 000's names)"),
+            new Cli.Option("--plot", "<png>", "write loss and accuracy curves to this PNG"),
+            new Cli.Option("--device", "<device>", "cpu (default) or cuda[:N]: where the model and its batches live"),
+            new Cli.Option("--times", "<file>", "write each epoch's seconds to this file, one line each (mlp's full batch: each step's), "
+                    + "for scripts/bench-jobs"));
+        /** The options' names, in that order. */
+        static final List<String> ORDER = OPTIONS.stream().map(Cli.Option::name).toList();
 
-        @Parameters(index = "0", description = "xor | ffnn | mlp | cifar-mlp | cnn | cifar-cnn")
         String program;
-
-        @Option(names = "--data", description = "mlp, cifar-mlp, cnn, cifar-cnn: data folder (Fashion-MNIST or MNIST IDX files; for cifar-mlp and "
-                + "cifar-cnn, CIFAR-10's binary or python batches)")
         Path data;
-
-        @Option(names = "--epochs", description = "epochs, at least 1 (default, as the lessons: xor 100, ffnn 20, cifar-mlp 2; mlp 1500 full-batch steps, or 5 epochs of minibatches)")
         Integer epochs;
-
-        @Option(names = "--batch-size", description = "batch size, at least 1 (default, as the lessons: xor 128, ffnn 64, cifar-mlp 128; mlp trains full-batch unless given one)")
         Integer batch;
-
-        @Option(names = "--lr", description = "learning rate, at least 0 (default, as the lessons: xor 0.1, ffnn 0.06, mlp 0.8, cifar-mlp 0.001; adam 0.001)")
         Double lr;
-
-        @Option(names = "--save", description = "save the trained state dict here: PyTorch's format for .pt, .pth, .tar, .bin, else safetensors")
         Path save;
-
-        @Option(names = "--load", description = "start from the weights in this file: a PyTorch torch.save file (.pt, .pth, .tar, "
-                + ".bin; read without running its pickle) or safetensors, as --save writes it (ffnn: keys W1, b1, W2, b2, U, c, lesson 000's names)")
         Path load;
-
-        @Option(names = "--plot", description = "write loss and accuracy curves to this PNG")
         Path plot;
-
-        @Option(names = "--times", description = "write each epoch's seconds to this file, one line each (mlp's full batch: each step's), "
-                + "for scripts/bench-jobs")
         Path times;
-
-        @Option(names = "--workers", description = "mlp: DataLoader worker threads (default 0)")
         int workers;
-
-        @Option(names = "--optimizer", description = "mlp, cifar-mlp: sgd (the lessons') or adam (lesson 003's exercise; lr 0.001)")
         String optimizer = "sgd";
-
-        @Option(names = "--momentum", description = "mlp, cifar-mlp with sgd: momentum, at least 0 (default: mlp 0, cifar-mlp 0.9, as the lessons)")
         Double momentum;
-
-        @Option(names = "--weight-decay", description = "cifar-mlp: L2 weight decay of the optimizer, at least 0 (default 0; lesson 003's exercise: 0.001)")
         Double weightDecay;
-
-        @Option(names = "--l1", description = "cifar-mlp: lambda of the L1 penalty sum ||p||_1 added to the loss, at least 0 (default 0; the exercise: 0.001)")
         Double l1;
-
-        @Option(names = "--variant", description = "cifar-mlp: lesson 003's model: plain (512-256-10, the default), sigmoid, dropout or batchnorm")
         String variant = "plain";
-
-        @Option(names = "--full-batch", description = "mlp: full-batch gradient descent, every training row per step, --epochs steps "
-                + "(the default, as lesson 001; --batch-size switches to shuffled minibatches)")
         boolean fullBatch;
-
-        @Option(names = "--normalize", negatable = true, description = "mlp: standardise pixels with Fashion-MNIST's mean and std (default false: "
-                + "lesson 001 trains on [0, 1] pixels)")
         boolean normalize;
-
-        @Option(names = "--device", description = "cpu (default) or cuda[:N]: where the model and its batches live")
         String device = "cpu";
-
-        @Option(names = "--d1", description = "ffnn: first hidden layer's width (default 300, as lesson 000; its exercise tries 500, 1000, 2000)")
         Integer d1;
-
-        @Option(names = "--d2", description = "ffnn: second hidden layer's width (default 400, as lesson 000)")
         Integer d2;
-
-        @Option(names = "--init-v", description = "ffnn: scale of the randn initial weights, lesson 000's init_v (default 1; its exercise tries 2 and 0.001)")
         Double initV;
-
-        @Option(names = "--seed", description = "the seed of the data, the weights and the shuffling (default: the lesson's, "
-                + "xor 42, ffnn 1234; mlp and cifar-mlp 0, their lessons set none)")
         Long seed;
 
-        @Override public Integer call() throws IOException {
+        /** The options given, by name. */
+        final Set<String> given = new java.util.HashSet<>();
+
+        @Override public String name() { return "train"; }
+
+        @Override public String positionals() { return "<program>"; }
+
+        @Override public String[] description() {
+            return new String[] {"Train one lesson's program: ffnn (lesson 000), mlp (001), cifar-mlp (003) or xor (004); "
+                + "or a convolutional network: cnn (Fashion-MNIST, or MNIST with --data) or cifar-cnn (CIFAR-10 with --data).",
+                "Each defaults to its lesson's model, sizes, seed, optimizer and hyperparameters; the run's first lines list its settings "
+                        + "and every departure from the lesson.",
+                "<program>: xor | ffnn | mlp | cifar-mlp | cnn | cifar-cnn"};
+        }
+
+        @Override public List<Cli.Option> options() { return OPTIONS; }
+
+        @Override public void set(String name, String value) {
+            given.add(name);
+            switch (name) {
+                case "--data" -> data = Cli.toPath(name, value);
+                case "--epochs" -> epochs = Cli.toInt(name, value);
+                case "--batch-size" -> batch = Cli.toInt(name, value);
+                case "--lr" -> lr = Cli.toDouble(name, value);
+                case "--save" -> save = Cli.toPath(name, value);
+                case "--load" -> load = Cli.toPath(name, value);
+                case "--plot" -> plot = Cli.toPath(name, value);
+                case "--times" -> times = Cli.toPath(name, value);
+                case "--workers" -> workers = Cli.toInt(name, value);
+                case "--optimizer" -> optimizer = value;
+                case "--momentum" -> momentum = Cli.toDouble(name, value);
+                case "--weight-decay" -> weightDecay = Cli.toDouble(name, value);
+                case "--l1" -> l1 = Cli.toDouble(name, value);
+                case "--variant" -> variant = value;
+                case "--full-batch" -> fullBatch = value == null;
+                case "--normalize" -> normalize = value == null;
+                case "--device" -> device = value;
+                case "--d1" -> d1 = Cli.toInt(name, value);
+                case "--d2" -> d2 = Cli.toInt(name, value);
+                case "--init-v" -> initV = Cli.toDouble(name, value);
+                case "--seed" -> seed = Cli.toLong(name, value);
+                default -> throw new IllegalStateException(name);
+            }
+        }
+
+        @Override public void positional(List<String> args) {
+            if (args.isEmpty()) throw new Cli.Mistake("Missing required parameter: '<program>'");
+            if (args.size() > 1) throw new Cli.Mistake("Unmatched argument: '" + args.get(1) + "'");
+            program = args.get(0);
+        }
+
+        @Override public int call() throws IOException {
             check();
             Run.initial = null;
             try {
@@ -346,10 +366,7 @@ public final class Main implements Callable<Integer> {
             Set<String> takes = TAKES.get(program);
             if (takes == null) throw new Run.UsageError("unknown program '" + program + "': expected xor, ffnn, mlp, cifar-mlp, cnn or cifar-cnn");
             List<String> refused = new ArrayList<>();
-            for (var o : spec.commandLine().getParseResult().matchedOptions()) {
-                String name = o.longestName();
-                if (ORDER.contains(name) && !takes.contains(name)) refused.add(name);
-            }
+            for (String name : given) if (!takes.contains(name)) refused.add(name);
             refused.sort(java.util.Comparator.comparingInt(ORDER::indexOf));
             if (!refused.isEmpty()) {
                 throw new Run.UsageError(program + " does not take " + String.join(", ", refused) + "; it takes "

@@ -131,6 +131,82 @@ class CliTest {
         for (String l : lines) assertTrue(Double.parseDouble(l) > 0, l);
     }
 
+    /** A command that records what the parser gives it. */
+    static final class Recorder implements Cli.Command {
+        final List<String> got = new ArrayList<>();
+
+        @Override public String name() { return "rec"; }
+
+        @Override public String positionals() { return "<things>"; }
+
+        @Override public String[] description() { return new String[] {"Records its arguments."}; }
+
+        @Override public List<Cli.Option> options() {
+            return List.of(new Cli.Option("--n", "<n>", "a number"), new Cli.Option("--x", "<x>", "a double"),
+                    new Cli.Option("--flag", null, "a flag"), new Cli.Option("--norm", null, "negatable", true));
+        }
+
+        @Override public void set(String name, String value) {
+            if (name.equals("--n")) Cli.toInt(name, value);
+            if (name.equals("--x")) Cli.toDouble(name, value);
+            got.add(name + "=" + value);
+        }
+
+        @Override public void positional(List<String> args) { got.add("positional " + args); }
+
+        @Override public int call() { return 7; }
+    }
+
+    /** Runs a Recorder through the parser: [exit code, what it recorded, stderr, stdout]. */
+    static Object[] record(String... args) {
+        Recorder r = new Recorder();
+        Cli cli = new Cli(List.of(r));
+        StringWriter err = new StringWriter(), out = new StringWriter();
+        cli.setErr(new PrintWriter(err, true));
+        cli.setOut(new PrintWriter(out, true));
+        int rc = cli.execute(args);
+        return new Object[] {rc, r.got, err.toString().trim(), out.toString()};
+    }
+
+    @Test
+    void theParserReadsEveryForm() {
+        Object[] r = record("rec", "a", "--n", "3", "--x=-0.5", "--flag", "--no-norm", "b", "--", "--n");
+        assertEquals(7, r[0]);
+        assertEquals(List.of("--n=3", "--x=-0.5", "--flag=null", "--norm=false", "positional [a, b, --n]"), r[1]);
+        r = record("rec", "--x", "-2", "--norm");
+        assertEquals(List.of("--x=-2", "--norm=null", "positional []"), r[1], "a negative number is a value");
+        assertEquals(List.of("positional []"), record("--debug", "rec")[1]);
+        Main.debug = false;
+        String[][] mistakes = {
+            {"rec", "--n", "3", "--n", "4"}, {"brasa rec: option '--n' should be given only once (see brasa rec --help)"},
+            {"rec", "--flag=yes"}, {"option '--flag' takes no value, got 'yes'"},
+            {"rec", "--n"}, {"Missing required parameter for option '--n' (<n>)"},
+            {"rec", "--n", "--flag"}, {"Missing required parameter for option '--n' (<n>)"},
+            {"rec", "--n", "x"}, {"Invalid value for option '--n': 'x' is not an int"},
+            {"rec", "--x=1e"}, {"Invalid value for option '--x': '1e' is not a double"},
+            {"rec", "--y"}, {"brasa rec: Unknown option: '--y'"},
+            {"rec", "--no-flag"}, {"Unknown option: '--no-flag'"},
+            {"other"}, {"brasa: unknown command 'other': expected rec (see brasa --help)"},
+            {"--frob"}, {"brasa: Unknown option: '--frob'"},
+        };
+        for (int i = 0; i < mistakes.length; i += 2) {
+            r = record(mistakes[i]);
+            String what = String.join(" ", mistakes[i]) + " -> " + r[2];
+            assertEquals(2, r[0], what);
+            assertFalse(((String) r[2]).contains("\n"), "one line: " + what);
+            assertTrue(((String) r[2]).contains(mistakes[i + 1][0]), what);
+        }
+        r = record();
+        assertEquals(0, r[0]);
+        assertTrue(((String) r[3]).startsWith("Usage: brasa"), "no command: the usage");
+        assertTrue(((String) r[3]).contains("rec ") && ((String) r[3]).contains("Records its arguments."), "the commands listed");
+        r = record("rec", "--n", "bad", "--help");
+        assertEquals(0, r[0], "--help wins over mistakes");
+        assertTrue(((String) r[3]).contains("--[no-]norm") && ((String) r[3]).contains("--n <n>"), (String) r[3]);
+        assertEquals(Cli.VERSION, ((String) record("rec", "-V")[3]).trim());
+        assertEquals(Cli.VERSION, ((String) record("--version")[3]).trim());
+    }
+
     @Test
     void theHelpListsEveryOption() {
         StringWriter out = new StringWriter();
