@@ -194,26 +194,22 @@ final class Cli {
     // the values' types, with picocli's messages for a value that is not one
 
     static int toInt(String option, String v) {
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new Mistake("Invalid value for option '" + option + "': '" + v + "' is not an int");
-        }
+        return convert(option, v, "an int", Integer::parseInt);
     }
 
     static long toLong(String option, String v) {
-        try {
-            return Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw new Mistake("Invalid value for option '" + option + "': '" + v + "' is not a long");
-        }
+        return convert(option, v, "a long", Long::parseLong);
     }
 
     static double toDouble(String option, String v) {
+        return convert(option, v, "a double", Double::parseDouble);
+    }
+
+    private static <T> T convert(String option, String v, String type, java.util.function.Function<String, T> parse) {
         try {
-            return Double.parseDouble(v);
+            return parse.apply(v);
         } catch (NumberFormatException e) {
-            throw new Mistake("Invalid value for option '" + option + "': '" + v + "' is not a double");
+            throw new Mistake("Invalid value for option '" + option + "': '" + v + "' is not " + type);
         }
     }
 
