@@ -83,6 +83,7 @@ final class Cli {
 
     /** Parses args, runs the command they name and returns the exit code: 0, 2 for a mistake, 1 for an internal error. */
     int execute(String... args) {
+        Main.debug = false;                 // each run's own --debug, as each process has
         Command cmd = null;
         int i = 0;
         for (; i < args.length && cmd == null; i++) {
