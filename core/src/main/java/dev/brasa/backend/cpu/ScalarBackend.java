@@ -49,7 +49,7 @@ public class ScalarBackend implements Backend {
         if (v.isContiguous()) {
             int o = v.offset();
             return switch (s.kind) {
-                case F32 -> java.util.Arrays.copyOfRange(s.f, o, o + n);
+                case F32 -> java.util.Arrays.copyOfRange(s.f(), o, o + n);
                 case F64 -> java.util.Arrays.copyOfRange(s.d, o, o + n);
                 case I64 -> java.util.Arrays.copyOfRange(s.l, o, o + n);
                 case BOOL -> java.util.Arrays.copyOfRange(s.b, o, o + n);
@@ -58,7 +58,7 @@ public class ScalarBackend implements Backend {
         CpuStorage dst = new CpuStorage(this, s.kind, n);
         copy(v, View.contiguous(dst, v.shape()));
         return switch (s.kind) {
-            case F32 -> dst.f;
+            case F32 -> dst.f();
             case F64 -> dst.d;
             case I64 -> dst.l;
             case BOOL -> dst.b;
@@ -74,12 +74,13 @@ public class ScalarBackend implements Backend {
         CpuStorage o = cpu(out);
         if (out.isContiguous()) {                   // zero_grad, a step counter: no walk to set up
             int from = out.offset(), to = from + out.numel();
-            if (o.kind == Kind.F32) java.util.Arrays.fill(o.f, from, to, (float) value);
+            if (value == 0 && from == 0 && to == o.size()) o.zero();
+            else if (o.kind == Kind.F32) java.util.Arrays.fill(o.f(), from, to, (float) value);
             else for (int i = from; i < to; i++) o.set(i, value);
             return;
         }
         Loops.forEach(out.shape(), new int[][] {out.strides()}, new int[] {out.offset()}, true, (n, off, str) -> {
-            if (o.kind == Kind.F32 && str[0] == 1) java.util.Arrays.fill(o.f, off[0], off[0] + n, (float) value);
+            if (o.kind == Kind.F32 && str[0] == 1) java.util.Arrays.fill(o.f(), off[0], off[0] + n, (float) value);
             else for (int i = 0, p = off[0]; i < n; i++, p += str[0]) o.set(p, value);
         });
     }
@@ -88,7 +89,7 @@ public class ScalarBackend implements Backend {
     public void copy(View src, View dst) {
         CpuStorage s = cpu(src), d = cpu(dst);
         if (s.kind == Kind.F32 && d.kind == Kind.F32) {
-            float[] a = s.f, b = d.f;
+            float[] a = s.f(), b = d.f();
             Loops.forEach(dst.shape(), new int[][] {src.strides(), dst.strides()}, new int[] {src.offset(), dst.offset()},
                     Loops.separable(dst, src), (n, off, str) -> {
                         if (str[0] == 1 && str[1] == 1) System.arraycopy(a, off[0], b, off[1], n);
@@ -120,7 +121,7 @@ public class ScalarBackend implements Backend {
     /** One row of a unary op; overridden by the SIMD backend for float32. */
     void unaryRow(UnaryOp op, CpuStorage x, int xo, int xs, CpuStorage o, int oo, int os, int n, double p, double q) {
         if (x.kind == Kind.F32 && o.kind == Kind.F32) {
-            float[] a = x.f, r = o.f;
+            float[] a = x.f(), r = o.f();
             for (int i = 0; i < n; i++, xo += xs, oo += os) r[oo] = (float) op.apply(a[xo], p, q);
         } else if (x.kind == Kind.I64 && o.kind == Kind.I64) {        // exact beyond 2^53
             long[] a = x.l, r = o.l;
@@ -138,7 +139,7 @@ public class ScalarBackend implements Backend {
         Loops.forEach(out.shape(), new int[][] {grad.strides(), xv.strides(), yv.strides(), out.strides()},
                 new int[] {grad.offset(), xv.offset(), yv.offset(), out.offset()}, Loops.separable(out, grad, x, y), (n, off, str) -> {
                     if (f32) {
-                        float[] gf = gs.f, xf = xs.f, yf = ys.f, of = os.f;
+                        float[] gf = gs.f(), xf = xs.f(), yf = ys.f(), of = os.f();
                         for (int i = 0, g = off[0], a = off[1], b = off[2], o = off[3]; i < n;
                              i++, g += str[0], a += str[1], b += str[2], o += str[3]) {
                             of[o] = (float) (gf[g] * op.derivative(xf[a], yf[b], p, q));
@@ -164,7 +165,7 @@ public class ScalarBackend implements Backend {
     void binaryRow(BinaryOp op, CpuStorage a, int ao, int as, CpuStorage b, int bo, int bs,
                    CpuStorage o, int oo, int os, int n) {
         if (a.kind == Kind.F32 && b.kind == Kind.F32 && o.kind == Kind.F32) {
-            float[] x = a.f, y = b.f, r = o.f;
+            float[] x = a.f(), y = b.f(), r = o.f();
             for (int i = 0; i < n; i++, ao += as, bo += bs, oo += os) r[oo] = (float) op.apply(x[ao], y[bo]);
         } else if (a.kind == Kind.I64 && b.kind == Kind.I64 && (o.kind == Kind.I64 || o.kind == Kind.BOOL)) {
             long[] x = a.l, y = b.l;
@@ -343,7 +344,7 @@ public class ScalarBackend implements Backend {
         CpuStorage as = cpu(a), bs = cpu(b), cs = cpu(c);
         int[] sa = a.strides(), sb = b.strides(), sc = c.strides();
         if (as.kind == Kind.F32 && bs.kind == Kind.F32 && cs.kind == Kind.F32) {
-            float[] x = as.f, y = bs.f, z = cs.f;
+            float[] x = as.f(), y = bs.f(), z = cs.f();
             for (int t = 0; t < batch; t++) {
                 for (int i = 0; i < m; i++) {
                     for (int j = 0; j < n; j++) {
@@ -415,7 +416,7 @@ public class ScalarBackend implements Backend {
     @Override
     public void sgdStep(View param, View grad, View buf, boolean firstStep, double lr, double momentum, double dampening,
                         double weightDecay, boolean nesterov, boolean maximize) {
-        sgd(cpu(param).f, param.offset(), cpu(grad).f, grad.offset(), buf == null ? null : cpu(buf).f, buf == null ? 0 : buf.offset(),
+        sgd(cpu(param).f(), param.offset(), cpu(grad).f(), grad.offset(), buf == null ? null : cpu(buf).f(), buf == null ? 0 : buf.offset(),
                 firstStep, (float) lr, (float) momentum, (float) (1 - dampening), (float) weightDecay, nesterov, maximize, 0, param.numel());
     }
 
@@ -440,8 +441,8 @@ public class ScalarBackend implements Backend {
     @Override
     public void adamStep(View param, View grad, View m, View v, View vmax, long step, double lr, double beta1, double beta2,
                          double eps, double weightDecay, boolean decoupled, boolean maximize) {
-        adam(cpu(param).f, param.offset(), cpu(grad).f, grad.offset(), cpu(m).f, m.offset(), cpu(v).f, v.offset(),
-                vmax == null ? null : cpu(vmax).f, vmax == null ? 0 : vmax.offset(), step, lr, beta1, beta2, eps, weightDecay, decoupled,
+        adam(cpu(param).f(), param.offset(), cpu(grad).f(), grad.offset(), cpu(m).f(), m.offset(), cpu(v).f(), v.offset(),
+                vmax == null ? null : cpu(vmax).f(), vmax == null ? 0 : vmax.offset(), step, lr, beta1, beta2, eps, weightDecay, decoupled,
                 maximize, 0, param.numel());
     }
 

@@ -129,11 +129,11 @@ public final class SimdBackend extends ScalarBackend {
             super.linear(x, w, bias, y, m, n, k, act);
             return;
         }
-        float[] c = ys.f;
+        float[] c = ys.f();
         int co = y.offset();
         Gemm.Rows init = null, finish = null;
         if (bias != null) {
-            float[] bf = cpu(bias).f;
+            float[] bf = cpu(bias).f();
             int bo = bias.offset(), bs = bias.strides()[0];
             init = (i0, i1) -> {
                 for (int i = i0, r = co + i0 * n; i < i1; i++, r += n) {
@@ -143,7 +143,7 @@ public final class SimdBackend extends ScalarBackend {
             };
         }
         if (act != null) finish = (i0, i1) -> unaryRow(act, ys, co + i0 * n, 1, ys, co + i0 * n, 1, (i1 - i0) * n, 0, 0);
-        Gemm.sgemm(m, n, k, 1f, cpu(x).f, x.offset(), x.strides()[1], x.strides()[2], cpu(w).f, w.offset(), w.strides()[1], w.strides()[2],
+        Gemm.sgemm(m, n, k, 1f, cpu(x).f(), x.offset(), x.strides()[1], x.strides()[2], cpu(w).f(), w.offset(), w.strides()[1], w.strides()[2],
                 0f, c, co, n, init, finish);
     }
 
@@ -195,11 +195,16 @@ public final class SimdBackend extends ScalarBackend {
             super.matmul(a, b, c, batch, m, n, k, alpha, beta);
             return;
         }
+        float[] af = cpu(a).f(), bf = cpu(b).f();
+        // a C that is the whole storage, written with beta = 0, is not read: a pending zero_() need not be written first
+        boolean whole = beta == 0 && c.offset() == 0 && c.strides()[1] == n && (batch == 1 || c.strides()[0] == m * n)
+                && (long) batch * m * n == cpu(c).size();
+        float[] cf = whole ? cpu(c).fOverwritten() : cpu(c).f();
         for (int t = 0; t < batch; t++) {
             Gemm.sgemm(m, n, k, (float) alpha,
-                    cpu(a).f, a.offset() + t * a.strides()[0], a.strides()[1], a.strides()[2],
-                    cpu(b).f, b.offset() + t * b.strides()[0], b.strides()[1], b.strides()[2],
-                    (float) beta, cpu(c).f, c.offset() + t * c.strides()[0], c.strides()[1]);
+                    af, a.offset() + t * a.strides()[0], a.strides()[1], a.strides()[2],
+                    bf, b.offset() + t * b.strides()[0], b.strides()[1], b.strides()[2],
+                    (float) beta, cf, c.offset() + t * c.strides()[0], c.strides()[1]);
         }
     }
 }

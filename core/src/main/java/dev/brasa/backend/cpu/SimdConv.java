@@ -42,7 +42,7 @@ final class SimdConv {
     }
 
     static void forward(Backend be, View x, View w, View bias, Window2d g, int groups, UnaryOp act, View y) {
-        float[] xs = cpu(x).f, ws = cpu(w).f, ys = cpu(y).f, bs = bias == null ? null : cpu(bias).f;
+        float[] xs = cpu(x).f(), ws = cpu(w).f(), ys = cpu(y).f(), bs = bias == null ? null : cpu(bias).f();
         int oc = y.shape()[1], ocg = oc / groups, p = g.oh() * g.ow(), ckkg = g.c() / groups * g.kh() * g.kw();
         SimdWindows.split(g.n(), 1, (from, to) -> {
             float[][] src = new float[1][];
@@ -71,7 +71,7 @@ final class SimdConv {
      * buffer, folded back by col2im), with everything the image touches in cache.
      */
     static void backward(Backend be, View gy, View x, View w, View y, UnaryOp act, Window2d g, int groups, View gx, View gw, View gb) {
-        float[] gys = cpu(gy).f, xs = x == null ? null : cpu(x).f, ws = w == null ? null : cpu(w).f, gxs = gx == null ? null : cpu(gx).f;
+        float[] gys = cpu(gy).f(), xs = x == null ? null : cpu(x).f(), ws = w == null ? null : cpu(w).f(), gxs = gx == null ? null : cpu(gx).f();
         int oc = gy.shape()[1], ocg = oc / groups, p = g.oh() * g.ow(), ckkg = g.c() / groups * g.kh() * g.kw();
         boolean direct = direct(g);
         int tasks = Math.max(1, Math.min(CpuThreads.threads(), g.n()));
@@ -113,14 +113,14 @@ final class SimdConv {
             biasParts[t] = pb;
         });
         if (gw != null) {
-            float[] total = sum(parts), out = cpu(gw).f;     // per group [ckkg, ocg] -> gw [ocg, ckkg]
+            float[] total = sum(parts), out = cpu(gw).f();     // per group [ckkg, ocg] -> gw [ocg, ckkg]
             for (int gi = 0; gi < groups; gi++) {
                 for (int r = 0; r < ocg; r++) {
                     for (int j = 0; j < ckkg; j++) out[gw.offset() + (gi * ocg + r) * ckkg + j] = total[gi * ckkg * ocg + j * ocg + r];
                 }
             }
         }
-        if (gb != null) store(biasParts, cpu(gb).f, gb.offset(), gb.strides()[0]);
+        if (gb != null) store(biasParts, cpu(gb).f(), gb.offset(), gb.strides()[0]);
     }
 
     /** The sum of the partial gradients, written to out from offset o with the given stride. */

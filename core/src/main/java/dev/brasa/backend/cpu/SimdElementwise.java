@@ -25,7 +25,7 @@ final class SimdElementwise {
     }
 
     static void unaryRow(UnaryOp op, CpuStorage x, int xo, CpuStorage o, int oo, int n, double p, double q) {
-        float[] a = x.f, r = o.f;
+        float[] a = x.f(), r = o.f();
         int bound = S.loopBound(n), k = op.ordinal();
         float fp = (float) p, fq = (float) q;
         Tiering t = UNARY_TIERS[k];
@@ -149,7 +149,7 @@ final class SimdElementwise {
     }
 
     static void unaryBackward(UnaryOp op, View grad, View y, View out, double p, double q) {
-        float[] g = cpu(grad).f, yy = cpu(y).f, r = cpu(out).f;
+        float[] g = cpu(grad).f(), yy = cpu(y).f(), r = cpu(out).f();
         int go = grad.offset(), yo = y.offset(), oo = out.offset();
         Loops.split(out.numel(), Loops.separable(out, grad, y), (from, to) -> {
             int i = from;
@@ -189,7 +189,7 @@ final class SimdElementwise {
     }
 
     static void linearActBackward(UnaryOp act, View grad, View y, View gp, View gb, int m, int n) {
-        float[] g = cpu(grad).f, yy = cpu(y).f, r = cpu(gp).f;
+        float[] g = cpu(grad).f(), yy = cpu(y).f(), r = cpu(gp).f();
         int go = grad.offset(), yo = y.offset(), ro = gp.offset();
         int blocks = (m + ACT_ROWS - 1) / ACT_ROWS, bound = S.loopBound(n);
         float[] sums = new float[blocks * n];
@@ -210,7 +210,7 @@ final class SimdElementwise {
             }
         };
         CpuThreads.parallelFor(blocks, (long) m * n >= Loops.PARALLEL_MIN, block);
-        float[] out = cpu(gb).f;
+        float[] out = cpu(gb).f();
         int bo = gb.offset(), bs = gb.strides()[0];
         for (int j = 0; j < n; j++) {
             float t = sums[j];
@@ -226,7 +226,7 @@ final class SimdElementwise {
     }
 
     static void binaryRow(BinaryOp op, CpuStorage a, int ao, int as, CpuStorage b, int bo, int bs, CpuStorage o, int oo, int n) {
-        float[] x = a.f, y = b.f, r = o.f;
+        float[] x = a.f(), y = b.f(), r = o.f();
         int bound = S.loopBound(n);
         Tiering t = BINARY_TIERS[op.ordinal()];
         if (bound < Tiering.MIN_ROW || t.warm()) {

@@ -53,7 +53,7 @@ final class SimdLosses {
 
     static void crossEntropy(View x, View target, int rows, int classes, long ignoreIndex, double smoothing, double scale,
                              View lse, View loss) {
-        float[] a = cpu(x).f, ls = cpu(lse).f, out = cpu(loss).f;
+        float[] a = cpu(x).f(), ls = cpu(lse).f(), out = cpu(loss).f();
         long[] t = cpu(target).l;
         if (classes < L) {                        // rows narrower than a vector: see shiftedExp
             float[] e = shiftedExp(a, x.offset(), rows, classes, ls, lse.offset(), true);
@@ -93,7 +93,7 @@ final class SimdLosses {
 
     static void crossEntropyBackward(View x, View target, View lse, View g, int rows, int classes, long ignoreIndex,
                                      double smoothing, double scale, View out) {
-        float[] a = cpu(x).f, ls = cpu(lse).f, gg = cpu(g).f, r = cpu(out).f;
+        float[] a = cpu(x).f(), ls = cpu(lse).f(), gg = cpu(g).f(), r = cpu(out).f();
         long[] t = cpu(target).l;
         int bound = S.loopBound(classes), gs = g.strides()[0];
         float uniform = (float) (smoothing / classes), hit = (float) (1 - smoothing);
@@ -139,7 +139,7 @@ final class SimdLosses {
     /** The vector part of the row; returns how many elements it wrote (the caller does the rest). */
     static int binaryLossBackwardRow(BinaryOp op, CpuStorage a, int ao, CpuStorage t, int to, CpuStorage g, int go, int gs,
                                      CpuStorage o, int oo, int n) {
-        float[] x = a.f, y = t.f, gr = g.f, r = o.f;
+        float[] x = a.f(), y = t.f(), gr = g.f(), r = o.f();
         int bound = S.loopBound(n);
         if (op == BinaryOp.BCE_WITH_LOGITS) VMath.sigmoidRow(x, ao, r, oo, bound);
         for (int i = 0; i < bound; i += L) {

@@ -23,7 +23,7 @@ final class SimdOptim {
      */
     static void sgdStep(View param, View grad, View buf, boolean firstStep, double lr, double momentum, double dampening,
                        double weightDecay, boolean nesterov, boolean maximize) {
-        float[] p = cpu(param).f, g = cpu(grad).f, b = buf == null ? null : cpu(buf).f;
+        float[] p = cpu(param).f(), g = cpu(grad).f(), b = buf == null ? null : cpu(buf).f();
         int po = param.offset(), go = grad.offset(), bo = buf == null ? 0 : buf.offset();
         float wd = (float) weightDecay, mom = (float) momentum, damp = (float) (1 - dampening), rate = (float) lr;
         int n = param.numel(), bound = S.loopBound(n), slices = slices(bound);
@@ -76,7 +76,7 @@ final class SimdOptim {
      */
     static void adamStep(View param, View grad, View m, View v, View vmax, long step, double lr, double beta1, double beta2,
                         double eps, double weightDecay, boolean decoupled, boolean maximize) {
-        float[] p = cpu(param).f, g = cpu(grad).f, mm = cpu(m).f, vv = cpu(v).f, vx = vmax == null ? null : cpu(vmax).f;
+        float[] p = cpu(param).f(), g = cpu(grad).f(), mm = cpu(m).f(), vv = cpu(v).f(), vx = vmax == null ? null : cpu(vmax).f();
         int po = param.offset(), go = grad.offset(), mo = m.offset(), vo = v.offset(), xo = vmax == null ? 0 : vmax.offset();
         int n = param.numel(), bound = S.loopBound(n), slices = slices(bound);
         if (slices <= 1) {

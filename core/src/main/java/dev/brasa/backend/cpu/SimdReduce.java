@@ -26,7 +26,7 @@ final class SimdReduce {
     }
 
     static void reduce(ReduceOp op, View x, int outer, int n, int inner, View out) {
-        float[] a = cpu(x).f, r = cpu(out).f;
+        float[] a = cpu(x).f(), r = cpu(out).f();
         int xo = x.offset(), oo = out.offset();
         if (inner == 1) {
             for (int o = 0; o < outer; o++) {
@@ -249,7 +249,7 @@ final class SimdReduce {
     }
 
     static void softmax(View x, int outer, int n, View out, boolean log) {
-        float[] a = cpu(x).f, r = cpu(out).f;
+        float[] a = cpu(x).f(), r = cpu(out).f();
         for (int o = 0; o < outer; o++) {
             int xp = x.offset() + o * n, op = out.offset() + o * n;
             float max = extreme(a, xp, n, true);

@@ -46,7 +46,7 @@ final class SimdWindows {
     private static boolean shifted(Window2d g) { return g.sh() == 1 && g.sw() == 1 && g.ow() == g.w(); }
 
     static void im2col(View x, Window2d g, View col) {
-        float[] xs = cpu(x).f, cs = cpu(col).f;
+        float[] xs = cpu(x).f(), cs = cpu(col).f();
         int p = g.oh() * g.ow(), np = g.n() * p;
         split(g.n(), 1, (from, to) -> {
             for (int b = from; b < to; b++) im2colImage(xs, x.offset(), g, b, cs, col.offset() + b * p, np);
@@ -119,7 +119,7 @@ final class SimdWindows {
     }
 
     static void col2im(View col, Window2d g, View gx) {
-        float[] cs = cpu(col).f, gs = cpu(gx).f;
+        float[] cs = cpu(col).f(), gs = cpu(gx).f();
         int p = g.oh() * g.ow(), np = g.n() * p;
         split(g.n(), 1, (from, to) -> {
             for (int b = from; b < to; b++) col2imImage(cs, col.offset() + b * p, np, g, b, gs, gx.offset());
@@ -171,7 +171,7 @@ final class SimdWindows {
     }
 
     static void maxPool2d(View x, Window2d g, View out, View indices) {
-        float[] xs = cpu(x).f, os = cpu(out).f;
+        float[] xs = cpu(x).f(), os = cpu(out).f();
         long[] is = cpu(indices).l;
         int hw = g.h() * g.w(), ohw = g.oh() * g.ow(), xo = x.offset(), oo = out.offset(), io = indices.offset();
         boolean tiles2 = g.kh() == 2 && g.kw() == 2 && g.sh() == 2 && g.sw() == 2 && g.ph() == 0 && g.pw() == 0
@@ -288,7 +288,7 @@ final class SimdWindows {
     }
 
     static void maxPool2dBackward(View g, View indices, Window2d win, View gx) {
-        float[] gs = cpu(g).f, xs = cpu(gx).f;
+        float[] gs = cpu(g).f(), xs = cpu(gx).f();
         long[] is = cpu(indices).l;
         int hw = win.h() * win.w(), ohw = win.oh() * win.ow(), go = g.offset(), io = indices.offset(), xo = gx.offset();
         split(win.planes(), 1, (from, to) -> {
@@ -301,7 +301,7 @@ final class SimdWindows {
     }
 
     static void avgPool2d(View x, Window2d g, boolean countIncludePad, int divisorOverride, View out) {
-        float[] xs = cpu(x).f, os = cpu(out).f;
+        float[] xs = cpu(x).f(), os = cpu(out).f();
         int hw = g.h() * g.w(), ohw = g.oh() * g.ow(), xo = x.offset(), oo = out.offset();
         split(g.planes(), 1, (from, to) -> {
             for (int p = from; p < to; p++) {
@@ -319,7 +319,7 @@ final class SimdWindows {
     }
 
     static void avgPool2dBackward(View g, Window2d win, boolean countIncludePad, int divisorOverride, View gx) {
-        float[] gs = cpu(g).f, xs = cpu(gx).f;
+        float[] gs = cpu(g).f(), xs = cpu(gx).f();
         int hw = win.h() * win.w(), ohw = win.oh() * win.ow(), go = g.offset(), xo = gx.offset();
         split(win.planes(), 1, (from, to) -> {
             for (int p = from; p < to; p++) {

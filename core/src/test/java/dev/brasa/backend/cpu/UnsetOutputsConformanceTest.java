@@ -44,7 +44,7 @@ class UnsetOutputsConformanceTest {
             // the hook the next test relies on poisons every element, and both CPU backends' unset storage comes from it
             for (float v : UnsetArrays.floats(3)) assertEquals(UnsetArrays.POISON, Float.floatToRawIntBits(v));
             for (Backend b : new Backend[] {Backends.scalar(), Backends.simdOrNull()}) {
-                for (float v : ((CpuStorage) b.allocateUnset(Kind.F32, 3)).f) assertEquals(UnsetArrays.POISON, Float.floatToRawIntBits(v), b.name());
+                for (float v : ((CpuStorage) b.allocateUnset(Kind.F32, 3)).f()) assertEquals(UnsetArrays.POISON, Float.floatToRawIntBits(v), b.name());
                 assertEquals(0L, ((CpuStorage) b.allocateUnset(Kind.I64, 3)).l[2], b.name());      // other kinds stay zeroed
             }
         } finally {
