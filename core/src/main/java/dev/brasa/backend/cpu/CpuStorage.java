@@ -18,7 +18,7 @@ public final class CpuStorage extends Storage {
     private volatile HostPin pinned;
     /** Whether the library made the array (not a caller's, taken over by {@code fromArray}): only then may a fill wait. */
     private final boolean own;
-    /** Set while the floats are all zero but not yet written: {@link #zeroLater()}. */
+    /** Set while the floats are all zero but not yet written: {@link #zero()}. */
     private volatile boolean zeroPending;
 
     /**
