@@ -50,6 +50,26 @@ class NnEdgesTest {
         return l;
     }
 
+    /**
+     * A masked class: PyTorch 1.13 prints F.cross_entropy([[0, -inf, 1], [2, 1, 0]], [0, 1], reduction='none') as
+     * [1.3133, 1.4076] (log(1 + e) and log(e^2 + e + 1) - 1), inf for the first row with label_smoothing = 0.1, and
+     * the first row's gradient (mean) as [-0.7311, 0, 0.7311].
+     */
+    @Test
+    void crossEntropyWithAMaskedClassStaysFinite() {
+        float ninf = Float.NEGATIVE_INFINITY;
+        Tensor x = Brasa.tensor(new float[][] {{0, ninf, 1}, {2, 1, 0}}), t = Brasa.tensor(0L, 1L);
+        double a = Math.log(1 + Math.E), b = Math.log(Math.exp(2) + Math.E + 1) - 1;
+        assertArrayEquals(new float[] {(float) a, (float) b}, F.crossEntropy(x, t, -100, 0, Reduction.NONE).toFloatArray(), 1e-5f);
+        close((a + b) / 2, F.crossEntropy(x, t), "mean");
+        float[] smoothed = F.crossEntropy(x, t, -100, 0.1, Reduction.NONE).toFloatArray();
+        assertEquals(Float.POSITIVE_INFINITY, smoothed[0], "smoothing puts weight on the masked class");
+        Tensor row = Brasa.tensor(new float[][] {{0, ninf, 1}}).requiresGrad_();
+        F.crossEntropy(row, Brasa.tensor(0L)).backward();
+        double p1 = Math.E / (1 + Math.E);
+        assertArrayEquals(new float[] {(float) (1 - p1 - 1), 0f, (float) p1}, row.grad().toFloatArray(), 1e-5f);
+    }
+
     @Test
     void crossEntropyOnClassProbabilitiesWithAndWithoutSmoothing() {
         Tensor x = Brasa.tensor(new float[][] {{1, 2, 3}, {0.5f, -1, 2}}), p = Brasa.tensor(new float[][] {{0.2f, 0.3f, 0.5f}, {1, 0, 0}});

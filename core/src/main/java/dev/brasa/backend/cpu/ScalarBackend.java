@@ -298,8 +298,8 @@ public class ScalarBackend implements Backend {
             double l = max + Math.log(sum);
             ls.set(lse.offset() + r, l);
             long t = ts.l[target.offset() + r];
-            double v = t == ignoreIndex ? 0
-                    : scale * ((1 - smoothing) * (l - xs.get(xp + (int) t)) + smoothing * (l - total / classes));
+            double nll = t == ignoreIndex ? 0 : l - xs.get(xp + (int) t);      // no smoothing term without smoothing: -inf logits
+            double v = t == ignoreIndex ? 0 : scale * (smoothing == 0 ? nll : (1 - smoothing) * nll + smoothing * (l - total / classes));
             os.set(loss.offset() + r, v);
         }
     }

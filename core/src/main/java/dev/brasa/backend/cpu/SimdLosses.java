@@ -73,17 +73,23 @@ final class SimdLosses {
         for (int r = 0; r < rows; r++) {
             int xp = x.offset() + r * classes;
             float max = SimdReduce.extreme(a, xp, classes, true);
-            float sum = SimdReduce.expSum(a, xp, e, 0, classes, max), total = SimdReduce.sum(a, xp, classes);
+            float sum = SimdReduce.expSum(a, xp, e, 0, classes, max), total = smoothing == 0 ? 0f : SimdReduce.sum(a, xp, classes);
             float l = max + (float) Math.log(sum);
             ls[lse.offset() + r] = l;
             out[loss.offset() + r] = rowLoss(a, xp, t[target.offset() + r], ignoreIndex, l, total, classes, smoothing, scale);
         }
     }
 
-    /** One row's loss from its log-sum-exp l and the sum of its logits (total): 0 where the target tr is ignored. */
+    /**
+     * One row's loss from its log-sum-exp l and the sum of its logits (total, read only with smoothing): 0 where the target
+     * tr is ignored. Without smoothing its term is left out, not multiplied by 0: a masked class's -inf logit makes it
+     * infinite, and PyTorch's loss stays finite.
+     */
     private static float rowLoss(float[] a, int xp, long tr, long ignoreIndex, float l, float total, int classes, double smoothing,
                                  double scale) {
-        return tr == ignoreIndex ? 0f : (float) (scale * ((1 - smoothing) * (l - a[xp + (int) tr]) + smoothing * (l - total / classes)));
+        if (tr == ignoreIndex) return 0f;
+        double nll = l - a[xp + (int) tr];
+        return (float) (scale * (smoothing == 0 ? nll : (1 - smoothing) * nll + smoothing * (l - total / classes)));
     }
 
     /** Its backward over float32 views with at least one class. */

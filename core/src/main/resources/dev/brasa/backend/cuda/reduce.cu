@@ -177,8 +177,10 @@ extern "C" __global__ void cross_entropy_f32(const float* __restrict__ logits, c
     if (threadIdx.x == 0) {
         lse[r] = l;
         long long t = target[r];
+        // without smoothing its term is left out, not multiplied by 0: a masked class's -inf logit makes it infinite
+        float nll = l - x[t];
         loss[r] = t == ignoreIndex ? 0.0f
-                : scale * ((1.0f - smoothing) * (l - x[t]) + smoothing * (l - total / classes));
+                : scale * (smoothing == 0.0f ? nll : (1.0f - smoothing) * nll + smoothing * (l - total / classes));
     }
 }
 

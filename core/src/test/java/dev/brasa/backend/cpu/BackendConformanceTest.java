@@ -16,6 +16,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The conformance suite: every kernel of the Vector API backend against the scalar backend (the
@@ -359,6 +360,36 @@ class BackendConformanceTest {
         double[] d = values(dx);
         assertEquals(Math.exp(1 - l), d[0], 1e-6);
         assertEquals(Math.exp(2 - l) - 1, d[1], 1e-6);
+    }
+
+    /**
+     * A masked class (a -inf logit, not the target) leaves the loss finite without label smoothing, as in PyTorch
+     * (F.cross_entropy([[0, -inf, 1]], [0]) = log(1 + e) = 1.3133), and infinite with it; its gradient is 0 there.
+     * Rows narrower and wider than a vector.
+     */
+    @ParameterizedTest(name = "classes={0}")
+    @ValueSource(ints = {3, 10, 21})
+    void crossEntropyWithAMaskedClass(int classes) {
+        float[] x = new float[classes];
+        for (int c = 0; c < classes; c++) x[c] = c % 3;
+        x[1] = Float.NEGATIVE_INFINITY;
+        double sum = 0;
+        for (int c = 0; c < classes; c++) sum += Math.exp(x[c]);
+        double l = Math.log(sum);
+        for (Backend be : new Backend[] {SCALAR, TESTED}) {
+            for (double eps : new double[] {0, 0.1}) {
+                String what = be.name() + " classes=" + classes + " eps=" + eps;
+                View lse = out(be, Kind.F32, 1), loss = out(be, Kind.F32, 1), dx = out(be, Kind.F32, 1, classes);
+                View xv = vec(be, x, 1, classes), tv = View.contiguous(be.wrap(new long[] {0}), new int[] {1});
+                be.crossEntropy(xv, tv, 1, classes, -100, eps, 1, lse, loss);
+                if (eps == 0) assertEquals(l, values(loss)[0], 1e-5, what);
+                else assertEquals(Double.POSITIVE_INFINITY, values(loss)[0], what);
+                be.crossEntropyBackward(xv, tv, lse, vec(be, new float[] {1}, 1), 1, classes, -100, 0, 1, dx);
+                double[] d = values(dx);
+                assertEquals(Math.exp(x[0] - l) - 1, d[0], 1e-6, what);
+                assertEquals(0.0, d[1], what);
+            }
+        }
     }
 
     @ParameterizedTest(name = "n={0}")
