@@ -28,6 +28,11 @@ public record View(Storage storage, int[] shape, int[] strides, int offset) {
         return true;
     }
 
+    /** True when the elements are all of the storage's, dense, in row-major order (a write of them leaves nothing else). */
+    public boolean coversStorage() {
+        return offset == 0 && isContiguous() && numel() == storage.size();
+    }
+
     /** Row-major strides for a shape. */
     public static int[] contiguousStrides(int[] shape) {
         int[] st = new int[shape.length];

@@ -74,7 +74,7 @@ public class ScalarBackend implements Backend {
         CpuStorage o = cpu(out);
         if (out.isContiguous()) {                   // zero_grad, a step counter: no walk to set up
             int from = out.offset(), to = from + out.numel();
-            if (value == 0 && from == 0 && to == o.size()) o.zero();
+            if (value == 0 && out.coversStorage()) o.zero();
             else if (o.kind == Kind.F32) java.util.Arrays.fill(o.f(), from, to, (float) value);
             else for (int i = from; i < to; i++) o.set(i, value);
             return;

@@ -197,9 +197,7 @@ public final class SimdBackend extends ScalarBackend {
         }
         float[] af = cpu(a).f(), bf = cpu(b).f();
         // a C that is the whole storage, written with beta = 0, is not read: a pending zero_() need not be written first
-        boolean whole = beta == 0 && c.offset() == 0 && c.strides()[1] == n && (batch == 1 || c.strides()[0] == m * n)
-                && (long) batch * m * n == cpu(c).size();
-        float[] cf = whole ? cpu(c).fOverwritten() : cpu(c).f();
+        float[] cf = beta == 0 && c.coversStorage() ? cpu(c).fOverwritten() : cpu(c).f();
         for (int t = 0; t < batch; t++) {
             Gemm.sgemm(m, n, k, (float) alpha,
                     af, a.offset() + t * a.strides()[0], a.strides()[1], a.strides()[2],
