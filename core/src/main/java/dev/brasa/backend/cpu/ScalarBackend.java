@@ -298,8 +298,11 @@ public class ScalarBackend implements Backend {
             double l = max + Math.log(sum);
             ls.set(lse.offset() + r, l);
             long t = ts.l[target.offset() + r];
-            double nll = t == ignoreIndex ? 0 : l - xs.get(xp + (int) t);      // no smoothing term without smoothing: -inf logits
-            double v = t == ignoreIndex ? 0 : scale * (smoothing == 0 ? nll : (1 - smoothing) * nll + smoothing * (l - total / classes));
+            double v = 0;
+            if (t != ignoreIndex) {                 // no smoothing term without smoothing: a -inf logit would make it 0 * inf
+                double nll = l - xs.get(xp + (int) t);
+                v = scale * (smoothing == 0 ? nll : (1 - smoothing) * nll + smoothing * (l - total / classes));
+            }
             os.set(loss.offset() + r, v);
         }
     }
