@@ -18,12 +18,12 @@ public enum UnaryOp {
     LOG("LogBackward0", Saves.INPUT, "logf(x)", "g / x"),
     TANH("TanhBackward0", Saves.OUTPUT, "tanhf(x)", "g * (1.0f - y * y)"),
     SIGMOID("SigmoidBackward0", Saves.OUTPUT, "1.0f / (1.0f + expf(-x))", "g * y * (1.0f - y)"),
-    RELU("ReluBackward0", Saves.OUTPUT, "x > 0.0f ? x : (x != x ? x : 0.0f)", "y > 0.0f ? g : 0.0f"),
+    RELU("ReluBackward0", Saves.OUTPUT, "x < 0.0f ? 0.0f : x", "y > 0.0f ? g : 0.0f"),
     SQRT("SqrtBackward0", Saves.OUTPUT, "sqrtf(x)", "g / (2.0f * y)"),
     ABS("AbsBackward0", Saves.INPUT, "fabsf(x)", "x > 0.0f ? g : (x < 0.0f ? -g : 0.0f)"),
     RECIPROCAL("ReciprocalBackward0", Saves.OUTPUT, "1.0f / x", "-g * y * y"),
     POW("PowBackward0", Saves.INPUT, "powf(x, p)", "p == 0.0f ? 0.0f : g * p * powf(x, p - 1.0f)"),
-    CLAMP("ClampBackward1", Saves.INPUT, "x != x ? x : fminf(fmaxf(x, p), q)", "(x >= p && x <= q) ? g : 0.0f"),
+    CLAMP("ClampBackward1", Saves.INPUT, "(x < p ? p : x) > q ? q : (x < p ? p : x)", "(x >= p && x <= q) ? g : 0.0f"),
     LEAKY_RELU("LeakyReluBackward0", Saves.INPUT, "x > 0.0f ? x : x * p", "x > 0.0f ? g : g * p"),
     GELU("GeluBackward0", Saves.INPUT, "0.5f * x * (1.0f + erff(x * 0.70710678118654752f))",
             "g * (0.5f * (1.0f + erff(x * 0.70710678118654752f)) + x * 0.3989422804014327f * expf(-0.5f * x * x))"),
@@ -68,12 +68,12 @@ public enum UnaryOp {
             case LOG -> Math.log(x);
             case TANH -> Math.tanh(x);
             case SIGMOID -> x >= 0 ? 1.0 / (1.0 + Math.exp(-x)) : Math.exp(x) / (1.0 + Math.exp(x));
-            case RELU -> x > 0 ? x : (Double.isNaN(x) ? x : 0.0);
+            case RELU -> x < 0 ? 0.0 : x;                     // -0.0 and NaN kept, as PyTorch
             case SQRT -> Math.sqrt(x);
             case ABS -> Math.abs(x);
             case RECIPROCAL -> 1.0 / x;
             case POW -> Math.pow(x, p);
-            case CLAMP -> Double.isNaN(x) ? x : Math.min(Math.max(x, p), q);
+            case CLAMP -> clamp(x, p, q);
             case LEAKY_RELU -> x > 0 ? x : x * p;
             case GELU -> 0.5 * x * (1.0 + erf(x / Math.sqrt(2.0)));
             case SIGN -> Math.signum(x);
@@ -119,6 +119,12 @@ public enum UnaryOp {
             case SIGN -> 0.0;
             case IDENTITY -> 1.0;
         };
+    }
+
+    /** PyTorch's clamp: x below p is p, then above q is q; NaN and a -0.0 at a bound of 0.0 stay (Java's max and min would not keep them). */
+    private static double clamp(double x, double p, double q) {
+        double y = x < p ? p : x;
+        return y > q ? q : y;
     }
 
     /** The error function, to double precision (W. J. Cody's rational approximations). */

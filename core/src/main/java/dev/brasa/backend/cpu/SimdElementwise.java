@@ -69,9 +69,13 @@ final class SimdElementwise {
         UNARY_ROWS[UnaryOp.TANH.ordinal()] = (a, ao, r, ro, n, to, p, q) -> VMath.tanh(a, ao, r, ro, n, to);
         UNARY_ROWS[UnaryOp.SIGMOID.ordinal()] = (a, ao, r, ro, n, to, p, q) -> VMath.sigmoid(a, ao, r, ro, n, to);
         UNARY_ROWS[UnaryOp.RELU.ordinal()] = (a, ao, r, ro, n, to, p, q) -> {
-            for (int i = 0; i < n; i += L) FloatVector.fromArray(S, a, ao + i).max(0f).intoArray(r, ro + i);
+            // x < 0 ? 0 : x, not max(x, 0): PyTorch keeps -0.0 (and NaN), where Java's max gives +0.0
+            for (int i = 0; i < n; i += L) {
+                FloatVector v = FloatVector.fromArray(S, a, ao + i);
+                v.blend(0f, v.compare(VectorOperators.LT, 0f)).intoArray(r, ro + i);
+            }
             long split = Tiering.split(n, to);
-            for (int i = n; i < to; i++) r[ro + i] = Math.max(a[ao + i], 0f);
+            for (int i = n; i < to; i++) r[ro + i] = a[ao + i] < 0f ? 0f : a[ao + i];
             return split;
         };
         UNARY_ROWS[UnaryOp.SQRT.ordinal()] = (a, ao, r, ro, n, to, p, q) -> {
@@ -107,9 +111,17 @@ final class SimdElementwise {
             return split;
         };
         UNARY_ROWS[UnaryOp.CLAMP.ordinal()] = (a, ao, r, ro, n, to, p, q) -> {
-            for (int i = 0; i < n; i += L) FloatVector.fromArray(S, a, ao + i).max(p).min(q).intoArray(r, ro + i);
+            // x < p ? p : x, then > q ? q : x (PyTorch's order and signed zeros; Java's max and min order -0.0 below 0.0)
+            for (int i = 0; i < n; i += L) {
+                FloatVector v = FloatVector.fromArray(S, a, ao + i);
+                v = v.blend(p, v.compare(VectorOperators.LT, p));
+                v.blend(q, v.compare(VectorOperators.GT, q)).intoArray(r, ro + i);
+            }
             long split = Tiering.split(n, to);
-            for (int i = n; i < to; i++) r[ro + i] = Math.min(Math.max(a[ao + i], p), q);
+            for (int i = n; i < to; i++) {
+                float x = a[ao + i] < p ? p : a[ao + i];
+                r[ro + i] = x > q ? q : x;
+            }
             return split;
         };
         UNARY_ROWS[UnaryOp.LEAKY_RELU.ordinal()] = (a, ao, r, ro, n, to, p, q) -> {

@@ -97,6 +97,42 @@ class BackendConformanceTest {
         }
     }
 
+    /**
+     * relu and clamp keep a -0.0 and NaN as PyTorch 1.13 does (x < lo ? lo : x, then > hi ? hi : x): its printed values for
+     * x = [-0., 0., -1., nan, 2., 0.75] repeated, every length up to 48, so that the vector loop and the scalar tail (the
+     * cold twin's loop) each see every value.
+     */
+    @Test
+    void reluAndClampKeepSignedZerosLikePyTorch() {
+        float nan = Float.NaN;
+        float[] x = {-0f, 0f, -1f, nan, 2f, 0.75f};
+        for (int n = 1; n <= 48; n++) {
+            float[] in = new float[n];
+            for (int i = 0; i < n; i++) in[i] = x[i % x.length];
+            for (Backend be : new Backend[] {SCALAR, TESTED}) {
+                bitsLikePyTorch(be, UnaryOp.RELU, in, 0, 0, new float[] {-0f, 0f, 0f, nan, 2f, 0.75f});
+                bitsLikePyTorch(be, UnaryOp.CLAMP, in, 0, 0.75, new float[] {-0f, 0f, 0f, nan, 0.75f, 0.75f});
+                bitsLikePyTorch(be, UnaryOp.CLAMP, in, -0.0, 0.0, new float[] {-0f, 0f, -0f, nan, 0f, 0f});
+                bitsLikePyTorch(be, UnaryOp.CLAMP, in, 0.0, -0.0, new float[] {-0f, 0f, 0f, nan, -0f, -0f});
+                bitsLikePyTorch(be, UnaryOp.CLAMP, in, 0, Double.POSITIVE_INFINITY, new float[] {-0f, 0f, 0f, nan, 2f, 0.75f});
+            }
+        }
+    }
+
+    /** op(in, lo, hi) on be, bit for bit want[i % want.length] at every i. */
+    private static void bitsLikePyTorch(Backend be, UnaryOp op, float[] in, double lo, double hi, float[] want) {
+        int n = in.length;
+        View o = out(be, Kind.F32, n);
+        be.unary(op, vec(be, in, n), o, lo, hi);
+        double[] got = values(o);
+        for (int i = 0; i < n; i++) {
+            float w = want[i % want.length], g = (float) got[i];
+            if (Float.floatToIntBits(w) != Float.floatToIntBits(g)) {
+                fail(be.name() + " " + op + "(" + in[i] + ", " + lo + ", " + hi + ") at " + i + " of " + n + ": " + g + ", PyTorch " + w);
+            }
+        }
+    }
+
     @Test
     void vectorExpLogTanhSigmoidAtTheEdges() {
         float[] edges = {-200f, -104f, -100f, -87.5f, -87f, -20f, -1e-8f, 0f, -0f, 1e-8f, 1f, 20f, 88f, 88.4f, 88.5f, 88.72f, 88.8f, 100f,
