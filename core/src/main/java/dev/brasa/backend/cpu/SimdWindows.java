@@ -15,7 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The float32 sliding-window kernels of the fast backend, threaded over planes or column rows with
- * {@link CpuThreads}: whole input rows move with {@code System.arraycopy} where the stride is 1, and
+ * {@link CpuThreads}: whole input rows move with {@code System.arraycopy} where the stride is 1 (a "same"
+ * convolution's im2col rows as one masked vector copy of the shifted plane), and
  * every task owns the output elements it writes, so no two threads add into one element. Each is
  * tested against its specification in {@link WindowLoops}.
  */
