@@ -7,16 +7,13 @@ import dev.brasa.backend.View;
 import dev.brasa.backend.Window2d;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The float32 sliding-window kernels of the fast backend, threaded over planes or column rows with
- * {@link CpuThreads}: whole input rows move with {@code System.arraycopy} where the stride is 1 (a "same"
- * convolution's im2col rows as one masked vector copy of the shifted plane), and
+ * {@link CpuThreads}: whole input rows move with {@code System.arraycopy} where the stride is 1, and
  * every task owns the output elements it writes, so no two threads add into one element. Each is
  * tested against its specification in {@link WindowLoops}.
  */
@@ -63,12 +60,10 @@ final class SimdWindows {
      */
     static void im2colImage(float[] xs, int xo, Window2d g, int b, float[] cs, int co, int ld) {
         int oh = g.oh(), ow = g.ow(), kk = g.kh() * g.kw();
-        int[][] inside = shifted(g) ? Inside.of(g) : null;
+        boolean shifted = shifted(g);
         for (int row = 0; row < g.c() * kk; row++) {
-            if (inside != null) {
-                int ci = row / kk, k = row % kk, i = k / g.kw(), j = k % g.kw();
-                int plane = xo + (b * g.c() + ci) * g.h() * g.w(), shift = (i * g.dh() - g.ph()) * g.w() + j * g.dw() - g.pw();
-                shiftedRow(xs, plane + shift, inside[k], cs, co + row * ld, oh * ow);
+            if (shifted) {
+                shiftedRow(xs, xo, g, b, row, cs, co + row * ld);
                 continue;
             }
             int ci = row / kk, i = row % kk / g.kw(), j = row % g.kw();
@@ -90,57 +85,26 @@ final class SimdWindows {
     }
 
     /**
-     * One im2col row when stride is 1 and the output is as wide as the input (a "same" convolution): the row is the
-     * input plane shifted by one offset, src = the plane's start plus dy w + dx, so cs[dst + q] = xs[src + q] where
-     * in[q] is -1 (all bits set: output position q reads inside the input) and 0 elsewhere, the rows above and below
-     * the input and the columns that would wrap around from the neighbouring row. One pass in vectors, each ANDed
-     * with its mask (the copied bits unchanged; a blend through a VectorMask was slower); the elements whose vector
-     * would reach outside xs (in the first or last plane) one at a time. The arraycopy of the rows inside, then
-     * zeroing the wrapped side columns one element per row, took 6.7 us an image of Conv2d(16, 32, 3, p1) on 14 x 14
-     * against 4.5-4.9.
+     * One im2col row when stride is 1 and the output is as wide as the input (a "same" convolution): the
+     * row is the input plane shifted by (dy, dx), so the rows that are inside the input move in one copy;
+     * the dx columns that wrapped around from the neighbouring row are then zeroed, as are the rows above
+     * and below the input.
      */
-    private static void shiftedRow(float[] xs, int src, int[] in, float[] cs, int dst, int p) {
-        int q = 0, lo = Math.min(p, Math.max(0, -src)), hi = Math.max(lo, Math.min(p, xs.length - src));
-        for (; q < lo; q++) cs[dst + q] = 0f;               // before xs: above the input
-        for (int end = hi - L; q <= end; q += L) {
-            FloatVector v = FloatVector.fromArray(S, xs, src + q);
-            v.reinterpretAsInts().and(IntVector.fromArray(IS, in, q)).reinterpretAsFloats().intoArray(cs, dst + q);
+    private static void shiftedRow(float[] xs, int xo, Window2d g, int b, int row, float[] cs, int dst) {
+        int kk = g.kh() * g.kw(), ci = row / kk, i = row % kk / g.kw(), j = row % g.kw(), w = g.w(), oh = g.oh();
+        int dy = i * g.dh() - g.ph(), dx = j * g.dw() - g.pw();
+        int y0 = Math.min(firstIn(dy, 1), oh), y1 = Math.max(y0, endIn(dy, 1, g.h(), oh));     // the rows inside the input
+        Arrays.fill(cs, dst, dst + y0 * w, 0f);
+        Arrays.fill(cs, dst + y1 * w, dst + oh * w, 0f);
+        if (y1 == y0) return;
+        int len = (y1 - y0) * w - Math.abs(dx), src = xo + (b * g.c() + ci) * g.h() * w + (y0 + dy) * w;
+        if (len <= 0) {
+            Arrays.fill(cs, dst + y0 * w, dst + y1 * w, 0f);
+            return;
         }
-        for (; q < p; q++) cs[dst + q] = in[q] != 0 ? xs[src + q] : 0f;
-    }
-
-    private static final VectorSpecies<Float> S = SimdBackend.S;
-    private static final int L = SimdBackend.L;
-    private static final VectorSpecies<Integer> IS = S.withLanes(int.class);
-
-    /**
-     * For a "same" window, which output positions of each kernel offset read inside the input, -1 or 0: [i kw + j][oy ow + ox].
-     * The last geometry's table, per thread (a network's layers alternate, each reusing it over a whole batch).
-     */
-    private record Inside(int h, int w, int oh, int ow, int kh, int kw, int ph, int pw, int dh, int dw, int[][] table) {
-        private static final ThreadLocal<Inside> LAST = new ThreadLocal<>();
-
-        static int[][] of(Window2d g) {
-            Inside last = LAST.get();
-            if (last != null && last.h == g.h() && last.w == g.w() && last.oh == g.oh() && last.ow == g.ow() && last.kh == g.kh()
-                    && last.kw == g.kw() && last.ph == g.ph() && last.pw == g.pw() && last.dh == g.dh() && last.dw == g.dw()) {
-                return last.table;
-            }
-            int[][] t = new int[g.kh() * g.kw()][g.oh() * g.ow()];
-            for (int i = 0; i < g.kh(); i++) {
-                for (int j = 0; j < g.kw(); j++) {
-                    for (int oy = 0; oy < g.oh(); oy++) {
-                        int y = oy - g.ph() + i * g.dh();
-                        for (int ox = 0; ox < g.ow(); ox++) {
-                            int x = ox - g.pw() + j * g.dw();
-                            t[i * g.kw() + j][oy * g.ow() + ox] = y >= 0 && y < g.h() && x >= 0 && x < g.w() ? -1 : 0;
-                        }
-                    }
-                }
-            }
-            LAST.set(new Inside(g.h(), g.w(), g.oh(), g.ow(), g.kh(), g.kw(), g.ph(), g.pw(), g.dh(), g.dw(), t));
-            return t;
-        }
+        if (dx < 0) System.arraycopy(xs, src, cs, dst + y0 * w - dx, len);
+        else System.arraycopy(xs, src + dx, cs, dst + y0 * w, len);
+        clearWrapped(cs, dst, w, y0, y1, dx);
     }
 
     /** Zeroes columns [0, -dx) (dx < 0) or [w - dx, w) (dx > 0) of rows y0 .. y1 of a row-major block of width w. */
