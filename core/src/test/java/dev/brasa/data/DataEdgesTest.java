@@ -77,6 +77,42 @@ class DataEdgesTest {
         assertEquals(4, e.offset());
     }
 
+    /**
+     * A gzip file whose images are far larger than 8 times the file (the array Idx.read starts with): every byte
+     * arrives, in order, as the array grows; the same stream cut short names where it ends; a huge claim in a small
+     * gzip file is refused as truncated without taking its size in memory first.
+     */
+    @Test
+    void gzipIdxLargerThanItsFirstArrayGrowsToFit() throws IOException {
+        int n = 3000;                                            // 3000 x 28 x 28 = 2.35 MB from a few KB of gzip
+        byte[] data = new byte[n * 28 * 28];
+        for (int i = 0; i < data.length; i++) data[i] = (byte) (i % 784 == 0 ? i / 784 : (i % 97 == 0 ? 7 : 0));
+        byte[] raw = Files.readAllBytes(idx("plain", 3, be(n, 28, 28), data));
+        Path gz = tmp.resolve("images.gz");
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+            out.write(raw);
+        }
+        assertTrue(Files.size(gz) * 8 < data.length, "the test needs data beyond the first array: " + Files.size(gz));
+        Idx.Data d = Idx.read(gz, 3);
+        assertArrayEquals(new int[] {n, 28, 28}, d.dims());
+        assertArrayEquals(data, d.bytes());
+
+        Path cutGz = tmp.resolve("cut.gz");
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(cutGz))) {
+            out.write(raw, 0, raw.length - 1000);
+        }
+        FileFormatException e = refused(cutGz, 3);
+        assertTrue(e.getMessage().contains("need " + data.length + " bytes but the file ends after " + (data.length - 1000)), e.getMessage());
+        assertEquals(raw.length - 1000, e.offset());
+
+        Path huge = tmp.resolve("huge.gz");
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(huge))) {
+            out.write(Files.readAllBytes(idx("claim", 1, be(Integer.MAX_VALUE - 8), new byte[] {1, 2, 3})));
+        }
+        e = refused(huge, 1);
+        assertTrue(e.getMessage().contains("need 2147483639 bytes but the file ends after 3"), e.getMessage());
+    }
+
     @Test
     void normalizeNeedsOneMeanAndOneStdPerChannel() {
         var e = assertThrows(IllegalArgumentException.class, () -> new Normalize(new double[] {0.5, 0.5}, new double[] {0.5}));
