@@ -91,6 +91,11 @@ class DataSetsTest {
         assertArrayEquals(new int[] {2, 3, 32, 32}, ds.x().shape());
         assertEquals(255 / 255f, ds.x().toFloatArray()[255]);
         assertEquals(1 / 255f, ds.x().toFloatArray()[257]);
+        float[] x = ds.x().toFloatArray();
+        for (int j = 0; j < 2 * 3072; j++) {
+            float want = j < 3072 ? (j & 0xff) / 255f : 0f;              // every byte value of the first record, then zeros
+            assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(x[j]), "pixel " + j);
+        }
         b[3073] = 10;
         Files.write(tmp.resolve("test_batch.bin"), b);
         var e = assertThrows(FileFormatException.class, () -> CIFAR10.load(tmp, false));

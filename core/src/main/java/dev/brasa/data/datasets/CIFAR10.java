@@ -57,7 +57,7 @@ public final class CIFAR10 {
             for (int off = 0; off < b.length; off += RECORD, r++) {
                 y[r] = b[off] & 0xff;
                 if (y[r] > 9) throw new FileFormatException(files.get(p), off, "label " + y[r] + " is not a class 0..9");
-                for (int j = 0; j < 3072; j++) x[r * 3072 + j] = (b[off + 1 + j] & 0xff) / 255f;
+                Pixels.toUnit(b, off + 1, x, r * 3072, 3072);
             }
         }
         return new TensorDataset(Brasa.fromArray(x, n, 3, 32, 32), Brasa.fromArray(y, n));
@@ -94,7 +94,7 @@ public final class CIFAR10 {
         int at = 0;
         for (int i = 0; i < pixels.size(); i++) {
             byte[] b = pixels.get(i);
-            for (int j = 0; j < b.length; j++) x[at * 3072 + j] = (b[j] & 0xff) / 255f;
+            Pixels.toUnit(b, 0, x, at * 3072, b.length);
             System.arraycopy(ys.get(i), 0, y, at, ys.get(i).length);
             at += ys.get(i).length;
         }

@@ -20,13 +20,6 @@ public final class MNIST {
     /** The training (60,000) or test (10,000) split. */
     public static TensorDataset load(Path dir, boolean train) throws IOException { return loadIdx(dir, train, 9); }
 
-    /** A pixel's float, p / 255f, looked up: the same floats as the division, 47 million of them 20-30% sooner. */
-    private static final float[] SCALED = new float[256];
-
-    static {
-        for (int p = 0; p < 256; p++) SCALED[p] = p / 255f;
-    }
-
     static TensorDataset loadIdx(Path dir, boolean train, int maxLabel) throws IOException {
         String prefix = train ? "train" : "t10k";
         Path images = find(dir, prefix + "-images-idx3-ubyte"), labels = find(dir, prefix + "-labels-idx1-ubyte");
@@ -37,7 +30,7 @@ public final class MNIST {
         }
         float[] x = new float[im.bytes().length];
         byte[] b = im.bytes();
-        for (int i = 0; i < x.length; i++) x[i] = SCALED[b[i] & 0xff];
+        Pixels.toUnit(b, 0, x, 0, x.length);
         long[] y = new long[n];
         for (int i = 0; i < n; i++) {
             y[i] = lb.bytes()[i] & 0xff;
