@@ -97,6 +97,20 @@ class DataEdgesTest {
         assertArrayEquals(new int[] {n, 28, 28}, d.dims());
         assertArrayEquals(data, d.bytes());
 
+        // the same images as MNIST's training set: a file this compressible cannot hold its size by the first guess, so
+        // the floats are allocated after the read (not on another thread while it inflates); every pixel as p / 255f
+        Path dir = Files.createDirectory(tmp.resolve("mnist"));
+        Files.move(gz, dir.resolve("train-images-idx3-ubyte.gz"));
+        byte[] labels = new byte[n];
+        for (int i = 0; i < n; i++) labels[i] = (byte) (i % 10);
+        Files.move(idx("labels", 1, be(n), labels), dir.resolve("train-labels-idx1-ubyte"));
+        var ds = dev.brasa.data.datasets.MNIST.load(dir, true);
+        assertArrayEquals(new int[] {n, 1, 28, 28}, ds.x().shape());
+        float[] x = ds.x().toFloatArray();
+        for (int i = 0; i < data.length; i++) assertEquals((data[i] & 0xff) / 255f, x[i], "pixel " + i);
+        assertEquals(9L, ds.y().toLongArray()[n - 1]);
+        gz = dir.resolve("train-images-idx3-ubyte.gz");
+
         Path cutGz = tmp.resolve("cut.gz");
         try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(cutGz))) {
             out.write(raw, 0, raw.length - 1000);

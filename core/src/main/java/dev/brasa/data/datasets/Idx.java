@@ -21,7 +21,13 @@ public final class Idx {
     private Idx() {}
 
     /** Reads an unsigned-byte IDX file with the given number of dims (1 for labels, 3 for images). */
-    public static Data read(Path file, int expectedDims) throws IOException {
+    public static Data read(Path file, int expectedDims) throws IOException { return read(file, expectedDims, null); }
+
+    /**
+     * The same; atSize, when not null, is told the data's size once the header is read and the file can hold that
+     * much, before the data is read (so that a caller can prepare for it meanwhile).
+     */
+    static Data read(Path file, int expectedDims, java.util.function.IntConsumer atSize) throws IOException {
         try (InputStream raw = Files.newInputStream(file)) {
             InputStream in = new BufferedInputStream(raw, 1 << 16);
             in.mark(2);
@@ -35,13 +41,14 @@ public final class Idx {
                     throw new FileFormatException(file, 0, "corrupt gzip stream: " + e.getMessage());
                 }
             }
-            return parse(in, file, expectedDims, Files.size(file), gz);
+            return parse(in, file, expectedDims, Files.size(file), gz, atSize);
         } catch (java.util.zip.ZipException | java.io.EOFException e) {
             throw new FileFormatException(file, -1, "corrupt or truncated gzip stream: " + e.getMessage());
         }
     }
 
-    private static Data parse(InputStream in, Path file, int expectedDims, long fileSize, boolean gz) throws IOException {
+    private static Data parse(InputStream in, Path file, int expectedDims, long fileSize, boolean gz,
+                              java.util.function.IntConsumer atSize) throws IOException {
         byte[] magic = in.readNBytes(4);
         if (magic.length < 4) throw new FileFormatException(file, magic.length, "file ends inside the 4-byte IDX magic");
         if (magic[0] != 0 || magic[1] != 0) {
@@ -73,6 +80,7 @@ public final class Idx {
         // the file holds before the data proves it, the array doubling as the bytes arrive
         long canHold = gz ? Math.max(1 << 20, 8 * fileSize) : fileSize - header;
         byte[] data = new byte[(int) Math.max(0, Math.min(total, canHold))];
+        if (atSize != null && data.length == total) atSize.accept(data.length);
         int off = 0;
         while (off < total) {
             if (off == data.length) data = java.util.Arrays.copyOf(data, (int) Math.min(total, Math.max(1 << 20, 2L * off)));

@@ -23,13 +23,17 @@ public final class MNIST {
     static TensorDataset loadIdx(Path dir, boolean train, int maxLabel) throws IOException {
         String prefix = train ? "train" : "t10k";
         Path images = find(dir, prefix + "-images-idx3-ubyte"), labels = find(dir, prefix + "-labels-idx1-ubyte");
-        Idx.Data im = Idx.read(images, 3), lb = Idx.read(labels, 1);
+        // the floats (188 MB for Fashion-MNIST's training set) allocated on another thread while the pixels inflate:
+        // a tenth of a second of page faults off every job's start (bench/results/idx-load.md)
+        var floats = new java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CompletableFuture<float[]>>();
+        Idx.Data im = Idx.read(images, 3, size -> floats.set(java.util.concurrent.CompletableFuture.supplyAsync(() -> new float[size])));
+        Idx.Data lb = Idx.read(labels, 1);
         int n = im.dims()[0], h = im.dims()[1], w = im.dims()[2];
         if (lb.dims()[0] != n) {
             throw new FileFormatException(labels, 4, "has " + lb.dims()[0] + " labels but " + images.getFileName() + " has " + n + " images");
         }
-        float[] x = new float[im.bytes().length];
         byte[] b = im.bytes();
+        float[] x = floats.get() == null ? new float[b.length] : join(floats.get());
         Pixels.toUnit(b, 0, x, 0, x.length);
         long[] y = new long[n];
         for (int i = 0; i < n; i++) {
@@ -38,6 +42,16 @@ public final class MNIST {
         }
         Tensor xs = Brasa.fromArray(x, n, 1, h, w);
         return new TensorDataset(xs, Brasa.fromArray(y, n));
+    }
+
+    /** The future's array; an Error in the thread that made it (OutOfMemoryError) rethrown as itself. */
+    private static float[] join(java.util.concurrent.CompletableFuture<float[]> f) {
+        try {
+            return f.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof Error err) throw err;
+            throw e;
+        }
     }
 
     static Path find(Path dir, String base) throws IOException {
