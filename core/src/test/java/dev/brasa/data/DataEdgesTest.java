@@ -109,7 +109,6 @@ class DataEdgesTest {
         float[] x = ds.x().toFloatArray();
         for (int i = 0; i < data.length; i++) assertEquals((data[i] & 0xff) / 255f, x[i], "pixel " + i);
         assertEquals(9L, ds.y().toLongArray()[n - 1]);
-        gz = dir.resolve("train-images-idx3-ubyte.gz");
 
         Path cutGz = tmp.resolve("cut.gz");
         try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(cutGz))) {
