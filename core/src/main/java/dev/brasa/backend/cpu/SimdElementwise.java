@@ -12,8 +12,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * The SIMD elementwise kernels of {@link SimdBackend}: unary rows (one vector loop per op),
- * activation backwards (alone and fused with the bias gradient) and binary rows. Each kernel has a
+ * The SIMD elementwise kernels of {@link SimdBackend}: unary and binary rows (one loop per op),
+ * activation backwards (alone and fused with the bias gradient). Each kernel has a
  * named {@code accepts...} guard; SimdBackend falls back to the scalar loop where it is false.
  */
 final class SimdElementwise {
@@ -239,84 +239,115 @@ final class SimdElementwise {
 
     static void binaryRow(BinaryOp op, CpuStorage a, int ao, int as, CpuStorage b, int bo, int bs, CpuStorage o, int oo, int n) {
         float[] x = a.f(), y = b.f(), r = o.f();
-        int bound = S.loopBound(n);
-        Tiering t = BINARY_TIERS[op.ordinal()];
+        int bound = S.loopBound(n), k = op.ordinal();
+        Tiering t = BINARY_TIERS[k];
         if (bound < Tiering.MIN_ROW || t.warm()) {
-            binary(op, x, ao, as, y, bo, bs, r, oo, 0, bound, bound);
+            BINARY_ROWS[k].run(x, ao, as, y, bo, bs, r, oo, 0, bound, bound);
         } else {
-            t.probe((from, mid, to) -> binary(op, x, ao, as, y, bo, bs, r, oo, from, mid, to), bound);
+            t.probe((from, mid, to) -> BINARY_ROWS[k].run(x, ao, as, y, bo, bs, r, oo, from, mid, to), bound);
         }
         for (int i = bound; i < n; i++) r[oo + i] = (float) op.apply(x[ao + i * as], y[bo + i * bs]);
     }
 
-    private static final Tiering[] BINARY_TIERS = new Tiering[BinaryOp.values().length];
-
-    static {
-        coolDown();                                  // after both tables exist and the unary twins are in
-    }
-
     /** r[oo + i] = op(x[ao + i as], y[bo + i bs]) in vectors for i in [from, to), both multiples of the vector length. */
     static void binaryVectors(BinaryOp op, float[] x, int ao, int as, float[] y, int bo, int bs, float[] r, int oo, int from, int to) {
-        binary(op, x, ao, as, y, bo, bs, r, oo, from, to, to);
+        BINARY_ROWS[op.ordinal()].run(x, ao, as, y, bo, bs, r, oo, from, to, to);
     }
 
     /** The same in the scalar twin (see {@link Tiering}), for any from and to: the same float operations, so the same bits. */
     static void binaryTwin(BinaryOp op, float[] x, int ao, int as, float[] y, int bo, int bs, float[] r, int oo, int from, int to) {
-        binary(op, x, ao, as, y, bo, bs, r, oo, from, from, to);
-    }
-
-    /**
-     * r[oo + i] = op(x[ao + i as], y[bo + i bs]) in vectors for i in [from, mid) (multiples of the vector length),
-     * then in the scalar twin up to to, in one method ({@link Tiering.Mixed}); returns {@link Tiering#split}.
-     */
-    private static long binary(BinaryOp op, float[] x, int ao, int as, float[] y, int bo, int bs, float[] r, int oo, int from, int mid, int to) {
-        if (as == 1 && bs == 1) {
-            for (int i = from; i < mid; i += L) {
-                vbinary(op, FloatVector.fromArray(S, x, ao + i), FloatVector.fromArray(S, y, bo + i)).intoArray(r, oo + i);
-            }
-        } else if (as == 1) {
-            FloatVector yv = FloatVector.broadcast(S, y[bo]);
-            for (int i = from; i < mid; i += L) vbinary(op, FloatVector.fromArray(S, x, ao + i), yv).intoArray(r, oo + i);
-        } else {
-            FloatVector xv = FloatVector.broadcast(S, x[ao]);
-            for (int i = from; i < mid; i += L) vbinary(op, xv, FloatVector.fromArray(S, y, bo + i)).intoArray(r, oo + i);
-        }
-        long split = Tiering.split(mid, to);
-        switch (op) {
-            case ADD -> { for (int i = mid; i < to; i++) r[oo + i] = x[ao + i * as] + y[bo + i * bs]; }
-            case SUB -> { for (int i = mid; i < to; i++) r[oo + i] = x[ao + i * as] - y[bo + i * bs]; }
-            case MUL -> { for (int i = mid; i < to; i++) r[oo + i] = x[ao + i * as] * y[bo + i * bs]; }
-            case DIV -> { for (int i = mid; i < to; i++) r[oo + i] = x[ao + i * as] / y[bo + i * bs]; }
-            case MAX -> { for (int i = mid; i < to; i++) r[oo + i] = Math.max(x[ao + i * as], y[bo + i * bs]); }
-            case MIN -> { for (int i = mid; i < to; i++) r[oo + i] = Math.min(x[ao + i * as], y[bo + i * bs]); }
-            case MASK_POSITIVE -> {
-                for (int i = mid; i < to; i++) {
-                    float v = y[bo + i * bs];
-                    r[oo + i] = v <= 0f || v != v ? 0f : x[ao + i * as];
-                }
-            }
-            default -> throw new AssertionError(op + " is not a float vector op");
-        }
-        return split;
+        BINARY_ROWS[op.ordinal()].run(x, ao, as, y, bo, bs, r, oo, from, from, to);
     }
 
     static boolean vectorized(BinaryOp op) {
-        return switch (op) {
-            case ADD, SUB, MUL, DIV, MAX, MIN, MASK_POSITIVE -> true;
-            default -> false;
-        };
+        return BINARY_ROWS[op.ordinal()] != null;
     }
 
-    private static FloatVector vbinary(BinaryOp op, FloatVector a, FloatVector b) {
-        return switch (op) {
-            case ADD -> a.add(b);
-            case SUB -> a.sub(b);
-            case MUL -> a.mul(b);
-            case DIV -> a.div(b);
-            case MAX -> a.max(b);
-            case MIN -> a.min(b);
-            case MASK_POSITIVE -> a.blend(0f, b.compare(VectorOperators.LE, 0f).or(b.compare(VectorOperators.NE, b)));
-            default -> throw new AssertionError(op + " is not a float vector op");
+    /**
+     * One op's loops: r[oo + i] = op(x[ao + i as], y[bo + i bs]) in vectors for i in [from, mid) (multiples of the vector
+     * length; x or y may be one broadcast scalar, stride 0), then in the scalar twin up to to, in one method
+     * ({@link Tiering.Mixed}); returns {@link Tiering#split}.
+     */
+    @FunctionalInterface
+    private interface BinaryRow {
+        long run(float[] x, int ao, int as, float[] y, int bo, int bs, float[] r, int oo, int from, int mid, int to);
+    }
+
+    /**
+     * The loops, one object per op, like {@link #UNARY_ROWS}: each compiles on its own and only ever sees its own op.
+     * One method for every op, switching on the op inside its loops, was compiled by C2 eight times in lesson 000's first
+     * two epochs (0.31 s of the compiler's time, while the kernels wait in its queue): ten times a check that C2 had
+     * hoisted out of its loops on the strength of the profile so far failed (JFR: "profile_predicate"), and the code was
+     * run in the interpreter, then compiled again. One loop per op: each compiled once, no such failure.
+     */
+    private static final BinaryRow[] BINARY_ROWS = new BinaryRow[BinaryOp.values().length];
+    private static final Tiering[] BINARY_TIERS = new Tiering[BinaryOp.values().length];
+
+    static {
+        BINARY_ROWS[BinaryOp.ADD.ordinal()] = (x, ao, as, y, bo, bs, r, oo, from, mid, to) -> {
+            if (as == 1 && bs == 1) for (int i = from; i < mid; i += L) FloatVector.fromArray(S, x, ao + i).add(FloatVector.fromArray(S, y, bo + i)).intoArray(r, oo + i);
+            else if (as == 1) { FloatVector v = FloatVector.broadcast(S, y[bo]); for (int i = from; i < mid; i += L) FloatVector.fromArray(S, x, ao + i).add(v).intoArray(r, oo + i); }
+            else { FloatVector v = FloatVector.broadcast(S, x[ao]); for (int i = from; i < mid; i += L) v.add(FloatVector.fromArray(S, y, bo + i)).intoArray(r, oo + i); }
+            long split = Tiering.split(mid, to);
+            for (int i = mid; i < to; i++) r[oo + i] = x[ao + i * as] + y[bo + i * bs];
+            return split;
         };
+        BINARY_ROWS[BinaryOp.SUB.ordinal()] = (x, ao, as, y, bo, bs, r, oo, from, mid, to) -> {
+            if (as == 1 && bs == 1) for (int i = from; i < mid; i += L) FloatVector.fromArray(S, x, ao + i).sub(FloatVector.fromArray(S, y, bo + i)).intoArray(r, oo + i);
+            else if (as == 1) { FloatVector v = FloatVector.broadcast(S, y[bo]); for (int i = from; i < mid; i += L) FloatVector.fromArray(S, x, ao + i).sub(v).intoArray(r, oo + i); }
+            else { FloatVector v = FloatVector.broadcast(S, x[ao]); for (int i = from; i < mid; i += L) v.sub(FloatVector.fromArray(S, y, bo + i)).intoArray(r, oo + i); }
+            long split = Tiering.split(mid, to);
+            for (int i = mid; i < to; i++) r[oo + i] = x[ao + i * as] - y[bo + i * bs];
+            return split;
+        };
+        BINARY_ROWS[BinaryOp.MUL.ordinal()] = (x, ao, as, y, bo, bs, r, oo, from, mid, to) -> {
+            if (as == 1 && bs == 1) for (int i = from; i < mid; i += L) FloatVector.fromArray(S, x, ao + i).mul(FloatVector.fromArray(S, y, bo + i)).intoArray(r, oo + i);
+            else if (as == 1) { FloatVector v = FloatVector.broadcast(S, y[bo]); for (int i = from; i < mid; i += L) FloatVector.fromArray(S, x, ao + i).mul(v).intoArray(r, oo + i); }
+            else { FloatVector v = FloatVector.broadcast(S, x[ao]); for (int i = from; i < mid; i += L) v.mul(FloatVector.fromArray(S, y, bo + i)).intoArray(r, oo + i); }
+            long split = Tiering.split(mid, to);
+            for (int i = mid; i < to; i++) r[oo + i] = x[ao + i * as] * y[bo + i * bs];
+            return split;
+        };
+        BINARY_ROWS[BinaryOp.DIV.ordinal()] = (x, ao, as, y, bo, bs, r, oo, from, mid, to) -> {
+            if (as == 1 && bs == 1) for (int i = from; i < mid; i += L) FloatVector.fromArray(S, x, ao + i).div(FloatVector.fromArray(S, y, bo + i)).intoArray(r, oo + i);
+            else if (as == 1) { FloatVector v = FloatVector.broadcast(S, y[bo]); for (int i = from; i < mid; i += L) FloatVector.fromArray(S, x, ao + i).div(v).intoArray(r, oo + i); }
+            else { FloatVector v = FloatVector.broadcast(S, x[ao]); for (int i = from; i < mid; i += L) v.div(FloatVector.fromArray(S, y, bo + i)).intoArray(r, oo + i); }
+            long split = Tiering.split(mid, to);
+            for (int i = mid; i < to; i++) r[oo + i] = x[ao + i * as] / y[bo + i * bs];
+            return split;
+        };
+        BINARY_ROWS[BinaryOp.MAX.ordinal()] = (x, ao, as, y, bo, bs, r, oo, from, mid, to) -> {
+            if (as == 1 && bs == 1) for (int i = from; i < mid; i += L) FloatVector.fromArray(S, x, ao + i).max(FloatVector.fromArray(S, y, bo + i)).intoArray(r, oo + i);
+            else if (as == 1) { FloatVector v = FloatVector.broadcast(S, y[bo]); for (int i = from; i < mid; i += L) FloatVector.fromArray(S, x, ao + i).max(v).intoArray(r, oo + i); }
+            else { FloatVector v = FloatVector.broadcast(S, x[ao]); for (int i = from; i < mid; i += L) v.max(FloatVector.fromArray(S, y, bo + i)).intoArray(r, oo + i); }
+            long split = Tiering.split(mid, to);
+            for (int i = mid; i < to; i++) r[oo + i] = Math.max(x[ao + i * as], y[bo + i * bs]);
+            return split;
+        };
+        BINARY_ROWS[BinaryOp.MIN.ordinal()] = (x, ao, as, y, bo, bs, r, oo, from, mid, to) -> {
+            if (as == 1 && bs == 1) for (int i = from; i < mid; i += L) FloatVector.fromArray(S, x, ao + i).min(FloatVector.fromArray(S, y, bo + i)).intoArray(r, oo + i);
+            else if (as == 1) { FloatVector v = FloatVector.broadcast(S, y[bo]); for (int i = from; i < mid; i += L) FloatVector.fromArray(S, x, ao + i).min(v).intoArray(r, oo + i); }
+            else { FloatVector v = FloatVector.broadcast(S, x[ao]); for (int i = from; i < mid; i += L) v.min(FloatVector.fromArray(S, y, bo + i)).intoArray(r, oo + i); }
+            long split = Tiering.split(mid, to);
+            for (int i = mid; i < to; i++) r[oo + i] = Math.min(x[ao + i * as], y[bo + i * bs]);
+            return split;
+        };
+        // x where y > 0, else 0 (NaN in y gives 0): ReLU's backward from its output
+        BINARY_ROWS[BinaryOp.MASK_POSITIVE.ordinal()] = (x, ao, as, y, bo, bs, r, oo, from, mid, to) -> {
+            if (as == 1 && bs == 1) for (int i = from; i < mid; i += L) maskPositive(FloatVector.fromArray(S, x, ao + i), FloatVector.fromArray(S, y, bo + i)).intoArray(r, oo + i);
+            else if (as == 1) { FloatVector v = FloatVector.broadcast(S, y[bo]); for (int i = from; i < mid; i += L) maskPositive(FloatVector.fromArray(S, x, ao + i), v).intoArray(r, oo + i); }
+            else { FloatVector v = FloatVector.broadcast(S, x[ao]); for (int i = from; i < mid; i += L) maskPositive(v, FloatVector.fromArray(S, y, bo + i)).intoArray(r, oo + i); }
+            long split = Tiering.split(mid, to);
+            for (int i = mid; i < to; i++) {
+                float v = y[bo + i * bs];
+                r[oo + i] = v <= 0f || v != v ? 0f : x[ao + i * as];
+            }
+            return split;
+        };
+        coolDown();                                  // after both tables exist and the unary twins are in
+    }
+
+    private static FloatVector maskPositive(FloatVector a, FloatVector b) {
+        return a.blend(0f, b.compare(VectorOperators.LE, 0f).or(b.compare(VectorOperators.NE, b)));
     }
 }
